@@ -1,0 +1,149 @@
+app-name = Sportello
+skip-to-content = Skip to content
+language-label = Language
+signed-in-as = Signed in as
+switch-account = Sign in with another account
+sign-out = Sign out
+nav-label = Main
+nav-account = My account
+nav-operator = Operator
+nav-organizations = Organizations
+nav-accounts = Accounts
+actions = Actions
+
+## Sign-in
+sign-in-title = Sign in
+sign-in-lead = Sign in with the account your organization registered in the partner program.
+sign-in-switching = You are signed in as { $email }. Signing in with another account ends that session.
+sign-in-submit = Sign in
+
+## Errors on pages
+error-eyebrow = Error
+error-go-home = Go to the start page
+
+## Field labels
+field-label-email = Email
+field-label-password = Password
+field-label-kind = Kind
+field-label-organization = Organization
+field-label-roles = Roles
+field-label-name = Name
+field-label-partner-id = Partner ID
+field-label-csp = CSP program
+field-label-display-name = Display name
+field-label-language = Language
+
+kind-work = Work account
+kind-personal = Personal account
+
+role-global_admin = Global admin
+role-partner_admin = Partner admin
+role-admin_agent = Admin agent
+role-member = Member
+role-operator = Operator
+
+program-partner-network = Partner network
+program-csp = CSP
+
+pager-label = Pages
+pager-previous = Previous page
+pager-next = Next page
+form-has-errors = Please correct the fields below; nothing was saved.
+
+## My account
+profile-title = My account
+profile-no-organization = None: this account does not belong to an organization.
+profile-no-roles = No organization roles.
+tokens-title = Personal access tokens
+tokens-lead = Tokens let scripts and integrations call the REST API as you, with the header Authorization: Bearer followed by the token.
+tokens-created = Your new token is below. Copy it now: it will not be shown again.
+tokens-none = You have no tokens yet.
+tokens-created-at = Created
+tokens-last-used = Last used
+tokens-never-used = Never
+tokens-revoke = Revoke
+tokens-name-label = Token name
+tokens-create = Create token
+
+## Operator: organizations
+organizations-title = Organizations
+organizations-created = Organization “{ $name }” created.
+organizations-open = Open it
+organizations-count = { $count ->
+    [one] 1 organization
+   *[other] { $count } organizations
+}
+organizations-none = No organizations yet. Create the first one with the form below.
+organizations-programs = Programs
+organizations-new = New organization
+organizations-partner-hint = Fill in to enroll the organization in the partner network (4 to 12 digits). Leave empty for a CSP-only organization.
+organizations-create = Create organization
+organizations-created-at = Created
+organizations-no-accounts = This organization has no accounts yet.
+organizations-add-account = Add an account to this organization
+
+## Operator: accounts
+accounts-title = Accounts
+accounts-created = Account { $email } created.
+accounts-count = { $count ->
+    [one] 1 account
+   *[other] { $count } accounts
+}
+accounts-none = No accounts yet.
+accounts-new = New account
+accounts-password-hint = At least 10 characters. Share it with the person over a separate channel.
+accounts-no-organization = No organization (personal or external account)
+accounts-language-browser = As the browser asks
+accounts-create = Create account
+accounts-roles-of = Roles of { $email }
+accounts-save-roles = Save roles
+
+## Field error messages
+field-required = This field is required.
+field-too_long = This is too long.
+field-control_characters = This contains characters that cannot be used.
+field-invalid_email = Enter an email address like name@example.com.
+field-password_too_short = The password needs at least 10 characters.
+field-invalid_partner_id = A partner ID is 4 to 12 digits.
+field-enrollment_required = Enroll the organization in at least one program: give a partner ID or tick CSP program.
+field-role_requires_organization = Organization roles need an organization: choose one, or clear the roles.
+field-operator_role_reserved = Only operators can give or take the operator role.
+field-unknown_organization = There is no such organization.
+field-unknown_role = One of the roles does not exist.
+field-unknown_language = Choose English or Italiano.
+field-email_taken = Another account already uses this email address.
+field-partner_id_taken = Another organization already has this partner ID.
+
+## Problem titles and details
+error-invalid_input = Some fields are not valid
+error-invalid_input-detail = { $count ->
+    [one] One field was refused; nothing was changed. Correct it and send again.
+   *[other] { $count } fields were refused; nothing was changed. Correct them and send again.
+}
+error-malformed_body = The request body could not be read
+error-malformed_body-detail = The body is not what this endpoint expects ({ $reason }). Nothing was changed.
+error-malformed_query = The query string could not be read
+error-malformed_query-detail = A query parameter is not valid ({ $reason }).
+error-email_taken = Email address already in use
+error-email_taken-detail = Another account already uses this email address. Choose another, or ask an operator to look the existing account up.
+error-partner_id_taken = Partner ID already in use
+error-partner_id_taken-detail = Another organization already has this partner ID.
+error-invalid_credentials = Wrong email or password
+error-invalid_credentials-detail = The email address and password do not match an account. Check both and try again; after several failures sign-in pauses for a while.
+error-too_many_attempts = Too many failed attempts
+error-too_many_attempts-detail = Sign-in is paused after too many failed attempts. Try again in { $minutes ->
+    [one] 1 minute
+   *[other] { $minutes } minutes
+}.
+error-unauthenticated = Sign-in required
+error-unauthenticated-detail = Sign in, or send a personal access token as Authorization: Bearer.
+error-csrf_failed = The form has expired
+error-csrf_failed-detail = The security token of this form is missing or out of date. Reload the page and send it again.
+error-forbidden_role = Your role does not allow this
+error-forbidden_role-detail = Only these roles may do this: { $roles }. Ask one of your organization's admins.
+error-not_partner_network = You are not authorized for this action
+error-not_partner_network-detail = Your organization is not enrolled in the partner network. The account must be associated with the partner network: check that you are signed in with the right account, or ask an operator to enroll the organization.
+error-not_found = Not found
+error-not_found-detail = There is nothing here, or it is not visible to the account you are signed in with.
+error-internal = Something went wrong on our side
+error-internal-detail = The server could not complete the request. Nothing you sent was lost; try again in a moment.

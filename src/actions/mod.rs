@@ -1,0 +1,29 @@
+//! One async function per use case: authorize, validate, store (one transaction), result.
+//! The JSON API, the web pages and the CLI all call these.
+
+pub mod accounts;
+pub mod organizations;
+pub mod sessions;
+pub mod tokens;
+
+use crate::domain::{Actor, OrganizationId, Permission};
+use crate::error::{Error, Result};
+
+/// Fails with `forbidden_role` unless the actor may do `permission` on `organization`.
+/// An organization the actor cannot see at all answers `not_found` instead (no leak of existence).
+pub fn authorize(actor: &Actor, permission: Permission, organization: Option<OrganizationId>) -> Result<()> {
+    if actor.can(permission, organization) {
+        return Ok(());
+    }
+    match organization {
+        Some(org) if !actor.sees_organization(org) => Err(Error::NotFound),
+        _ => Err(Error::forbidden(permission)),
+    }
+}
+
+/// Runs CPU-heavy work (password hashing) off the async workers.
+pub async fn blocking<T: Send + 'static>(work: impl FnOnce() -> T + Send + 'static) -> Result<T> {
+    tokio::task::spawn_blocking(work)
+        .await
+        .map_err(|error| Error::Other(anyhow::anyhow!("blocking task failed: {error}")))
+}

@@ -1,0 +1,72 @@
+//! Settings: every one a command-line flag with an `SPORTELLO_*` environment variable,
+//! with defaults that work out of the box on SQLite.
+
+use std::net::SocketAddr;
+use std::time::Duration;
+
+/// Where the data lives.
+#[derive(clap::Args, Debug, Clone)]
+pub struct DatabaseArgs {
+    /// `sqlite://FILE` (created if missing) or `postgres://user@host/db`.
+    #[arg(long, env = "SPORTELLO_DATABASE_URL", default_value = "sqlite://sportello.db")]
+    pub database_url: String,
+}
+
+/// How the server behaves; shared by `serve` and the tests.
+#[derive(clap::Args, Debug, Clone)]
+pub struct Settings {
+    /// The public base URL; when it starts with https:// cookies are marked Secure.
+    #[arg(long, env = "SPORTELLO_PUBLIC_URL")]
+    pub public_url: Option<String>,
+    /// How long a web session lasts without use (sliding).
+    #[arg(long, env = "SPORTELLO_SESSION_TTL", default_value = "12h", value_parser = humantime::parse_duration)]
+    pub session_ttl: Duration,
+    /// Failed sign-ins allowed per account within the throttle window.
+    #[arg(long, env = "SPORTELLO_SIGN_IN_FAILURES_PER_ACCOUNT", default_value_t = 5)]
+    pub sign_in_failures_per_account: i64,
+    /// Failed sign-ins allowed per client address within the throttle window.
+    #[arg(long, env = "SPORTELLO_SIGN_IN_FAILURES_PER_ADDRESS", default_value_t = 20)]
+    pub sign_in_failures_per_address: i64,
+    /// The window over which failed attempts are counted.
+    #[arg(long, env = "SPORTELLO_THROTTLE_WINDOW", default_value = "15m", value_parser = humantime::parse_duration)]
+    pub throttle_window: Duration,
+    /// Take the client address from the first `X-Forwarded-For` entry (only behind a trusted proxy).
+    #[arg(long, env = "SPORTELLO_TRUST_FORWARDED_FOR")]
+    pub trust_forwarded_for: bool,
+}
+
+impl Settings {
+    /// Whether cookies must carry the `Secure` attribute.
+    pub fn secure_cookies(&self) -> bool {
+        self.public_url
+            .as_deref()
+            .is_some_and(|url| url.starts_with("https://"))
+    }
+}
+
+impl Default for Settings {
+    /// The defaults of the flags above (environment variables still apply).
+    fn default() -> Self {
+        #[derive(clap::Parser)]
+        struct Defaults {
+            #[command(flatten)]
+            settings: Settings,
+        }
+        <Defaults as clap::Parser>::parse_from(["sportello"]).settings
+    }
+}
+
+/// `sportello serve`.
+#[derive(clap::Args, Debug, Clone)]
+pub struct ServeArgs {
+    /// Address and port to listen on.
+    #[arg(long, env = "SPORTELLO_LISTEN", default_value = "127.0.0.1:8080")]
+    pub listen: SocketAddr,
+    /// Load the demo data (idempotent) before serving.
+    #[arg(long, env = "SPORTELLO_DEMO")]
+    pub demo: bool,
+    #[command(flatten)]
+    pub database: DatabaseArgs,
+    #[command(flatten)]
+    pub settings: Settings,
+}

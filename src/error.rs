@@ -1,0 +1,135 @@
+//! The crate-wide error type and its stable codes.
+
+use crate::domain::{FieldError, Role};
+use axum::http::StatusCode;
+
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// One or more input fields were refused.
+    #[error("invalid input: {0:?}")]
+    InvalidInput(Vec<FieldError>),
+    /// The request body could not be read as the expected JSON or form.
+    #[error("malformed request body: {0}")]
+    MalformedBody(String),
+    /// The query string could not be read.
+    #[error("malformed query string: {0}")]
+    MalformedQuery(String),
+    /// Another account already uses this email address.
+    #[error("email address already in use")]
+    EmailTaken,
+    /// Another organization already has this partner ID.
+    #[error("partner ID already in use")]
+    PartnerIdTaken,
+    /// Email and password do not match an account.
+    #[error("invalid credentials")]
+    InvalidCredentials,
+    /// Too many failed attempts from this account or address; try again later.
+    #[error("too many failed attempts")]
+    TooManyAttempts { retry_after_secs: u64 },
+    /// The request carries no valid session or token.
+    #[error("not signed in")]
+    Unauthenticated,
+    /// A cookie-authenticated write without the session's CSRF token.
+    #[error("missing or wrong CSRF token")]
+    CsrfFailed,
+    /// The actor's roles do not allow this; `needed` lists the roles that would.
+    #[error("forbidden: needs one of {needed:?}")]
+    ForbiddenRole { needed: Vec<Role> },
+    /// The account's organization is not enrolled in the partner network.
+    #[error("organization not in the partner network")]
+    NotPartnerNetwork,
+    /// Nothing by that name is visible to this actor.
+    #[error("not found")]
+    NotFound,
+    /// The database failed.
+    #[error("database error: {0}")]
+    Database(#[from] sqlx::Error),
+    /// Anything else that is the server's fault.
+    #[error(transparent)]
+    Other(#[from] anyhow::Error),
+}
+
+impl Error {
+    /// The stable snake_case code clients rely on.
+    pub fn code(&self) -> &'static str {
+        match self {
+            Self::InvalidInput(_) => "invalid_input",
+            Self::MalformedBody(_) => "malformed_body",
+            Self::MalformedQuery(_) => "malformed_query",
+            Self::EmailTaken => "email_taken",
+            Self::PartnerIdTaken => "partner_id_taken",
+            Self::InvalidCredentials => "invalid_credentials",
+            Self::TooManyAttempts { .. } => "too_many_attempts",
+            Self::Unauthenticated => "unauthenticated",
+            Self::CsrfFailed => "csrf_failed",
+            Self::ForbiddenRole { .. } => "forbidden_role",
+            Self::NotPartnerNetwork => "not_partner_network",
+            Self::NotFound => "not_found",
+            Self::Database(_) | Self::Other(_) => "internal",
+        }
+    }
+
+    pub fn status(&self) -> StatusCode {
+        match self {
+            Self::InvalidInput(_) => StatusCode::UNPROCESSABLE_ENTITY,
+            Self::MalformedBody(_) | Self::MalformedQuery(_) => StatusCode::BAD_REQUEST,
+            Self::EmailTaken | Self::PartnerIdTaken => StatusCode::CONFLICT,
+            Self::InvalidCredentials | Self::Unauthenticated => StatusCode::UNAUTHORIZED,
+            Self::TooManyAttempts { .. } => StatusCode::TOO_MANY_REQUESTS,
+            Self::CsrfFailed | Self::ForbiddenRole { .. } | Self::NotPartnerNetwork => {
+                StatusCode::FORBIDDEN
+            }
+            Self::NotFound => StatusCode::NOT_FOUND,
+            Self::Database(_) | Self::Other(_) => StatusCode::INTERNAL_SERVER_ERROR,
+        }
+    }
+
+    /// A single invalid field.
+    pub fn field(field: &'static str, code: &'static str) -> Self {
+        Self::InvalidInput(vec![FieldError::new(field, code)])
+    }
+
+    /// The error for an actor lacking `permission`.
+    pub fn forbidden(permission: crate::domain::Permission) -> Self {
+        Self::ForbiddenRole {
+            needed: Role::granting(permission),
+        }
+    }
+}
+
+impl From<FieldError> for Error {
+    fn from(error: FieldError) -> Self {
+        Self::InvalidInput(vec![error])
+    }
+}
+
+/// Collects field checks so a form reports every bad field at once.
+#[derive(Default)]
+pub struct Validator(Vec<FieldError>);
+
+impl Validator {
+    /// Keeps the value of a passed check, records the error of a failed one.
+    pub fn check<T>(&mut self, result: Result<T, FieldError>) -> Option<T> {
+        result.map_err(|error| self.0.push(error)).ok()
+    }
+
+    pub fn push(&mut self, error: FieldError) {
+        self.0.push(error);
+    }
+
+    /// `Ok` when every check passed.
+    pub fn finish(self) -> Result<()> {
+        if self.0.is_empty() {
+            Ok(())
+        } else {
+            Err(Error::InvalidInput(self.0))
+        }
+    }
+}
+
+/// Whether a database error is a unique-constraint violation, on either backend.
+pub fn is_unique_violation(error: &sqlx::Error) -> bool {
+    matches!(error, sqlx::Error::Database(db) if db.is_unique_violation())
+}

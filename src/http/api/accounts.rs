@@ -1,0 +1,149 @@
+//! Accounts: operators anywhere, organization admins inside their organization.
+
+use super::PageParams;
+use crate::actions::accounts::{self, AccountInput};
+use crate::domain::account::Account;
+use crate::domain::{AccountId, AccountKind, Language, OrganizationId, Role};
+use crate::error::Result;
+use crate::http::AppState;
+use crate::http::context::RequestContext;
+use crate::http::error::Problem;
+use crate::http::extract::{Json, Path, Query};
+use axum::extract::State;
+use axum::http::StatusCode;
+use serde::{Deserialize, Serialize};
+use time::OffsetDateTime;
+use utoipa::{IntoParams, ToSchema};
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct AccountBody {
+    pub email: String,
+    pub display_name: String,
+    pub kind: AccountKind,
+    /// At least 10 characters.
+    pub password: String,
+    #[serde(default)]
+    pub organization_id: Option<OrganizationId>,
+    #[serde(default)]
+    pub roles: Vec<Role>,
+    #[serde(default)]
+    pub language: Option<Language>,
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RolesBody {
+    pub roles: Vec<Role>,
+}
+
+#[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct AccountFilter {
+    /// Only this organization's accounts.
+    pub organization_id: Option<i64>,
+    pub limit: Option<i64>,
+    pub offset: Option<i64>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct AccountPage {
+    pub items: Vec<Account>,
+    pub total: i64,
+    pub limit: i64,
+    pub offset: i64,
+}
+
+/// Creates an account (operators; organization admins inside their organization).
+#[utoipa::path(post, path = "/api/v1/accounts", tag = "accounts", request_body = AccountBody,
+    responses(
+        (status = 201, body = Account),
+        (status = 400, description = "`malformed_body`", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "`unauthenticated`", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "`forbidden_role`, `csrf_failed`", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "`not_found`: another organization", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "`email_taken`", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "`invalid_input`", body = Problem, content_type = "application/problem+json"),
+    ),
+    security(("bearer" = []), ("session" = [])))]
+pub async fn create(
+    State(state): State<AppState>,
+    context: RequestContext,
+    Json(body): Json<AccountBody>,
+) -> Result<(StatusCode, axum::Json<Account>)> {
+    let input = AccountInput {
+        email: body.email,
+        display_name: body.display_name,
+        kind: body.kind,
+        password: body.password,
+        organization_id: body.organization_id,
+        roles: body.roles,
+        language: body.language,
+    };
+    let account = accounts::create(&state.store, context.actor()?, input, OffsetDateTime::now_utc()).await?;
+    Ok((StatusCode::CREATED, axum::Json(account)))
+}
+
+/// Lists accounts: all for operators, the own organization's for its admins.
+#[utoipa::path(get, path = "/api/v1/accounts", tag = "accounts", params(AccountFilter),
+    responses(
+        (status = 200, body = AccountPage),
+        (status = 400, description = "`malformed_query`", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "`unauthenticated`", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "`forbidden_role`", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "`not_found`", body = Problem, content_type = "application/problem+json"),
+    ),
+    security(("bearer" = []), ("session" = [])))]
+pub async fn list(
+    State(state): State<AppState>,
+    context: RequestContext,
+    Query(filter): Query<AccountFilter>,
+) -> Result<axum::Json<AccountPage>> {
+    let page = PageParams { limit: filter.limit, offset: filter.offset }.page();
+    let organization = filter.organization_id.map(OrganizationId);
+    let (items, total) = accounts::list(&state.store, context.actor()?, organization, page).await?;
+    Ok(axum::Json(AccountPage { items, total, limit: page.limit, offset: page.offset }))
+}
+
+/// One account: itself, operators, and its organization's admins.
+#[utoipa::path(get, path = "/api/v1/accounts/{account_id}", tag = "accounts",
+    params(("account_id" = i64, Path, description = "The account's id")),
+    responses(
+        (status = 200, body = Account),
+        (status = 401, description = "`unauthenticated`", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "`forbidden_role`", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "`not_found`", body = Problem, content_type = "application/problem+json"),
+    ),
+    security(("bearer" = []), ("session" = [])))]
+pub async fn show(
+    State(state): State<AppState>,
+    context: RequestContext,
+    Path(account_id): Path<i64>,
+) -> Result<axum::Json<Account>> {
+    Ok(axum::Json(
+        accounts::get(&state.store, context.actor()?, AccountId(account_id)).await?,
+    ))
+}
+
+/// Replaces an account's roles.
+#[utoipa::path(put, path = "/api/v1/accounts/{account_id}/roles", tag = "accounts", request_body = RolesBody,
+    params(("account_id" = i64, Path, description = "The account's id")),
+    responses(
+        (status = 200, body = Account),
+        (status = 400, description = "`malformed_body`", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "`unauthenticated`", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "`forbidden_role`, `csrf_failed`", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "`not_found`", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "`invalid_input`", body = Problem, content_type = "application/problem+json"),
+    ),
+    security(("bearer" = []), ("session" = [])))]
+pub async fn set_roles(
+    State(state): State<AppState>,
+    context: RequestContext,
+    Path(account_id): Path<i64>,
+    Json(body): Json<RolesBody>,
+) -> Result<axum::Json<Account>> {
+    Ok(axum::Json(
+        accounts::set_roles(&state.store, context.actor()?, AccountId(account_id), body.roles).await?,
+    ))
+}

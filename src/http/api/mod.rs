@@ -1,0 +1,45 @@
+//! The JSON API under `/api/v1`: thin adapters from HTTP to `actions`.
+
+pub mod accounts;
+pub mod openapi;
+pub mod organizations;
+pub mod session;
+pub mod tokens;
+
+use super::Routes;
+use serde::Deserialize;
+
+pub fn routes(routes: Routes) -> Routes {
+    routes
+        .get("/api/v1/openapi.json", openapi::document)
+        .post("/api/v1/session", session::create)
+        .delete("/api/v1/session", session::delete)
+        .get("/api/v1/me", session::me)
+        .put("/api/v1/me/language", session::set_language)
+        .post("/api/v1/tokens", tokens::create)
+        .get("/api/v1/tokens", tokens::list)
+        .delete("/api/v1/tokens/{token_id}", tokens::revoke)
+        .post("/api/v1/organizations", organizations::create)
+        .get("/api/v1/organizations", organizations::list)
+        .get("/api/v1/organizations/{org_id}", organizations::show)
+        .post("/api/v1/accounts", accounts::create)
+        .get("/api/v1/accounts", accounts::list)
+        .get("/api/v1/accounts/{account_id}", accounts::show)
+        .put("/api/v1/accounts/{account_id}/roles", accounts::set_roles)
+}
+
+/// `?limit=&offset=` on every list.
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct PageParams {
+    /// How many items (1–200, default 50).
+    pub limit: Option<i64>,
+    /// How many items to skip (default 0).
+    pub offset: Option<i64>,
+}
+
+impl PageParams {
+    pub fn page(&self) -> crate::store::Page {
+        crate::store::Page::new(self.limit, self.offset)
+    }
+}

@@ -1,0 +1,115 @@
+//! Sign-in and sign-out for API clients, and the signed-in account.
+
+use crate::actions::{accounts as account_actions, sessions};
+use crate::domain::Language;
+use crate::domain::account::Account;
+use crate::error::Result;
+use crate::http::AppState;
+use crate::http::context::{RequestContext, SESSION_COOKIE, Via, build_cookie, removal_cookie};
+use crate::http::error::Problem;
+use crate::http::extract::Json;
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::http::header::SET_COOKIE;
+use axum::response::IntoResponse;
+use serde::{Deserialize, Serialize};
+use time::OffsetDateTime;
+use utoipa::ToSchema;
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SignInBody {
+    pub email: String,
+    pub password: String,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct SessionCreated {
+    /// Send as `X-CSRF-Token` on cookie-authenticated writes.
+    pub csrf_token: String,
+    pub account: Account,
+}
+
+/// Sign in: sets the session cookie and returns the CSRF token.
+#[utoipa::path(post, path = "/api/v1/session", tag = "session", request_body = SignInBody,
+    responses(
+        (status = 200, description = "Signed in; the session cookie is set", body = SessionCreated),
+        (status = 400, description = "Malformed body", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "`invalid_credentials`", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "`invalid_input`", body = Problem, content_type = "application/problem+json"),
+        (status = 429, description = "`too_many_attempts`", body = Problem, content_type = "application/problem+json"),
+    ))]
+pub async fn create(
+    State(state): State<AppState>,
+    context: RequestContext,
+    Json(body): Json<SignInBody>,
+) -> Result<impl IntoResponse> {
+    if let Via::Session(old) = &context.via {
+        sessions::sign_out(&state.store, old).await?;
+    }
+    let signed_in = sessions::sign_in(
+        &state.store,
+        &state.settings,
+        &body.email,
+        &body.password,
+        &context.client_address,
+        OffsetDateTime::now_utc(),
+    )
+    .await?;
+    let cookie = build_cookie(SESSION_COOKIE, signed_in.session_token, true, state.settings.secure_cookies());
+    Ok((
+        [(SET_COOKIE, cookie)],
+        axum::Json(SessionCreated {
+            csrf_token: signed_in.csrf_token,
+            account: signed_in.account,
+        }),
+    ))
+}
+
+/// Sign out: ends the session and clears the cookie.
+#[utoipa::path(delete, path = "/api/v1/session", tag = "session",
+    responses(
+        (status = 204, description = "Signed out"),
+        (status = 403, description = "`csrf_failed`", body = Problem, content_type = "application/problem+json"),
+    ))]
+pub async fn delete(State(state): State<AppState>, context: RequestContext) -> Result<impl IntoResponse> {
+    if let Via::Session(token) = &context.via {
+        sessions::sign_out(&state.store, token).await?;
+    }
+    Ok((StatusCode::NO_CONTENT, [(SET_COOKIE, removal_cookie(SESSION_COOKIE))]))
+}
+
+/// The signed-in account.
+#[utoipa::path(get, path = "/api/v1/me", tag = "session",
+    responses(
+        (status = 200, body = Account),
+        (status = 401, description = "`unauthenticated`", body = Problem, content_type = "application/problem+json"),
+    ),
+    security(("bearer" = []), ("session" = [])))]
+pub async fn me(State(state): State<AppState>, context: RequestContext) -> Result<axum::Json<Account>> {
+    let actor = context.actor()?;
+    Ok(axum::Json(account_actions::get(&state.store, actor, actor.account_id).await?))
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct LanguageBody {
+    pub language: Language,
+}
+
+/// Sets the signed-in account's preferred language.
+#[utoipa::path(put, path = "/api/v1/me/language", tag = "session", request_body = LanguageBody,
+    responses(
+        (status = 204, description = "Saved"),
+        (status = 400, description = "`malformed_body`", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "`unauthenticated`", body = Problem, content_type = "application/problem+json"),
+    ),
+    security(("bearer" = []), ("session" = [])))]
+pub async fn set_language(
+    State(state): State<AppState>,
+    context: RequestContext,
+    Json(body): Json<LanguageBody>,
+) -> Result<StatusCode> {
+    account_actions::set_language(&state.store, context.actor()?, body.language).await?;
+    Ok(StatusCode::NO_CONTENT)
+}

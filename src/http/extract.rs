@@ -1,0 +1,93 @@
+//! Our own body extractors, so malformed input comes back as a `malformed_body` problem
+//! in the caller's language rather than axum's plain-text rejection.
+
+use super::context::RequestContext;
+use crate::error::{Error, Result};
+use axum::body::Bytes;
+use axum::extract::{FromRequest, Request};
+use axum::http::header::CONTENT_TYPE;
+use serde::de::DeserializeOwned;
+
+/// A JSON body. Unknown fields are refused where the input type says `deny_unknown_fields`.
+pub struct Json<T>(pub T);
+
+impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for Json<T> {
+    type Rejection = Error;
+
+    async fn from_request(request: Request, state: &S) -> Result<Self> {
+        let is_json = request
+            .headers()
+            .get(CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|v| v.starts_with("application/json") || v.contains("+json"));
+        if !is_json {
+            return Err(Error::MalformedBody(
+                "expected Content-Type: application/json".into(),
+            ));
+        }
+        let bytes = Bytes::from_request(request, state)
+            .await
+            .map_err(|rejection| Error::MalformedBody(rejection.body_text()))?;
+        let deserializer = &mut serde_json::Deserializer::from_slice(&bytes);
+        serde_path_to_error::deserialize(deserializer)
+            .map(Json)
+            .map_err(|error| Error::MalformedBody(error.to_string()))
+    }
+}
+
+/// An HTML form body whose `csrf_token` field must match the caller's CSRF token.
+pub struct WebForm<T>(pub T);
+
+#[derive(serde::Deserialize)]
+struct CsrfField {
+    #[serde(default)]
+    csrf_token: String,
+}
+
+impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for WebForm<T> {
+    type Rejection = Error;
+
+    async fn from_request(request: Request, state: &S) -> Result<Self> {
+        let context = request
+            .extensions()
+            .get::<RequestContext>()
+            .cloned()
+            .ok_or_else(|| Error::Other(anyhow::anyhow!("request context missing")))?;
+        let bytes = Bytes::from_request(request, state)
+            .await
+            .map_err(|rejection| Error::MalformedBody(rejection.body_text()))?;
+        let csrf: CsrfField = serde_html_form::from_bytes(&bytes)
+            .map_err(|error| Error::MalformedBody(error.to_string()))?;
+        context.check_csrf(&csrf.csrf_token)?;
+        serde_html_form::from_bytes(&bytes)
+            .map(WebForm)
+            .map_err(|error| Error::MalformedBody(error.to_string()))
+    }
+}
+
+/// A path parameter; one that does not parse names nothing that exists, so it is `not_found`.
+pub struct Path<T>(pub T);
+
+impl<S: Send + Sync, T: DeserializeOwned + Send> axum::extract::FromRequestParts<S> for Path<T> {
+    type Rejection = Error;
+
+    async fn from_request_parts(parts: &mut axum::http::request::Parts, state: &S) -> Result<Self> {
+        axum::extract::Path::<T>::from_request_parts(parts, state)
+            .await
+            .map(|axum::extract::Path(value)| Path(value))
+            .map_err(|_| Error::NotFound)
+    }
+}
+
+/// A query string; one that does not parse is `malformed_query`.
+pub struct Query<T>(pub T);
+
+impl<S: Send + Sync, T: DeserializeOwned> axum::extract::FromRequestParts<S> for Query<T> {
+    type Rejection = Error;
+
+    async fn from_request_parts(parts: &mut axum::http::request::Parts, _state: &S) -> Result<Self> {
+        serde_html_form::from_str(parts.uri.query().unwrap_or_default())
+            .map(Query)
+            .map_err(|error| Error::MalformedQuery(error.to_string()))
+    }
+}

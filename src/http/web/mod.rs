@@ -1,0 +1,250 @@
+//! Server-rendered HTML pages (askama), in English and Italian, working without JavaScript.
+
+pub mod accounts;
+pub mod assets;
+pub mod organizations;
+pub mod profile;
+pub mod sessions;
+
+use super::Routes;
+use super::context::RequestContext;
+use super::error::{field_message, problem, role_name};
+use crate::domain::{Actor, FieldError, Language, Role};
+use crate::error::{Error, Result};
+use crate::i18n::{t, t_args};
+use askama::Template;
+use axum::extract::Request;
+use axum::http::header::{
+    CACHE_CONTROL, CONTENT_SECURITY_POLICY, REFERRER_POLICY, X_CONTENT_TYPE_OPTIONS, X_FRAME_OPTIONS,
+};
+use axum::http::{HeaderValue, StatusCode};
+use axum::middleware::Next;
+use axum::response::{Html, IntoResponse, Redirect, Response};
+
+pub fn routes(routes: Routes) -> Routes {
+    routes
+        .get("/", sessions::home)
+        .get("/sign-in", sessions::form)
+        .post("/sign-in", sessions::sign_in)
+        .post("/sign-out", sessions::sign_out)
+        .post("/language", sessions::language)
+        .get("/account", profile::show)
+        .post("/account/tokens", profile::create_token)
+        .post("/account/tokens/{token_id}/revoke", profile::revoke_token)
+        .get("/operator/organizations", organizations::list)
+        .post("/operator/organizations", organizations::create)
+        .get("/operator/organizations/{org_id}", organizations::show)
+        .get("/operator/accounts", accounts::list)
+        .post("/operator/accounts", accounts::create)
+        .post("/operator/accounts/{account_id}/roles", accounts::set_roles)
+}
+
+/// One entry of the left navigation.
+pub struct NavItem {
+    pub href: &'static str,
+    pub label: String,
+    pub current: bool,
+}
+
+/// What every page's frame needs: language, who is signed in, the CSRF token, navigation.
+pub struct Layout {
+    pub language: Language,
+    pub actor: Option<Actor>,
+    pub csrf_token: String,
+    pub path: String,
+    pub title: String,
+}
+
+impl Layout {
+    pub fn new(context: &RequestContext, title_key: &str) -> Self {
+        Self {
+            language: context.language,
+            actor: context.actor.clone(),
+            csrf_token: context.csrf_token.clone(),
+            path: context.path.clone(),
+            title: t(context.language, title_key),
+        }
+    }
+
+    /// A message in the page's language.
+    pub fn t(&self, key: &str) -> String {
+        t(self.language, key)
+    }
+
+    /// A message with one argument.
+    pub fn t1(&self, key: &str, name: &str, value: impl std::fmt::Display) -> String {
+        t_args(self.language, key, &[(name, value.to_string())])
+    }
+
+    pub fn lang(&self) -> &'static str {
+        self.language.code()
+    }
+
+    pub fn kind_name(&self, kind: &crate::domain::AccountKind) -> String {
+        self.t(&format!("kind-{}", kind.as_str()))
+    }
+
+    pub fn role_name(&self, role: &Role) -> String {
+        role_name(self.language, *role)
+    }
+
+    /// The left navigation's main entries.
+    pub fn nav_main(&self) -> Vec<NavItem> {
+        self.nav_items(&[("/account", "nav-account")])
+    }
+
+    /// The operator console's entries (empty for everyone else).
+    pub fn nav_operator(&self) -> Vec<NavItem> {
+        if !self.is_operator() {
+            return Vec::new();
+        }
+        self.nav_items(&[
+            ("/operator/organizations", "nav-organizations"),
+            ("/operator/accounts", "nav-accounts"),
+        ])
+    }
+
+    fn nav_items(&self, items: &[(&'static str, &str)]) -> Vec<NavItem> {
+        items
+            .iter()
+            .copied()
+            .map(|(href, key)| NavItem {
+                href,
+                label: self.t(key),
+                current: self.path == href || self.path.starts_with(&format!("{href}/")),
+            })
+            .collect()
+    }
+
+    pub fn is_operator(&self) -> bool {
+        self.actor.as_ref().is_some_and(Actor::is_operator)
+    }
+}
+
+/// Messages for refused form fields, keyed by field name.
+#[derive(Default)]
+pub struct FormErrors(pub Vec<FieldError>);
+
+impl FormErrors {
+    /// The message for `field`, if it was refused.
+    pub fn get(&self, language: &Language, field: &str) -> Option<String> {
+        self.0
+            .iter()
+            .find(|error| error.field == field)
+            .map(|error| field_message(*language, error.code))
+    }
+
+    /// Every refused field as (field, message), for the summary above a form.
+    pub fn messages(&self, language: &Language) -> Vec<(&'static str, String)> {
+        self.0
+            .iter()
+            .map(|error| (error.field, field_message(*language, error.code)))
+            .collect()
+    }
+
+    pub fn any(&self) -> bool {
+        !self.0.is_empty()
+    }
+}
+
+/// Renders a page template with a status.
+pub fn render(status: StatusCode, page: &impl Template) -> Result<Response> {
+    let html = page
+        .render()
+        .map_err(|error| Error::Other(anyhow::anyhow!("template failed: {error}")))?;
+    Ok((status, Html(html)).into_response())
+}
+
+/// A 303 redirect after a successful form post.
+pub fn see_other(location: &str) -> Response {
+    Redirect::to(location).into_response()
+}
+
+/// Only same-site relative paths are followed after sign-in or a language switch.
+pub fn local_path(candidate: Option<&str>) -> Option<String> {
+    candidate
+        .filter(|path| path.starts_with('/') && !path.starts_with("//") && !path.contains('\\'))
+        .map(str::to_owned)
+}
+
+/// Percent-encodes a query parameter value.
+pub fn encode_component(value: &str) -> String {
+    value
+        .bytes()
+        .map(|byte| match byte {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' | b'/' => {
+                (byte as char).to_string()
+            }
+            _ => format!("%{byte:02X}"),
+        })
+        .collect()
+}
+
+#[derive(Template)]
+#[template(path = "error.html")]
+struct ErrorPage {
+    layout: Layout,
+    status: u16,
+    detail: String,
+    fields: Vec<String>,
+}
+
+/// The page shown for an error on a web route.
+pub fn error_page(context: &RequestContext, error: &Error) -> Response {
+    let problem = problem(context.language, error);
+    let mut layout = Layout::new(context, "app-name");
+    layout.title = problem.title;
+    let page = ErrorPage {
+        layout,
+        status: problem.status,
+        detail: problem.detail,
+        fields: problem.errors.into_iter().map(|f| f.message).collect(),
+    };
+    render(error.status(), &page).unwrap_or_else(|_| (error.status(), problem.code).into_response())
+}
+
+/// Security headers on every response.
+pub async fn security_headers(request: Request, next: Next) -> Response {
+    let mut response = next.run(request).await;
+    let headers = response.headers_mut();
+    headers.insert(
+        CONTENT_SECURITY_POLICY,
+        HeaderValue::from_static(
+            "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; \
+             form-action 'self'; frame-ancestors 'none'; base-uri 'none'; object-src 'none'",
+        ),
+    );
+    headers.insert(X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
+    headers.insert(X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
+    headers.insert(REFERRER_POLICY, HeaderValue::from_static("same-origin"));
+    if !headers.contains_key(CACHE_CONTROL) {
+        headers.insert(CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    }
+    response
+}
+
+/// A timestamp as pages show it: `2026-11-23 14:05 UTC`.
+pub fn date_time(at: impl AsTime) -> String {
+    let at = at.as_time();
+    let format = time::macros::format_description!("[year]-[month]-[day] [hour]:[minute] UTC");
+    at.to_offset(time::UtcOffset::UTC)
+        .format(&format)
+        .unwrap_or_default()
+}
+
+/// Lets templates pass a timestamp however many references deep askama holds it.
+pub trait AsTime {
+    fn as_time(&self) -> time::OffsetDateTime;
+}
+
+impl AsTime for time::OffsetDateTime {
+    fn as_time(&self) -> time::OffsetDateTime {
+        *self
+    }
+}
+
+impl<T: AsTime + ?Sized> AsTime for &T {
+    fn as_time(&self) -> time::OffsetDateTime {
+        (**self).as_time()
+    }
+}

@@ -1,0 +1,137 @@
+//! Operator console: organizations.
+
+use super::{FormErrors, Layout, render, see_other};
+use crate::actions::organizations::{self, OrganizationInput};
+use crate::actions::{accounts, authorize};
+use crate::domain::account::Account;
+use crate::domain::organization::Organization;
+use crate::domain::{OrganizationId, Permission};
+use crate::error::{Error, Result};
+use crate::http::AppState;
+use crate::http::context::RequestContext;
+use crate::http::extract::{Path, Query, WebForm};
+use crate::store::Page;
+use askama::Template;
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::response::Response;
+use serde::Deserialize;
+use time::OffsetDateTime;
+
+/// The values of the creation form, kept when it is shown again with errors.
+#[derive(Default, Deserialize)]
+pub struct OrganizationForm {
+    #[serde(default)]
+    name: String,
+    #[serde(default)]
+    partner_id: String,
+    csp: Option<String>,
+}
+
+#[derive(Template)]
+#[template(path = "organizations/list.html")]
+pub struct ListPage {
+    layout: Layout,
+    organizations: Vec<Organization>,
+    total: i64,
+    page: Page,
+    created: Option<Organization>,
+    form: OrganizationForm,
+    errors: FormErrors,
+}
+
+impl ListPage {
+    fn next_offset(&self) -> Option<i64> {
+        (self.page.offset + self.page.limit < self.total).then_some(self.page.offset + self.page.limit)
+    }
+
+    fn previous_offset(&self) -> Option<i64> {
+        (self.page.offset > 0).then_some((self.page.offset - self.page.limit).max(0))
+    }
+}
+
+#[derive(Deserialize)]
+pub struct ListQuery {
+    offset: Option<i64>,
+    created: Option<i64>,
+}
+
+async fn list_page(
+    state: &AppState,
+    context: &RequestContext,
+    offset: Option<i64>,
+    created: Option<Organization>,
+    form: OrganizationForm,
+    errors: FormErrors,
+) -> Result<ListPage> {
+    let page = Page::new(Some(50), offset);
+    let (organizations, total) = organizations::list(&state.store, context.actor()?, page).await?;
+    Ok(ListPage {
+        layout: Layout::new(context, "organizations-title"),
+        organizations,
+        total,
+        page,
+        created,
+        form,
+        errors,
+    })
+}
+
+/// `GET /operator/organizations`
+pub async fn list(State(state): State<AppState>, context: RequestContext, Query(query): Query<ListQuery>) -> Result<Response> {
+    let actor = context.actor()?;
+    let created = match query.created {
+        Some(id) => state.store.organization(OrganizationId(id)).await?,
+        None => None,
+    };
+    authorize(actor, Permission::ManageOrganizations, None)?;
+    let page = list_page(&state, &context, query.offset, created, OrganizationForm::default(), FormErrors::default()).await?;
+    render(StatusCode::OK, &page)
+}
+
+/// `POST /operator/organizations`
+pub async fn create(
+    State(state): State<AppState>,
+    context: RequestContext,
+    WebForm(form): WebForm<OrganizationForm>,
+) -> Result<Response> {
+    let partner_id = Some(form.partner_id.trim()).filter(|p| !p.is_empty()).map(str::to_owned);
+    let input = OrganizationInput {
+        name: form.name.clone(),
+        partner_id,
+        csp: form.csp.is_some(),
+    };
+    match organizations::create(&state.store, context.actor()?, input, OffsetDateTime::now_utc()).await {
+        Ok(organization) => Ok(see_other(&format!("/operator/organizations?created={}", organization.id))),
+        Err(error @ (Error::InvalidInput(_) | Error::PartnerIdTaken)) => {
+            let status = error.status();
+            let errors = match error {
+                Error::InvalidInput(fields) => FormErrors(fields),
+                _ => FormErrors(vec![crate::domain::FieldError::new("partner_id", "partner_id_taken")]),
+            };
+            render(status, &list_page(&state, &context, None, None, form, errors).await?)
+        }
+        Err(error) => Err(error),
+    }
+}
+
+#[derive(Template)]
+#[template(path = "organizations/show.html")]
+pub struct ShowPage {
+    layout: Layout,
+    organization: Organization,
+    accounts: Vec<Account>,
+    total_accounts: i64,
+}
+
+/// `GET /operator/organizations/{org_id}`
+pub async fn show(State(state): State<AppState>, context: RequestContext, Path(org_id): Path<i64>) -> Result<Response> {
+    let actor = context.actor()?;
+    authorize(actor, Permission::ManageOrganizations, None)?;
+    let organization = organizations::get(&state.store, actor, OrganizationId(org_id)).await?;
+    let (accounts, total_accounts) =
+        accounts::list(&state.store, actor, Some(organization.id), Page::new(Some(200), None)).await?;
+    let mut layout = Layout::new(&context, "organizations-title");
+    layout.title = organization.name.clone();
+    render(StatusCode::OK, &ShowPage { layout, organization, accounts, total_accounts })
+}

@@ -1,0 +1,10 @@
+use clap::Parser;
+use sportello::cli::{Cli, init_tracing, run};
+use std::process::ExitCode;
+
+#[tokio::main]
+async fn main() -> ExitCode {
+    let cli = Cli::parse();
+    init_tracing(cli.log_format);
+    run(cli).await
+}

@@ -1,0 +1,193 @@
+//! Accounts, their organization roles and the operator role.
+
+use super::{Backend, Page, Store, from_millis, to_millis};
+use crate::domain::account::Account;
+use crate::domain::{AccountId, AccountKind, Email, Language, OrganizationId, Role};
+use crate::error::{Error, Result, is_unique_violation};
+use crate::{in_tx, on_pool};
+use time::OffsetDateTime;
+
+#[derive(sqlx::FromRow)]
+struct AccountRow {
+    id: i64,
+    email: String,
+    display_name: String,
+    kind: String,
+    language: Option<String>,
+    organization_id: Option<i64>,
+    roles: Option<String>,
+    created_at: i64,
+}
+
+impl AccountRow {
+    fn into_account(self) -> Result<Account> {
+        let kind = AccountKind::parse(&self.kind)
+            .ok_or_else(|| anyhow::anyhow!("account {} has unknown kind {:?}", self.id, self.kind))?;
+        let mut roles: Vec<Role> = self
+            .roles
+            .as_deref()
+            .unwrap_or_default()
+            .split(',')
+            .filter_map(Role::parse)
+            .collect();
+        roles.sort();
+        Ok(Account {
+            id: AccountId(self.id),
+            email: Email::from_stored(self.email),
+            display_name: self.display_name,
+            kind,
+            language: self.language.as_deref().and_then(Language::parse),
+            organization_id: self.organization_id.map(OrganizationId),
+            roles,
+            created_at: from_millis(self.created_at),
+        })
+    }
+}
+
+/// A validated new account; `password_hash` is already an argon2id PHC string.
+pub struct NewAccount {
+    pub email: Email,
+    pub display_name: String,
+    pub kind: AccountKind,
+    pub password_hash: String,
+    pub language: Option<Language>,
+    pub organization_id: Option<OrganizationId>,
+    pub roles: Vec<Role>,
+}
+
+/// What sign-in needs: the account and its password hash.
+pub struct Credentials {
+    pub account_id: AccountId,
+    pub password_hash: String,
+}
+
+fn select(backend: Backend, filter: &str) -> String {
+    let aggregate = match backend {
+        Backend::Sqlite => "group_concat(role, ',')",
+        Backend::Postgres => "string_agg(role, ',')",
+    };
+    format!(
+        "SELECT a.id, a.email, a.display_name, a.kind, a.language, a.organization_id, \
+         (SELECT {aggregate} FROM account_roles r WHERE r.account_id = a.id) AS roles, a.created_at \
+         FROM accounts a {filter}"
+    )
+}
+
+impl Store {
+    /// Inserts the account and its roles in one transaction.
+    pub async fn insert_account(&self, new: &NewAccount, now: OffsetDateTime) -> Result<AccountId> {
+        let inserted: std::result::Result<i64, sqlx::Error> = async {
+            Ok(in_tx!(self, tx => {
+                let id: i64 = sqlx::query_scalar(
+                    "INSERT INTO accounts (email, display_name, kind, password_hash, language, organization_id, created_at) \
+                     VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
+                )
+                .bind(new.email.as_str())
+                .bind(&new.display_name)
+                .bind(new.kind.as_str())
+                .bind(&new.password_hash)
+                .bind(new.language.map(Language::code))
+                .bind(new.organization_id.map(|id| id.0))
+                .bind(to_millis(now))
+                .fetch_one(&mut *tx)
+                .await?;
+                for role in &new.roles {
+                    sqlx::query("INSERT INTO account_roles (account_id, role) VALUES ($1, $2)")
+                        .bind(id)
+                        .bind(role.as_str())
+                        .execute(&mut *tx)
+                        .await?;
+                }
+                id
+            }))
+        }
+        .await;
+        match inserted {
+            Ok(id) => Ok(AccountId(id)),
+            Err(error) if is_unique_violation(&error) => Err(Error::EmailTaken),
+            Err(error) => Err(error.into()),
+        }
+    }
+
+    pub async fn account(&self, id: AccountId) -> Result<Option<Account>> {
+        let sql = select(self.backend(), "WHERE a.id = $1");
+        let row: Option<AccountRow> =
+            on_pool!(self, pool => sqlx::query_as(&sql).bind(id.0).fetch_optional(pool).await)?;
+        row.map(AccountRow::into_account).transpose()
+    }
+
+    pub async fn credentials(&self, email: &Email) -> Result<Option<Credentials>> {
+        let row: Option<(i64, String)> = on_pool!(self, pool => sqlx::query_as(
+            "SELECT id, password_hash FROM accounts WHERE email = $1",
+        )
+        .bind(email.as_str())
+        .fetch_optional(pool)
+        .await)?;
+        Ok(row.map(|(id, password_hash)| Credentials {
+            account_id: AccountId(id),
+            password_hash,
+        }))
+    }
+
+    /// Accounts ordered by email, optionally only one organization's, with the total count.
+    pub async fn accounts(
+        &self,
+        organization: Option<OrganizationId>,
+        page: Page,
+    ) -> Result<(Vec<Account>, i64)> {
+        let org = organization.map(|id| id.0);
+        let sql = select(
+            self.backend(),
+            "WHERE ($1 IS NULL OR a.organization_id = $1) ORDER BY a.email LIMIT $2 OFFSET $3",
+        );
+        let count_sql = "SELECT COUNT(*) FROM accounts WHERE ($1 IS NULL OR organization_id = $1)";
+        let (rows, total): (Vec<AccountRow>, i64) = on_pool!(self, pool => {
+            let rows = sqlx::query_as(&sql).bind(org).bind(page.limit).bind(page.offset).fetch_all(pool).await?;
+            let total = sqlx::query_scalar(count_sql).bind(org).fetch_one(pool).await?;
+            (rows, total)
+        });
+        let accounts = rows
+            .into_iter()
+            .map(AccountRow::into_account)
+            .collect::<Result<_>>()?;
+        Ok((accounts, total))
+    }
+
+    /// Replaces the account's roles with `roles`.
+    pub async fn set_roles(&self, account: AccountId, roles: &[Role]) -> Result<()> {
+        in_tx!(self, tx => {
+            sqlx::query("DELETE FROM account_roles WHERE account_id = $1")
+                .bind(account.0)
+                .execute(&mut *tx)
+                .await?;
+            for role in roles {
+                sqlx::query("INSERT INTO account_roles (account_id, role) VALUES ($1, $2)")
+                    .bind(account.0)
+                    .bind(role.as_str())
+                    .execute(&mut *tx)
+                    .await?;
+            }
+        });
+        Ok(())
+    }
+
+    pub async fn set_language(&self, account: AccountId, language: Language) -> Result<()> {
+        on_pool!(self, pool => sqlx::query("UPDATE accounts SET language = $1 WHERE id = $2")
+            .bind(language.code())
+            .bind(account.0)
+            .execute(pool)
+            .await
+            .map(|_| ()))?;
+        Ok(())
+    }
+
+    pub async fn set_password_hash(&self, account: AccountId, password_hash: &str) -> Result<()> {
+        on_pool!(self, pool => sqlx::query("UPDATE accounts SET password_hash = $1 WHERE id = $2")
+            .bind(password_hash)
+            .bind(account.0)
+            .execute(pool)
+            .await
+            .map(|_| ()))?;
+        Ok(())
+    }
+}

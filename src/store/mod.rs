@@ -1,0 +1,174 @@
+//! The only place with SQL: one `Store` over SQLite or PostgreSQL, the same queries on both.
+
+pub mod accounts;
+pub mod organizations;
+pub mod sessions;
+pub mod throttle;
+pub mod tokens;
+
+use anyhow::{Context, bail};
+use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
+use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
+use sqlx::{PgPool, SqlitePool};
+use std::str::FromStr;
+use std::time::Duration;
+use time::OffsetDateTime;
+
+/// The connection pool of one of the two backends.
+#[derive(Clone, Debug)]
+pub enum Pool {
+    Sqlite(SqlitePool),
+    Postgres(PgPool),
+}
+
+/// Runs the same portable SQL on whichever pool (or transaction) the store holds.
+#[macro_export]
+macro_rules! on_pool {
+    ($store:expr, $p:ident => $body:expr) => {
+        match &$store.pool {
+            $crate::store::Pool::Sqlite($p) => $body,
+            $crate::store::Pool::Postgres($p) => $body,
+        }
+    };
+}
+
+/// Runs a block inside one write transaction on either backend; the block receives `&mut tx`.
+/// On SQLite the transaction starts with `BEGIN IMMEDIATE`, so writers queue instead of failing.
+#[macro_export]
+macro_rules! in_tx {
+    ($store:expr, $tx:ident => $body:expr) => {
+        match &$store.pool {
+            $crate::store::Pool::Sqlite(pool) => {
+                let mut $tx = pool.begin_with("BEGIN IMMEDIATE").await?;
+                let result = $body;
+                $tx.commit().await?;
+                result
+            }
+            $crate::store::Pool::Postgres(pool) => {
+                let mut $tx = pool.begin().await?;
+                let result = $body;
+                $tx.commit().await?;
+                result
+            }
+        }
+    };
+}
+
+/// Which backend a store runs on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+#[derive(Clone, Debug)]
+pub struct Store {
+    pub pool: Pool,
+}
+
+static SQLITE_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/sqlite");
+static POSTGRES_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/postgres");
+
+impl Store {
+    /// Connects to `sqlite://path`, a bare file path, or `postgres://…`.
+    /// A SQLite file is created if missing, in WAL mode with foreign keys on.
+    pub async fn connect(url: &str) -> anyhow::Result<Self> {
+        let pool = if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            let options = PgConnectOptions::from_str(url).context("invalid PostgreSQL URL")?;
+            let pool = PgPoolOptions::new()
+                .max_connections(16)
+                .acquire_timeout(Duration::from_secs(10))
+                .connect_with(options)
+                .await
+                .context("cannot connect to PostgreSQL")?;
+            Pool::Postgres(pool)
+        } else if let Some(options) = sqlite_options(url)? {
+            let pool = SqlitePoolOptions::new()
+                .max_connections(8)
+                .acquire_timeout(Duration::from_secs(10))
+                .connect_with(options)
+                .await
+                .context("cannot open the SQLite database")?;
+            Pool::Sqlite(pool)
+        } else {
+            bail!("unsupported database URL scheme in {url:?}: use sqlite://FILE or postgres://…");
+        };
+        Ok(Self { pool })
+    }
+
+    pub fn backend(&self) -> Backend {
+        match self.pool {
+            Pool::Sqlite(_) => Backend::Sqlite,
+            Pool::Postgres(_) => Backend::Postgres,
+        }
+    }
+
+    /// Applies every migration not yet applied.
+    pub async fn migrate(&self) -> anyhow::Result<()> {
+        match &self.pool {
+            Pool::Sqlite(pool) => SQLITE_MIGRATIONS.run(pool).await,
+            Pool::Postgres(pool) => POSTGRES_MIGRATIONS.run(pool).await,
+        }
+        .context("cannot apply migrations")
+    }
+
+    /// A round trip to the database, for readiness checks.
+    pub async fn ping(&self) -> sqlx::Result<()> {
+        on_pool!(self, pool => sqlx::query("SELECT 1").execute(pool).await.map(|_| ()))
+    }
+
+    pub async fn close(&self) {
+        on_pool!(self, pool => pool.close().await)
+    }
+}
+
+fn sqlite_options(url: &str) -> anyhow::Result<Option<SqliteConnectOptions>> {
+    let options = if let Some(rest) = url.strip_prefix("sqlite:") {
+        let path = rest.trim_start_matches("//");
+        if path.is_empty() {
+            bail!("the SQLite URL {url:?} names no file");
+        }
+        SqliteConnectOptions::new().filename(path)
+    } else if !url.contains("://") {
+        SqliteConnectOptions::new().filename(url)
+    } else {
+        return Ok(None);
+    };
+    Ok(Some(
+        options
+            .create_if_missing(true)
+            .journal_mode(SqliteJournalMode::Wal)
+            .synchronous(SqliteSynchronous::Normal)
+            .foreign_keys(true)
+            .busy_timeout(Duration::from_secs(10)),
+    ))
+}
+
+/// Timestamps are stored as Unix milliseconds (BIGINT) on both backends.
+pub fn to_millis(at: OffsetDateTime) -> i64 {
+    (at.unix_timestamp_nanos() / 1_000_000) as i64
+}
+
+/// The inverse of [`to_millis`]; out-of-range values (never written by us) clamp to the epoch.
+pub fn from_millis(millis: i64) -> OffsetDateTime {
+    OffsetDateTime::from_unix_timestamp_nanos(i128::from(millis) * 1_000_000)
+        .unwrap_or(OffsetDateTime::UNIX_EPOCH)
+}
+
+/// A page of a list: at most `limit` items after skipping `offset`.
+#[derive(Debug, Clone, Copy)]
+pub struct Page {
+    pub limit: i64,
+    pub offset: i64,
+}
+
+impl Page {
+    pub const MAX_LIMIT: i64 = 200;
+
+    pub fn new(limit: Option<i64>, offset: Option<i64>) -> Self {
+        Self {
+            limit: limit.unwrap_or(50).clamp(1, Self::MAX_LIMIT),
+            offset: offset.unwrap_or(0).max(0),
+        }
+    }
+}
