@@ -116,7 +116,7 @@ describe('foundation: operator console', { timeout: 180_000 }, () => {
     await page.getByRole('button', { name: 'Create organization', exact: true }).click();
     await page.waitForLoadState('load');
     await visit(page, 'organization-created');
-    await page.getByRole('status').or(page.getByText(/created/i)).first().waitFor();
+    await page.getByRole('status').filter({ hasText: ORG_NAME }).first().waitFor();
     const row = page.getByRole('row').filter({ hasText: ORG_NAME });
     assert.equal(await row.count(), 1, `one table row with "${ORG_NAME}"`);
     const link = row.getByRole('link').first();
@@ -190,6 +190,7 @@ describe('foundation: operator console', { timeout: 180_000 }, () => {
     await page.getByRole('button', { name: 'Create account', exact: true }).click();
     await page.waitForLoadState('load');
     await visit(page, 'account-created');
+    await page.getByRole('status').filter({ hasText: ACCOUNT_EMAIL }).first().waitFor();
     const row = page.getByRole('row').filter({ hasText: ACCOUNT_EMAIL });
     assert.equal(await row.count(), 1, `one table row with ${ACCOUNT_EMAIL}`);
     assert.equal(await page.getByRole('alert').count(), 0, 'no error alert after a valid create');

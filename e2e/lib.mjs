@@ -21,7 +21,7 @@ const { chromium } = require('playwright-core');
 
 export const E2E_DIR = dirname(fileURLToPath(import.meta.url));
 export const SCREENSHOT_DIR = join(E2E_DIR, 'screenshots');
-const AXE_PATH = require.resolve('axe-core/axe.min.js');
+const AXE_SOURCE = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
 
 export const CHROMIUM = process.env.SPORTELLO_CHROMIUM || '/usr/bin/chromium';
 const CHROMIUM_ARGS = [
@@ -89,8 +89,11 @@ export async function startServer({ extraEnv = {} } = {}) {
   const dir = mkdtempSync(join(tmpdir(), 'sportello-e2e-'));
   const databaseUrl = `sqlite://${join(dir, 'e2e.db')}`;
   const logFile = join(dir, 'server.log');
-  const baseEnv = { ...process.env, RUST_BACKTRACE: '1', ...extraEnv };
-  delete baseEnv.SPORTELLO_ADMIN_PASSWORD;
+  // Nothing from the caller's SPORTELLO_* settings (a demo flag, another database…) leaks in.
+  const baseEnv = Object.fromEntries(
+    Object.entries(process.env).filter(([k]) => !k.startsWith('SPORTELLO_')),
+  );
+  Object.assign(baseEnv, { RUST_BACKTRACE: '1' }, extraEnv);
 
   // 1. Operator first: this command creates and migrates the database.
   const created = await run(
@@ -261,7 +264,25 @@ export async function visit(page, name) {
   const check = checkers.get(page);
   if (check) check();
 
-  await page.addScriptTag({ path: AXE_PATH });
+  // An unstyled page (stylesheet missing, empty, or blocked by the CSP) is a failure too.
+  const sheets = await page.evaluate(() => [...document.styleSheets].map((sheet) => {
+    let rules = -1;
+    try { rules = sheet.cssRules.length; } catch { /* cross-origin: unreadable */ }
+    return { href: sheet.href, rules };
+  }));
+  const linked = await page.locator('link[rel~="stylesheet"]').count();
+  const empty = sheets.filter((sh) => sh.rules === 0);
+  if (linked > 0 && (sheets.length < linked || empty.length > 0)) {
+    throw new Error(`"${name}" (${page.url()}) is unstyled: ${linked} stylesheet link(s), ` +
+      `${sheets.length} loaded, empty: ${empty.map((sh) => sh.href).join(', ') || 'none'}; ` +
+      `screenshot ${file}`);
+  }
+
+  // Not page.addScriptTag: the server's Content-Security-Policy (script-src 'self') rightly
+  // refuses inline scripts, and the tests keep that policy on. DevTools evaluation is exempt.
+  if (!(await page.evaluate(() => typeof window.axe === 'object'))) {
+    await page.evaluate(AXE_SOURCE);
+  }
   const results = await page.evaluate(async () => {
     // eslint-disable-next-line no-undef
     const r = await axe.run(document, { resultTypes: ['violations'] });

@@ -8,7 +8,11 @@ use std::time::Duration;
 #[derive(clap::Args, Debug, Clone)]
 pub struct DatabaseArgs {
     /// `sqlite://FILE` (created if missing) or `postgres://user@host/db`.
-    #[arg(long, env = "SPORTELLO_DATABASE_URL", default_value = "sqlite://sportello.db")]
+    #[arg(
+        long,
+        env = "SPORTELLO_DATABASE_URL",
+        default_value = "sqlite://sportello.db"
+    )]
     pub database_url: String,
 }
 
@@ -22,10 +26,18 @@ pub struct Settings {
     #[arg(long, env = "SPORTELLO_SESSION_TTL", default_value = "12h", value_parser = humantime::parse_duration)]
     pub session_ttl: Duration,
     /// Failed sign-ins allowed per account within the throttle window.
-    #[arg(long, env = "SPORTELLO_SIGN_IN_FAILURES_PER_ACCOUNT", default_value_t = 5)]
+    #[arg(
+        long,
+        env = "SPORTELLO_SIGN_IN_FAILURES_PER_ACCOUNT",
+        default_value_t = 5
+    )]
     pub sign_in_failures_per_account: i64,
     /// Failed sign-ins allowed per client address within the throttle window.
-    #[arg(long, env = "SPORTELLO_SIGN_IN_FAILURES_PER_ADDRESS", default_value_t = 20)]
+    #[arg(
+        long,
+        env = "SPORTELLO_SIGN_IN_FAILURES_PER_ADDRESS",
+        default_value_t = 20
+    )]
     pub sign_in_failures_per_address: i64,
     /// The window over which failed attempts are counted.
     #[arg(long, env = "SPORTELLO_THROTTLE_WINDOW", default_value = "15m", value_parser = humantime::parse_duration)]

@@ -52,7 +52,10 @@ pub fn t_args(language: Language, key: &str, args: &[(&str, String)]) -> String 
 
 /// Whether `key` exists in `language` itself, without falling back.
 pub fn has_message(language: Language, key: &str) -> bool {
-    LOCALES
-        .lookup_single_language::<&str>(langid(language), key, None)
-        .is_ok()
+    // A message that needs arguments fails to format without them (a `FluentError`), but it
+    // exists; the loader's error type is private, so its variant is read from `Debug`.
+    match LOCALES.lookup_single_language::<&str>(langid(language), key, None) {
+        Ok(_) => true,
+        Err(error) => format!("{error:?}").starts_with("FluentError"),
+    }
 }

@@ -4,7 +4,9 @@
 //! one core of a 2-core server, so a burst of sign-ins cannot starve the machine.
 //! Tokens are 256 random bits; only their SHA-256 digest is stored and looked up.
 
-use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString, rand_core::OsRng};
+use argon2::password_hash::{
+    PasswordHash, PasswordHasher, PasswordVerifier, SaltString, rand_core::OsRng,
+};
 use argon2::{Algorithm, Argon2, Params, Version};
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;

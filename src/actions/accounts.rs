@@ -3,7 +3,10 @@
 
 use super::{authorize, blocking};
 use crate::domain::account::{Account, validate_password};
-use crate::domain::{AccountId, AccountKind, Actor, Email, FieldError, Language, OrganizationId, Permission, Role, required_text};
+use crate::domain::{
+    AccountId, AccountKind, Actor, Email, FieldError, Language, OrganizationId, Permission, Role,
+    required_text,
+};
 use crate::error::{Error, Result, Validator};
 use crate::secrets;
 use crate::store::accounts::NewAccount;
@@ -21,7 +24,12 @@ pub struct AccountInput {
     pub language: Option<Language>,
 }
 
-pub async fn create(store: &Store, actor: &Actor, input: AccountInput, now: OffsetDateTime) -> Result<Account> {
+pub async fn create(
+    store: &Store,
+    actor: &Actor,
+    input: AccountInput,
+    now: OffsetDateTime,
+) -> Result<Account> {
     authorize(actor, Permission::ManageAccounts, input.organization_id)?;
     let mut checks = Validator::default();
     let email = checks.check(Email::parse("email", &input.email));
@@ -54,7 +62,12 @@ pub async fn create(store: &Store, actor: &Actor, input: AccountInput, now: Offs
 }
 
 /// Organization roles need an organization; only operators hand out the operator role.
-fn check_roles(checks: &mut Validator, actor: &Actor, organization: Option<OrganizationId>, roles: &[Role]) {
+fn check_roles(
+    checks: &mut Validator,
+    actor: &Actor,
+    organization: Option<OrganizationId>,
+    roles: &[Role],
+) {
     if roles.iter().any(|role| role.is_organization_role()) && organization.is_none() {
         checks.push(FieldError::new("roles", "role_requires_organization"));
     }
@@ -87,11 +100,18 @@ fn visible_for_management(actor: &Actor, account: &Account) -> Result<()> {
 
 /// Accounts: all of them for operators (optionally one organization's), else the actor's
 /// own organization's for its admins.
-pub async fn list(store: &Store, actor: &Actor, organization: Option<OrganizationId>, page: Page) -> Result<(Vec<Account>, i64)> {
+pub async fn list(
+    store: &Store,
+    actor: &Actor,
+    organization: Option<OrganizationId>,
+    page: Page,
+) -> Result<(Vec<Account>, i64)> {
     let scope = if actor.is_operator() {
         organization
     } else {
-        let own = actor.organization_id.ok_or_else(|| Error::forbidden(Permission::ManageAccounts))?;
+        let own = actor
+            .organization_id
+            .ok_or_else(|| Error::forbidden(Permission::ManageAccounts))?;
         if organization.is_some_and(|org| org != own) {
             return Err(Error::NotFound);
         }
@@ -102,7 +122,12 @@ pub async fn list(store: &Store, actor: &Actor, organization: Option<Organizatio
 }
 
 /// Replaces an account's roles.
-pub async fn set_roles(store: &Store, actor: &Actor, id: AccountId, roles: Vec<Role>) -> Result<Account> {
+pub async fn set_roles(
+    store: &Store,
+    actor: &Actor,
+    id: AccountId,
+    roles: Vec<Role>,
+) -> Result<Account> {
     let account = store.account(id).await?.ok_or(Error::NotFound)?;
     visible_for_management(actor, &account)?;
     let mut checks = Validator::default();
@@ -125,7 +150,12 @@ pub async fn set_language(store: &Store, actor: &Actor, language: Language) -> R
 }
 
 /// Bootstraps an operator from the command line (no actor yet).
-pub async fn create_operator(store: &Store, email: &str, password: &str, now: OffsetDateTime) -> Result<Account> {
+pub async fn create_operator(
+    store: &Store,
+    email: &str,
+    password: &str,
+    now: OffsetDateTime,
+) -> Result<Account> {
     let mut checks = Validator::default();
     let email = checks.check(Email::parse("email", email));
     checks.check(validate_password("password", password));
@@ -133,7 +163,12 @@ pub async fn create_operator(store: &Store, email: &str, password: &str, now: Of
     let email = email.unwrap_or_else(|| Email::from_stored(String::new()));
     let password = password.to_owned();
     let password_hash = blocking(move || secrets::hash_password(&password)).await??;
-    let display_name = email.as_str().split('@').next().unwrap_or_default().to_owned();
+    let display_name = email
+        .as_str()
+        .split('@')
+        .next()
+        .unwrap_or_default()
+        .to_owned();
     let new = NewAccount {
         email,
         display_name,

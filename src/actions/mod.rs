@@ -11,7 +11,11 @@ use crate::error::{Error, Result};
 
 /// Fails with `forbidden_role` unless the actor may do `permission` on `organization`.
 /// An organization the actor cannot see at all answers `not_found` instead (no leak of existence).
-pub fn authorize(actor: &Actor, permission: Permission, organization: Option<OrganizationId>) -> Result<()> {
+pub fn authorize(
+    actor: &Actor,
+    permission: Permission,
+    organization: Option<OrganizationId>,
+) -> Result<()> {
     if actor.can(permission, organization) {
         return Ok(());
     }

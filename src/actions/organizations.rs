@@ -16,7 +16,12 @@ pub struct OrganizationInput {
     pub csp: bool,
 }
 
-pub async fn create(store: &Store, actor: &Actor, input: OrganizationInput, now: OffsetDateTime) -> Result<Organization> {
+pub async fn create(
+    store: &Store,
+    actor: &Actor,
+    input: OrganizationInput,
+    now: OffsetDateTime,
+) -> Result<Organization> {
     authorize(actor, Permission::ManageOrganizations, None)?;
     let mut checks = Validator::default();
     let name = checks.check(required_text("name", &input.name, 200));
@@ -33,9 +38,7 @@ pub async fn create(store: &Store, actor: &Actor, input: OrganizationInput, now:
         partner_id: partner_id.flatten(),
         csp: input.csp,
     };
-    let organization = store
-        .insert_organization(&new, now)
-        .await?;
+    let organization = store.insert_organization(&new, now).await?;
     tracing::info!(actor = %actor.account_id, organization = %organization.id, "organization created");
     Ok(organization)
 }

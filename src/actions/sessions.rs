@@ -31,8 +31,16 @@ pub async fn sign_in(
     let email = Email::parse("email", email)?;
     let window_start = now - settings.throttle_window;
     for (scope, subject, limit) in [
-        (ACCOUNT_SCOPE, email.as_str(), settings.sign_in_failures_per_account),
-        (ADDRESS_SCOPE, client_address, settings.sign_in_failures_per_address),
+        (
+            ACCOUNT_SCOPE,
+            email.as_str(),
+            settings.sign_in_failures_per_account,
+        ),
+        (
+            ADDRESS_SCOPE,
+            client_address,
+            settings.sign_in_failures_per_address,
+        ),
     ] {
         check_throttle(store, scope, subject, limit, window_start, settings, now).await?;
     }
@@ -46,14 +54,21 @@ pub async fn sign_in(
     let account_id = match credentials {
         Some(credentials) if matches => credentials.account_id,
         _ => {
-            store.record_failure(ACCOUNT_SCOPE, email.as_str(), now).await?;
-            store.record_failure(ADDRESS_SCOPE, client_address, now).await?;
+            store
+                .record_failure(ACCOUNT_SCOPE, email.as_str(), now)
+                .await?;
+            store
+                .record_failure(ADDRESS_SCOPE, client_address, now)
+                .await?;
             tracing::info!(client_address, "failed sign-in");
             return Err(Error::InvalidCredentials);
         }
     };
     store.clear_failures(ACCOUNT_SCOPE, email.as_str()).await?;
-    let account = store.account(account_id).await?.ok_or(Error::InvalidCredentials)?;
+    let account = store
+        .account(account_id)
+        .await?
+        .ok_or(Error::InvalidCredentials)?;
     let session_token = secrets::new_token("");
     let csrf_token = secrets::new_token("");
     store
@@ -111,7 +126,9 @@ pub async fn resolve_session(
     };
     let ttl_ms = settings.session_ttl.as_millis() as i64;
     if session.expires_at - crate::store::to_millis(now) < ttl_ms / 2 {
-        store.extend_session(&digest, now + settings.session_ttl).await?;
+        store
+            .extend_session(&digest, now + settings.session_ttl)
+            .await?;
     }
     Ok(actor(store, session.account_id)
         .await?
@@ -119,7 +136,11 @@ pub async fn resolve_session(
 }
 
 /// The actor behind a bearer token, if the token is live.
-pub async fn resolve_token(store: &Store, token: &str, now: OffsetDateTime) -> Result<Option<Actor>> {
+pub async fn resolve_token(
+    store: &Store,
+    token: &str,
+    now: OffsetDateTime,
+) -> Result<Option<Actor>> {
     match store.token_owner(&secrets::digest(token), now).await? {
         Some(account) => actor(store, account).await,
         None => Ok(None),

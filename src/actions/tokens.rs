@@ -9,7 +9,12 @@ use crate::store::tokens::TokenInfo;
 use time::OffsetDateTime;
 
 /// Creates a token for the actor; returns the secret (never stored) and its record.
-pub async fn create(store: &Store, actor: &Actor, name: &str, now: OffsetDateTime) -> Result<(String, TokenInfo)> {
+pub async fn create(
+    store: &Store,
+    actor: &Actor,
+    name: &str,
+    now: OffsetDateTime,
+) -> Result<(String, TokenInfo)> {
     let name = required_text("name", name, 100)?;
     let token = secrets::new_token("spt_");
     let info = store
@@ -24,7 +29,12 @@ pub async fn list(store: &Store, actor: &Actor) -> Result<Vec<TokenInfo>> {
 }
 
 /// Revokes one of the actor's own tokens; another account's token is `not_found`.
-pub async fn revoke(store: &Store, actor: &Actor, token: TokenId, now: OffsetDateTime) -> Result<()> {
+pub async fn revoke(
+    store: &Store,
+    actor: &Actor,
+    token: TokenId,
+    now: OffsetDateTime,
+) -> Result<()> {
     if store.revoke_token(actor.account_id, token, now).await? {
         Ok(())
     } else {

@@ -154,15 +154,30 @@ mod tests {
     fn emails_are_normalized_and_checked() {
         let email = Email::parse("email", "  Ada@Example.COM ").expect("valid");
         assert_eq!(email.as_str(), "ada@example.com");
-        for bad in ["", "ada", "ada@", "@example.com", "ada@example", "a b@example.com", "a@b@c.it", "a@.com"] {
+        for bad in [
+            "",
+            "ada",
+            "ada@",
+            "@example.com",
+            "ada@example",
+            "a b@example.com",
+            "a@b@c.it",
+            "a@.com",
+        ] {
             assert!(Email::parse("email", bad).is_err(), "{bad:?} accepted");
         }
     }
 
     #[test]
     fn accept_language_prefers_highest_quality() {
-        assert_eq!(Language::negotiate("it-IT,it;q=0.9,en;q=0.8"), Some(Language::It));
-        assert_eq!(Language::negotiate("de-DE, en;q=0.5, it;q=0.7"), Some(Language::It));
+        assert_eq!(
+            Language::negotiate("it-IT,it;q=0.9,en;q=0.8"),
+            Some(Language::It)
+        );
+        assert_eq!(
+            Language::negotiate("de-DE, en;q=0.5, it;q=0.7"),
+            Some(Language::It)
+        );
         assert_eq!(Language::negotiate("fr, de"), None);
         assert_eq!(Language::negotiate("it;q=0, en"), Some(Language::En));
     }

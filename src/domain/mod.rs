@@ -50,7 +50,10 @@ mod tests {
 
     #[test]
     fn required_text_trims_and_limits() {
-        assert_eq!(required_text("name", "  Contoso ", 10), Ok("Contoso".into()));
+        assert_eq!(
+            required_text("name", "  Contoso ", 10),
+            Ok("Contoso".into())
+        );
         assert_eq!(
             required_text("name", "   ", 10),
             Err(FieldError::new("name", "required"))

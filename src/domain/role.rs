@@ -5,7 +5,19 @@ use serde::{Deserialize, Serialize};
 
 /// A role an account holds: organization roles apply inside the account's organization,
 /// `Operator` is the program owner's staff and applies everywhere.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, utoipa::ToSchema)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    Serialize,
+    Deserialize,
+    utoipa::ToSchema,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum Role {
     GlobalAdmin,
@@ -75,7 +87,11 @@ impl Role {
         match self {
             Self::Operator => matches!(
                 permission,
-                ManageOrganizations | ViewOrganization | ManageAccounts | ViewBenefits | OperateProgram
+                ManageOrganizations
+                    | ViewOrganization
+                    | ManageAccounts
+                    | ViewBenefits
+                    | OperateProgram
             ),
             Self::GlobalAdmin | Self::PartnerAdmin => matches!(
                 permission,

@@ -104,7 +104,12 @@ fn client_address(request: &Request, trust_forwarded_for: bool) -> String {
 }
 
 /// Builds a cookie with the attributes every Sportello cookie shares.
-pub fn build_cookie(name: &'static str, value: String, http_only: bool, secure: bool) -> HeaderValue {
+pub fn build_cookie(
+    name: &'static str,
+    value: String,
+    http_only: bool,
+    secure: bool,
+) -> HeaderValue {
     let cookie = Cookie::build((name, value))
         .path("/")
         .http_only(http_only)
@@ -116,12 +121,18 @@ pub fn build_cookie(name: &'static str, value: String, http_only: bool, secure: 
 
 /// A cookie that deletes `name`.
 pub fn removal_cookie(name: &'static str) -> HeaderValue {
-    HeaderValue::from_str(&format!("{name}=; Path=/; Max-Age=0; HttpOnly; SameSite=Lax"))
-        .unwrap_or_else(|_| HeaderValue::from_static(""))
+    HeaderValue::from_str(&format!(
+        "{name}=; Path=/; Max-Age=0; HttpOnly; SameSite=Lax"
+    ))
+    .unwrap_or_else(|_| HeaderValue::from_static(""))
 }
 
 /// The middleware: resolve the caller, run the handler, render any error.
-pub async fn authenticate(State(state): State<AppState>, mut request: Request, next: Next) -> Response {
+pub async fn authenticate(
+    State(state): State<AppState>,
+    mut request: Request,
+    next: Next,
+) -> Response {
     let now = OffsetDateTime::now_utc();
     let path = request.uri().path().to_owned();
     let is_api = path.starts_with("/api/");
@@ -147,17 +158,34 @@ pub async fn authenticate(State(state): State<AppState>, mut request: Request, n
             }
         }
     }
-    let unsafe_method = !matches!(*request.method(), Method::GET | Method::HEAD | Method::OPTIONS);
-    if is_api && unsafe_method && matches!(context.via, Via::Session(_)) {
-        let sent = headers.get(CSRF_HEADER).and_then(|v| v.to_str().ok()).unwrap_or_default();
+    let unsafe_method = !matches!(
+        *request.method(),
+        Method::GET | Method::HEAD | Method::OPTIONS
+    );
+    // Signing in needs no CSRF token: the JSON content type already rules out cross-site
+    // forms, and a stale cookie must not stop a client from signing in again.
+    let signing_in = request.method() == Method::POST && context.path == "/api/v1/session";
+    if is_api && unsafe_method && !signing_in && matches!(context.via, Via::Session(_)) {
+        let sent = headers
+            .get(CSRF_HEADER)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or_default();
         if let Err(error) = context.check_csrf(sent) {
             return render_error(&context, error);
         }
     }
     request.extensions_mut().insert(context.clone());
     let mut response = next.run(request).await;
-    if let Some(error) = response.extensions_mut().remove::<super::error::ErrorSlot>() {
-        let cookies: Vec<HeaderValue> = response.headers().get_all(SET_COOKIE).iter().cloned().collect();
+    if let Some(error) = response
+        .extensions_mut()
+        .remove::<super::error::ErrorSlot>()
+    {
+        let cookies: Vec<HeaderValue> = response
+            .headers()
+            .get_all(SET_COOKIE)
+            .iter()
+            .cloned()
+            .collect();
         response = match error.0.lock().ok().and_then(|mut slot| slot.take()) {
             Some(error) => render_error(&context, error),
             None => response,
@@ -173,23 +201,32 @@ pub async fn authenticate(State(state): State<AppState>, mut request: Request, n
     response
 }
 
-async fn resolve(state: &AppState, headers: &HeaderMap, context: &mut RequestContext, now: OffsetDateTime) -> Result<()> {
+async fn resolve(
+    state: &AppState,
+    headers: &HeaderMap,
+    context: &mut RequestContext,
+    now: OffsetDateTime,
+) -> Result<()> {
     let bearer = headers
         .get(AUTHORIZATION)
         .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.strip_prefix("Bearer ").or_else(|| v.strip_prefix("bearer ")));
+        .and_then(|v| {
+            v.strip_prefix("Bearer ")
+                .or_else(|| v.strip_prefix("bearer "))
+        });
     if let Some(token) = bearer {
         let actor = sessions::resolve_token(&state.store, token.trim(), now)
             .await?
             .ok_or(Error::Unauthenticated)?;
         context.actor = Some(actor);
         context.via = Via::Bearer;
-    } else if let Some(token) = cookie_value(headers, SESSION_COOKIE) {
-        if let Some((actor, csrf)) = sessions::resolve_session(&state.store, &state.settings, &token, now).await? {
-            context.actor = Some(actor);
-            context.csrf_token = csrf;
-            context.via = Via::Session(token);
-        }
+    } else if let Some(token) = cookie_value(headers, SESSION_COOKIE)
+        && let Some((actor, csrf)) =
+            sessions::resolve_session(&state.store, &state.settings, &token, now).await?
+    {
+        context.actor = Some(actor);
+        context.csrf_token = csrf;
+        context.via = Via::Session(token);
     }
     context.language = context
         .actor

@@ -144,7 +144,10 @@ pub fn render_error(context: &RequestContext, error: Error) -> Response {
         }
         response
     } else if matches!(error, Error::Unauthenticated) {
-        let target = format!("/sign-in?next={}", super::web::encode_component(&context.path));
+        let target = format!(
+            "/sign-in?next={}",
+            super::web::encode_component(&context.path)
+        );
         let mut response = StatusCode::SEE_OTHER.into_response();
         if let Ok(location) = HeaderValue::from_str(&target) {
             response.headers_mut().insert(LOCATION, location);

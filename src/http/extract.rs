@@ -85,7 +85,10 @@ pub struct Query<T>(pub T);
 impl<S: Send + Sync, T: DeserializeOwned> axum::extract::FromRequestParts<S> for Query<T> {
     type Rejection = Error;
 
-    async fn from_request_parts(parts: &mut axum::http::request::Parts, _state: &S) -> Result<Self> {
+    async fn from_request_parts(
+        parts: &mut axum::http::request::Parts,
+        _state: &S,
+    ) -> Result<Self> {
         serde_html_form::from_str(parts.uri.query().unwrap_or_default())
             .map(Query)
             .map_err(|error| Error::MalformedQuery(error.to_string()))

@@ -72,7 +72,11 @@ impl Routes {
         self.add(Method::PUT, path, axum::routing::put(handler))
     }
 
-    pub fn delete<H: Handler<T, AppState>, T: 'static>(self, path: &'static str, handler: H) -> Self {
+    pub fn delete<H: Handler<T, AppState>, T: 'static>(
+        self,
+        path: &'static str,
+        handler: H,
+    ) -> Self {
         self.add(Method::DELETE, path, axum::routing::delete(handler))
     }
 }
@@ -91,22 +95,35 @@ pub const MAX_BODY_BYTES: usize = 2 * 1024 * 1024;
 
 /// The whole application.
 pub fn router(state: AppState) -> Router {
-    let application = routes()
-        .router
-        .fallback(not_found)
-        .layer(axum::middleware::from_fn_with_state(state.clone(), context::authenticate));
+    let application =
+        routes()
+            .router
+            .fallback(not_found)
+            .layer(axum::middleware::from_fn_with_state(
+                state.clone(),
+                context::authenticate,
+            ));
     let operations = Router::new()
         .route("/healthz", get(healthz))
         .route("/readyz", get(readyz))
-        .route("/metrics", get(metrics::export).with_state(state.metrics.clone()))
+        .route(
+            "/metrics",
+            get(metrics::export).with_state(state.metrics.clone()),
+        )
         .route("/static/{*file}", get(web::assets::serve));
     application
         .merge(operations)
-        .layer(axum::middleware::from_fn_with_state(state.metrics.clone(), metrics::track))
+        .layer(axum::middleware::from_fn_with_state(
+            state.metrics.clone(),
+            metrics::track,
+        ))
         .layer(axum::middleware::from_fn(web::security_headers))
         .layer(TraceLayer::new_for_http())
         .layer(RequestBodyLimitLayer::new(MAX_BODY_BYTES))
-        .layer(TimeoutLayer::with_status_code(StatusCode::REQUEST_TIMEOUT, Duration::from_secs(30)))
+        .layer(TimeoutLayer::with_status_code(
+            StatusCode::REQUEST_TIMEOUT,
+            Duration::from_secs(30),
+        ))
         .with_state(state)
 }
 

@@ -21,8 +21,9 @@ struct AccountRow {
 
 impl AccountRow {
     fn into_account(self) -> Result<Account> {
-        let kind = AccountKind::parse(&self.kind)
-            .ok_or_else(|| anyhow::anyhow!("account {} has unknown kind {:?}", self.id, self.kind))?;
+        let kind = AccountKind::parse(&self.kind).ok_or_else(|| {
+            anyhow::anyhow!("account {} has unknown kind {:?}", self.id, self.kind)
+        })?;
         let mut roles: Vec<Role> = self
             .roles
             .as_deref()

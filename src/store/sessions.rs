@@ -37,7 +37,11 @@ impl Store {
     }
 
     /// The session with this digest, if it has not expired at `now`.
-    pub async fn session(&self, token_digest: &str, now: OffsetDateTime) -> Result<Option<SessionRecord>> {
+    pub async fn session(
+        &self,
+        token_digest: &str,
+        now: OffsetDateTime,
+    ) -> Result<Option<SessionRecord>> {
         let row: Option<(i64, String, i64)> = on_pool!(self, pool => sqlx::query_as(
             "SELECT account_id, csrf_token, expires_at FROM sessions WHERE token_digest = $1 AND expires_at > $2",
         )
@@ -45,15 +49,21 @@ impl Store {
         .bind(to_millis(now))
         .fetch_optional(pool)
         .await)?;
-        Ok(row.map(|(account_id, csrf_token, expires_at)| SessionRecord {
-            account_id: AccountId(account_id),
-            csrf_token,
-            expires_at,
-        }))
+        Ok(
+            row.map(|(account_id, csrf_token, expires_at)| SessionRecord {
+                account_id: AccountId(account_id),
+                csrf_token,
+                expires_at,
+            }),
+        )
     }
 
     /// Moves a session's expiry forward (sliding expiry).
-    pub async fn extend_session(&self, token_digest: &str, expires_at: OffsetDateTime) -> Result<()> {
+    pub async fn extend_session(
+        &self,
+        token_digest: &str,
+        expires_at: OffsetDateTime,
+    ) -> Result<()> {
         on_pool!(self, pool => sqlx::query("UPDATE sessions SET expires_at = $1 WHERE token_digest = $2")
             .bind(to_millis(expires_at))
             .bind(token_digest)

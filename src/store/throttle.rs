@@ -7,7 +7,12 @@ use crate::on_pool;
 use time::OffsetDateTime;
 
 impl Store {
-    pub async fn record_failure(&self, scope: &str, subject: &str, now: OffsetDateTime) -> Result<()> {
+    pub async fn record_failure(
+        &self,
+        scope: &str,
+        subject: &str,
+        now: OffsetDateTime,
+    ) -> Result<()> {
         on_pool!(self, pool => sqlx::query("INSERT INTO failed_attempts (scope, subject, at) VALUES ($1, $2, $3)")
             .bind(scope)
             .bind(subject)

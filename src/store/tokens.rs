@@ -46,7 +46,11 @@ impl Store {
     }
 
     /// The account owning a live (unrevoked) token with this digest; records its use.
-    pub async fn token_owner(&self, token_digest: &str, now: OffsetDateTime) -> Result<Option<AccountId>> {
+    pub async fn token_owner(
+        &self,
+        token_digest: &str,
+        now: OffsetDateTime,
+    ) -> Result<Option<AccountId>> {
         let owner: Option<i64> = on_pool!(self, pool => sqlx::query_scalar(
             "UPDATE api_tokens SET last_used_at = $1 WHERE token_digest = $2 AND revoked_at IS NULL RETURNING account_id",
         )
@@ -77,7 +81,12 @@ impl Store {
     }
 
     /// Revokes the account's token; false if it has no such live token.
-    pub async fn revoke_token(&self, account: AccountId, token: TokenId, now: OffsetDateTime) -> Result<bool> {
+    pub async fn revoke_token(
+        &self,
+        account: AccountId,
+        token: TokenId,
+        now: OffsetDateTime,
+    ) -> Result<bool> {
         let done = on_pool!(self, pool => sqlx::query(
             "UPDATE api_tokens SET revoked_at = $1 WHERE id = $2 AND account_id = $3 AND revoked_at IS NULL",
         )

@@ -1,1 +1,9 @@
+//! Integration tests: one binary (link time matters), one module per kind.
 
+mod api;
+mod i18n;
+mod matrix;
+mod migrations;
+mod server;
+mod store;
+mod support;

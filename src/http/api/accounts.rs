@@ -80,7 +80,13 @@ pub async fn create(
         roles: body.roles,
         language: body.language,
     };
-    let account = accounts::create(&state.store, context.actor()?, input, OffsetDateTime::now_utc()).await?;
+    let account = accounts::create(
+        &state.store,
+        context.actor()?,
+        input,
+        OffsetDateTime::now_utc(),
+    )
+    .await?;
     Ok((StatusCode::CREATED, axum::Json(account)))
 }
 
@@ -99,10 +105,19 @@ pub async fn list(
     context: RequestContext,
     Query(filter): Query<AccountFilter>,
 ) -> Result<axum::Json<AccountPage>> {
-    let page = PageParams { limit: filter.limit, offset: filter.offset }.page();
+    let page = PageParams {
+        limit: filter.limit,
+        offset: filter.offset,
+    }
+    .page();
     let organization = filter.organization_id.map(OrganizationId);
     let (items, total) = accounts::list(&state.store, context.actor()?, organization, page).await?;
-    Ok(axum::Json(AccountPage { items, total, limit: page.limit, offset: page.offset }))
+    Ok(axum::Json(AccountPage {
+        items,
+        total,
+        limit: page.limit,
+        offset: page.offset,
+    }))
 }
 
 /// One account: itself, operators, and its organization's admins.
@@ -144,6 +159,12 @@ pub async fn set_roles(
     Json(body): Json<RolesBody>,
 ) -> Result<axum::Json<Account>> {
     Ok(axum::Json(
-        accounts::set_roles(&state.store, context.actor()?, AccountId(account_id), body.roles).await?,
+        accounts::set_roles(
+            &state.store,
+            context.actor()?,
+            AccountId(account_id),
+            body.roles,
+        )
+        .await?,
     ))
 }

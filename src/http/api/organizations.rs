@@ -63,7 +63,13 @@ pub async fn create(
         partner_id: body.partner_network.map(|p| p.partner_id),
         csp: body.csp,
     };
-    let organization = organizations::create(&state.store, context.actor()?, input, OffsetDateTime::now_utc()).await?;
+    let organization = organizations::create(
+        &state.store,
+        context.actor()?,
+        input,
+        OffsetDateTime::now_utc(),
+    )
+    .await?;
     Ok((StatusCode::CREATED, axum::Json(organization)))
 }
 
@@ -83,7 +89,12 @@ pub async fn list(
 ) -> Result<axum::Json<OrganizationPage>> {
     let page = params.page();
     let (items, total) = organizations::list(&state.store, context.actor()?, page).await?;
-    Ok(axum::Json(OrganizationPage { items, total, limit: page.limit, offset: page.offset }))
+    Ok(axum::Json(OrganizationPage {
+        items,
+        total,
+        limit: page.limit,
+        offset: page.offset,
+    }))
 }
 
 /// One organization: its own accounts and operators see it; anyone else gets 404.

@@ -56,7 +56,12 @@ pub async fn create(
         OffsetDateTime::now_utc(),
     )
     .await?;
-    let cookie = build_cookie(SESSION_COOKIE, signed_in.session_token, true, state.settings.secure_cookies());
+    let cookie = build_cookie(
+        SESSION_COOKIE,
+        signed_in.session_token,
+        true,
+        state.settings.secure_cookies(),
+    );
     Ok((
         [(SET_COOKIE, cookie)],
         axum::Json(SessionCreated {
@@ -72,11 +77,17 @@ pub async fn create(
         (status = 204, description = "Signed out"),
         (status = 403, description = "`csrf_failed`", body = Problem, content_type = "application/problem+json"),
     ))]
-pub async fn delete(State(state): State<AppState>, context: RequestContext) -> Result<impl IntoResponse> {
+pub async fn delete(
+    State(state): State<AppState>,
+    context: RequestContext,
+) -> Result<impl IntoResponse> {
     if let Via::Session(token) = &context.via {
         sessions::sign_out(&state.store, token).await?;
     }
-    Ok((StatusCode::NO_CONTENT, [(SET_COOKIE, removal_cookie(SESSION_COOKIE))]))
+    Ok((
+        StatusCode::NO_CONTENT,
+        [(SET_COOKIE, removal_cookie(SESSION_COOKIE))],
+    ))
 }
 
 /// The signed-in account.
@@ -86,9 +97,14 @@ pub async fn delete(State(state): State<AppState>, context: RequestContext) -> R
         (status = 401, description = "`unauthenticated`", body = Problem, content_type = "application/problem+json"),
     ),
     security(("bearer" = []), ("session" = [])))]
-pub async fn me(State(state): State<AppState>, context: RequestContext) -> Result<axum::Json<Account>> {
+pub async fn me(
+    State(state): State<AppState>,
+    context: RequestContext,
+) -> Result<axum::Json<Account>> {
     let actor = context.actor()?;
-    Ok(axum::Json(account_actions::get(&state.store, actor, actor.account_id).await?))
+    Ok(axum::Json(
+        account_actions::get(&state.store, actor, actor.account_id).await?,
+    ))
 }
 
 #[derive(Deserialize, ToSchema)]

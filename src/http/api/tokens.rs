@@ -44,8 +44,17 @@ pub async fn create(
     context: RequestContext,
     Json(body): Json<TokenBody>,
 ) -> Result<(StatusCode, axum::Json<TokenCreated>)> {
-    let (token, info) = tokens::create(&state.store, context.actor()?, &body.name, OffsetDateTime::now_utc()).await?;
-    Ok((StatusCode::CREATED, axum::Json(TokenCreated { token, info })))
+    let (token, info) = tokens::create(
+        &state.store,
+        context.actor()?,
+        &body.name,
+        OffsetDateTime::now_utc(),
+    )
+    .await?;
+    Ok((
+        StatusCode::CREATED,
+        axum::Json(TokenCreated { token, info }),
+    ))
 }
 
 /// The signed-in account's live tokens (never their secrets).
@@ -55,8 +64,13 @@ pub async fn create(
         (status = 401, description = "`unauthenticated`", body = Problem, content_type = "application/problem+json"),
     ),
     security(("bearer" = []), ("session" = [])))]
-pub async fn list(State(state): State<AppState>, context: RequestContext) -> Result<axum::Json<Vec<TokenInfo>>> {
-    Ok(axum::Json(tokens::list(&state.store, context.actor()?).await?))
+pub async fn list(
+    State(state): State<AppState>,
+    context: RequestContext,
+) -> Result<axum::Json<Vec<TokenInfo>>> {
+    Ok(axum::Json(
+        tokens::list(&state.store, context.actor()?).await?,
+    ))
 }
 
 /// Revokes one of the signed-in account's tokens.
@@ -74,6 +88,12 @@ pub async fn revoke(
     context: RequestContext,
     Path(token_id): Path<i64>,
 ) -> Result<StatusCode> {
-    tokens::revoke(&state.store, context.actor()?, TokenId(token_id), OffsetDateTime::now_utc()).await?;
+    tokens::revoke(
+        &state.store,
+        context.actor()?,
+        TokenId(token_id),
+        OffsetDateTime::now_utc(),
+    )
+    .await?;
     Ok(StatusCode::NO_CONTENT)
 }

@@ -5,7 +5,9 @@ use crate::actions::accounts::{self, AccountInput};
 use crate::actions::{authorize, organizations};
 use crate::domain::account::Account;
 use crate::domain::organization::Organization;
-use crate::domain::{AccountId, AccountKind, FieldError, Language, OrganizationId, Permission, Role};
+use crate::domain::{
+    AccountId, AccountKind, FieldError, Language, OrganizationId, Permission, Role,
+};
 use crate::error::{Error, Result};
 use crate::http::AppState;
 use crate::http::context::RequestContext;
@@ -66,7 +68,8 @@ impl ListPage {
     }
 
     fn next_offset(&self) -> Option<i64> {
-        (self.page.offset + self.page.limit < self.total).then_some(self.page.offset + self.page.limit)
+        (self.page.offset + self.page.limit < self.total)
+            .then_some(self.page.offset + self.page.limit)
     }
 
     fn previous_offset(&self) -> Option<i64> {
@@ -74,7 +77,9 @@ impl ListPage {
     }
 
     fn filter_query(&self) -> String {
-        self.filter.map(|id| format!("&organization_id={id}")).unwrap_or_default()
+        self.filter
+            .map(|id| format!("&organization_id={id}"))
+            .unwrap_or_default()
     }
 }
 
@@ -97,7 +102,8 @@ async fn list_page(
     let page = Page::new(Some(50), query.offset);
     let filter = query.organization_id.map(OrganizationId);
     let (accounts, total) = accounts::list(&state.store, actor, filter, page).await?;
-    let (organizations, _) = organizations::list(&state.store, actor, Page::new(Some(Page::MAX_LIMIT), None)).await?;
+    let (organizations, _) =
+        organizations::list(&state.store, actor, Page::new(Some(Page::MAX_LIMIT), None)).await?;
     let created = match query.created {
         Some(id) => Some(accounts::get(&state.store, actor, AccountId(id)).await?),
         None => None,
@@ -117,12 +123,22 @@ async fn list_page(
 }
 
 /// `GET /operator/accounts`
-pub async fn list(State(state): State<AppState>, context: RequestContext, Query(query): Query<ListQuery>) -> Result<Response> {
+pub async fn list(
+    State(state): State<AppState>,
+    context: RequestContext,
+    Query(query): Query<ListQuery>,
+) -> Result<Response> {
     let form = AccountForm {
-        organization_id: query.organization_id.map(|id| id.to_string()).unwrap_or_default(),
+        organization_id: query
+            .organization_id
+            .map(|id| id.to_string())
+            .unwrap_or_default(),
         ..AccountForm::default()
     };
-    render(StatusCode::OK, &list_page(&state, &context, query, form, FormErrors::default()).await?)
+    render(
+        StatusCode::OK,
+        &list_page(&state, &context, query, form, FormErrors::default()).await?,
+    )
 }
 
 fn parse_roles(raw: &[String], field_errors: &mut Vec<FieldError>) -> Vec<Role> {
@@ -166,12 +182,21 @@ pub async fn create(
                 roles,
                 language: Language::parse(&form.language),
             };
-            accounts::create(&state.store, context.actor()?, input, OffsetDateTime::now_utc()).await
+            accounts::create(
+                &state.store,
+                context.actor()?,
+                input,
+                OffsetDateTime::now_utc(),
+            )
+            .await
         }
         _ => Err(Error::InvalidInput(field_errors)),
     };
     match outcome {
-        Ok(account) => Ok(see_other(&format!("/operator/accounts?created={}", account.id))),
+        Ok(account) => Ok(see_other(&format!(
+            "/operator/accounts?created={}",
+            account.id
+        ))),
         Err(error @ (Error::InvalidInput(_) | Error::EmailTaken)) => {
             let status = error.status();
             let errors = match error {
@@ -179,8 +204,15 @@ pub async fn create(
                 _ => FormErrors(vec![FieldError::new("email", "email_taken")]),
             };
             form.password.clear();
-            let query = ListQuery { offset: None, created: None, organization_id: None };
-            render(status, &list_page(&state, &context, query, form, errors).await?)
+            let query = ListQuery {
+                offset: None,
+                created: None,
+                organization_id: None,
+            };
+            render(
+                status,
+                &list_page(&state, &context, query, form, errors).await?,
+            )
         }
         Err(error) => Err(error),
     }
@@ -206,9 +238,10 @@ pub async fn set_roles(
     if !field_errors.is_empty() {
         return Err(Error::InvalidInput(field_errors));
     }
-    let account = accounts::set_roles(&state.store, context.actor()?, AccountId(account_id), roles).await?;
-    let target = super::local_path(Some(&form.return_to))
-        .unwrap_or_else(|| match account.organization_id {
+    let account =
+        accounts::set_roles(&state.store, context.actor()?, AccountId(account_id), roles).await?;
+    let target =
+        super::local_path(Some(&form.return_to)).unwrap_or_else(|| match account.organization_id {
             Some(org) => format!("/operator/organizations/{org}"),
             None => "/operator/accounts".to_owned(),
         });

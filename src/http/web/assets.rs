@@ -6,8 +6,16 @@ use axum::http::header::{CACHE_CONTROL, CONTENT_TYPE};
 use axum::response::{IntoResponse, Response};
 
 const FILES: &[(&str, &str, &[u8])] = &[
-    ("app.css", "text/css; charset=utf-8", include_bytes!("../../../static/app.css")),
-    ("favicon.svg", "image/svg+xml", include_bytes!("../../../static/favicon.svg")),
+    (
+        "app.css",
+        "text/css; charset=utf-8",
+        include_bytes!("../../../static/app.css"),
+    ),
+    (
+        "favicon.svg",
+        "image/svg+xml",
+        include_bytes!("../../../static/favicon.svg"),
+    ),
 ];
 
 /// `GET /static/{file}`
@@ -15,10 +23,13 @@ pub async fn serve(axum::extract::Path(file): axum::extract::Path<String>) -> Re
     match FILES.iter().find(|(name, _, _)| *name == file) {
         Some((_, content_type, bytes)) => {
             let mut response = (*bytes).into_response();
-            response.headers_mut().insert(CONTENT_TYPE, HeaderValue::from_static(*content_type));
             response
                 .headers_mut()
-                .insert(CACHE_CONTROL, HeaderValue::from_static("public, max-age=3600"));
+                .insert(CONTENT_TYPE, HeaderValue::from_static(content_type));
+            response.headers_mut().insert(
+                CACHE_CONTROL,
+                HeaderValue::from_static("public, max-age=3600"),
+            );
             response
         }
         None => (Error::NotFound.status(), "not found").into_response(),

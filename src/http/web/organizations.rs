@@ -42,7 +42,8 @@ pub struct ListPage {
 
 impl ListPage {
     fn next_offset(&self) -> Option<i64> {
-        (self.page.offset + self.page.limit < self.total).then_some(self.page.offset + self.page.limit)
+        (self.page.offset + self.page.limit < self.total)
+            .then_some(self.page.offset + self.page.limit)
     }
 
     fn previous_offset(&self) -> Option<i64> {
@@ -78,14 +79,26 @@ async fn list_page(
 }
 
 /// `GET /operator/organizations`
-pub async fn list(State(state): State<AppState>, context: RequestContext, Query(query): Query<ListQuery>) -> Result<Response> {
+pub async fn list(
+    State(state): State<AppState>,
+    context: RequestContext,
+    Query(query): Query<ListQuery>,
+) -> Result<Response> {
     let actor = context.actor()?;
     let created = match query.created {
         Some(id) => state.store.organization(OrganizationId(id)).await?,
         None => None,
     };
     authorize(actor, Permission::ManageOrganizations, None)?;
-    let page = list_page(&state, &context, query.offset, created, OrganizationForm::default(), FormErrors::default()).await?;
+    let page = list_page(
+        &state,
+        &context,
+        query.offset,
+        created,
+        OrganizationForm::default(),
+        FormErrors::default(),
+    )
+    .await?;
     render(StatusCode::OK, &page)
 }
 
@@ -95,21 +108,39 @@ pub async fn create(
     context: RequestContext,
     WebForm(form): WebForm<OrganizationForm>,
 ) -> Result<Response> {
-    let partner_id = Some(form.partner_id.trim()).filter(|p| !p.is_empty()).map(str::to_owned);
+    let partner_id = Some(form.partner_id.trim())
+        .filter(|p| !p.is_empty())
+        .map(str::to_owned);
     let input = OrganizationInput {
         name: form.name.clone(),
         partner_id,
         csp: form.csp.is_some(),
     };
-    match organizations::create(&state.store, context.actor()?, input, OffsetDateTime::now_utc()).await {
-        Ok(organization) => Ok(see_other(&format!("/operator/organizations?created={}", organization.id))),
+    match organizations::create(
+        &state.store,
+        context.actor()?,
+        input,
+        OffsetDateTime::now_utc(),
+    )
+    .await
+    {
+        Ok(organization) => Ok(see_other(&format!(
+            "/operator/organizations?created={}",
+            organization.id
+        ))),
         Err(error @ (Error::InvalidInput(_) | Error::PartnerIdTaken)) => {
             let status = error.status();
             let errors = match error {
                 Error::InvalidInput(fields) => FormErrors(fields),
-                _ => FormErrors(vec![crate::domain::FieldError::new("partner_id", "partner_id_taken")]),
+                _ => FormErrors(vec![crate::domain::FieldError::new(
+                    "partner_id",
+                    "partner_id_taken",
+                )]),
             };
-            render(status, &list_page(&state, &context, None, None, form, errors).await?)
+            render(
+                status,
+                &list_page(&state, &context, None, None, form, errors).await?,
+            )
         }
         Err(error) => Err(error),
     }
@@ -125,13 +156,30 @@ pub struct ShowPage {
 }
 
 /// `GET /operator/organizations/{org_id}`
-pub async fn show(State(state): State<AppState>, context: RequestContext, Path(org_id): Path<i64>) -> Result<Response> {
+pub async fn show(
+    State(state): State<AppState>,
+    context: RequestContext,
+    Path(org_id): Path<i64>,
+) -> Result<Response> {
     let actor = context.actor()?;
     authorize(actor, Permission::ManageOrganizations, None)?;
     let organization = organizations::get(&state.store, actor, OrganizationId(org_id)).await?;
-    let (accounts, total_accounts) =
-        accounts::list(&state.store, actor, Some(organization.id), Page::new(Some(200), None)).await?;
+    let (accounts, total_accounts) = accounts::list(
+        &state.store,
+        actor,
+        Some(organization.id),
+        Page::new(Some(200), None),
+    )
+    .await?;
     let mut layout = Layout::new(&context, "organizations-title");
     layout.title = organization.name.clone();
-    render(StatusCode::OK, &ShowPage { layout, organization, accounts, total_accounts })
+    render(
+        StatusCode::OK,
+        &ShowPage {
+            layout,
+            organization,
+            accounts,
+            total_accounts,
+        },
+    )
 }

@@ -28,7 +28,12 @@ pub struct ProfilePage {
     errors: FormErrors,
 }
 
-async fn page(state: &AppState, context: &RequestContext, new_token: Option<String>, errors: FormErrors) -> Result<ProfilePage> {
+async fn page(
+    state: &AppState,
+    context: &RequestContext,
+    new_token: Option<String>,
+    errors: FormErrors,
+) -> Result<ProfilePage> {
     let actor = context.actor()?;
     let account = accounts::get(&state.store, actor, actor.account_id).await?;
     let organization = match account.organization_id {
@@ -47,7 +52,10 @@ async fn page(state: &AppState, context: &RequestContext, new_token: Option<Stri
 
 /// `GET /account`
 pub async fn show(State(state): State<AppState>, context: RequestContext) -> Result<Response> {
-    render(StatusCode::OK, &page(&state, &context, None, FormErrors::default()).await?)
+    render(
+        StatusCode::OK,
+        &page(&state, &context, None, FormErrors::default()).await?,
+    )
 }
 
 #[derive(Deserialize)]
@@ -64,7 +72,10 @@ pub async fn create_token(
 ) -> Result<Response> {
     let actor = context.actor()?;
     match tokens::create(&state.store, actor, &form.name, OffsetDateTime::now_utc()).await {
-        Ok((secret, _)) => render(StatusCode::CREATED, &page(&state, &context, Some(secret), FormErrors::default()).await?),
+        Ok((secret, _)) => render(
+            StatusCode::CREATED,
+            &page(&state, &context, Some(secret), FormErrors::default()).await?,
+        ),
         Err(Error::InvalidInput(fields)) => render(
             StatusCode::UNPROCESSABLE_ENTITY,
             &page(&state, &context, None, FormErrors(fields)).await?,
@@ -83,6 +94,12 @@ pub async fn revoke_token(
     Path(token_id): Path<i64>,
     WebForm(_): WebForm<RevokeForm>,
 ) -> Result<Response> {
-    tokens::revoke(&state.store, context.actor()?, TokenId(token_id), OffsetDateTime::now_utc()).await?;
+    tokens::revoke(
+        &state.store,
+        context.actor()?,
+        TokenId(token_id),
+        OffsetDateTime::now_utc(),
+    )
+    .await?;
     Ok(see_other("/account"))
 }

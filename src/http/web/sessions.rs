@@ -5,7 +5,9 @@ use crate::actions::{accounts as account_actions, sessions};
 use crate::domain::{Actor, Language};
 use crate::error::{Error, Result};
 use crate::http::AppState;
-use crate::http::context::{LANGUAGE_COOKIE, RequestContext, SESSION_COOKIE, Via, build_cookie, removal_cookie};
+use crate::http::context::{
+    LANGUAGE_COOKIE, RequestContext, SESSION_COOKIE, Via, build_cookie, removal_cookie,
+};
 use crate::http::error::problem;
 use crate::http::extract::{Query, WebForm};
 use askama::Template;
@@ -94,18 +96,35 @@ pub async fn sign_in(
     .await;
     match outcome {
         Ok(signed_in) => {
-            let cookie = build_cookie(SESSION_COOKIE, signed_in.session_token, true, state.settings.secure_cookies());
-            let actor = sessions::actor(&state.store, signed_in.account.id).await?.ok_or(Error::InvalidCredentials)?;
-            let target = local_path(Some(&form.next)).unwrap_or_else(|| home_path(&actor).to_owned());
+            let cookie = build_cookie(
+                SESSION_COOKIE,
+                signed_in.session_token,
+                true,
+                state.settings.secure_cookies(),
+            );
+            let actor = sessions::actor(&state.store, signed_in.account.id)
+                .await?
+                .ok_or(Error::InvalidCredentials)?;
+            let target =
+                local_path(Some(&form.next)).unwrap_or_else(|| home_path(&actor).to_owned());
             let mut response = see_other(&target);
             response.headers_mut().append(SET_COOKIE, cookie);
             if let Some(language) = actor.language {
-                let cookie = build_cookie(LANGUAGE_COOKIE, language.code().to_owned(), false, state.settings.secure_cookies());
+                let cookie = build_cookie(
+                    LANGUAGE_COOKIE,
+                    language.code().to_owned(),
+                    false,
+                    state.settings.secure_cookies(),
+                );
                 response.headers_mut().append(SET_COOKIE, cookie);
             }
             Ok(response)
         }
-        Err(error @ (Error::InvalidCredentials | Error::InvalidInput(_) | Error::TooManyAttempts { .. })) => {
+        Err(
+            error @ (Error::InvalidCredentials
+            | Error::InvalidInput(_)
+            | Error::TooManyAttempts { .. }),
+        ) => {
             let mut anonymous = context.clone();
             anonymous.actor = None;
             let status = error.status();
@@ -124,7 +143,9 @@ pub async fn sign_in(
             };
             let mut response = render(status, &page)?;
             if let Via::Session(_) = context.via {
-                response.headers_mut().append(SET_COOKIE, removal_cookie(SESSION_COOKIE));
+                response
+                    .headers_mut()
+                    .append(SET_COOKIE, removal_cookie(SESSION_COOKIE));
             }
             Ok(response)
         }
@@ -145,7 +166,9 @@ pub async fn sign_out(
         sessions::sign_out(&state.store, token).await?;
     }
     let mut response = see_other("/sign-in");
-    response.headers_mut().append(SET_COOKIE, removal_cookie(SESSION_COOKIE));
+    response
+        .headers_mut()
+        .append(SET_COOKIE, removal_cookie(SESSION_COOKIE));
     Ok(response)
 }
 
@@ -162,11 +185,17 @@ pub async fn language(
     context: RequestContext,
     WebForm(form): WebForm<LanguageForm>,
 ) -> Result<Response> {
-    let language = Language::parse(&form.lang).ok_or_else(|| Error::field("lang", "unknown_language"))?;
+    let language =
+        Language::parse(&form.lang).ok_or_else(|| Error::field("lang", "unknown_language"))?;
     if let Some(actor) = &context.actor {
         account_actions::set_language(&state.store, actor, language).await?;
     }
     let target = local_path(Some(&form.return_to)).unwrap_or_else(|| "/".to_owned());
-    let cookie = build_cookie(LANGUAGE_COOKIE, language.code().to_owned(), false, state.settings.secure_cookies());
+    let cookie = build_cookie(
+        LANGUAGE_COOKIE,
+        language.code().to_owned(),
+        false,
+        state.settings.secure_cookies(),
+    );
     Ok(([(SET_COOKIE, cookie)], see_other(&target)).into_response())
 }

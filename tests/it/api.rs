@@ -1,0 +1,741 @@
+//! The JSON API and the pages, driven in process.
+
+use crate::support::{Backend, Caller, PASSWORD, TestApp};
+use axum::body::Body;
+use axum::http::{Method, Request, StatusCode, header};
+use serde_json::json;
+use sportello::config::Settings;
+use sportello::domain::Role;
+
+fn sign_in_request(email: &str, password: &str, extra: &[(&str, &str)]) -> Request<Body> {
+    let mut builder = Request::builder()
+        .method(Method::POST)
+        .uri("/api/v1/session")
+        .header(header::CONTENT_TYPE, "application/json");
+    for (name, value) in extra {
+        builder = builder.header(*name, *value);
+    }
+    builder
+        .body(Body::from(
+            json!({"email": email, "password": password}).to_string(),
+        ))
+        .expect("request")
+}
+
+#[tokio::test]
+async fn sign_in_answers_with_a_session_cookie_and_csrf_token() {
+    let app = TestApp::new().await;
+    app.caller("ada@example.com", None, &[]).await;
+    let reply = app
+        .raw(sign_in_request("ADA@example.com", PASSWORD, &[]))
+        .await;
+    assert_eq!(reply.status, StatusCode::OK, "{}", reply.text);
+    let cookie = reply
+        .headers
+        .get(header::SET_COOKIE)
+        .and_then(|v| v.to_str().ok())
+        .expect("cookie");
+    assert!(cookie.starts_with("sportello_session="));
+    assert!(cookie.contains("HttpOnly") && cookie.contains("SameSite=Lax"));
+    assert!(
+        !cookie.contains("Secure"),
+        "plain HTTP without a https public URL"
+    );
+    let body = reply.json();
+    assert!(body["csrf_token"].as_str().is_some_and(|t| t.len() >= 40));
+    assert_eq!(body["account"]["email"], "ada@example.com");
+    assert!(body["account"].get("password_hash").is_none());
+}
+
+#[tokio::test]
+async fn cookies_are_secure_behind_tls() {
+    let settings = Settings {
+        public_url: Some("https://support.example.com".into()),
+        ..Settings::default()
+    };
+    let app = TestApp::with(Backend::Sqlite, settings).await;
+    app.caller("ada@example.com", None, &[]).await;
+    let reply = app
+        .raw(sign_in_request("ada@example.com", PASSWORD, &[]))
+        .await;
+    let cookie = reply
+        .headers
+        .get(header::SET_COOKIE)
+        .and_then(|v| v.to_str().ok())
+        .expect("cookie");
+    assert!(cookie.contains("Secure"));
+}
+
+#[tokio::test]
+async fn wrong_password_is_a_localized_problem() {
+    let app = TestApp::new().await;
+    app.caller("ada@example.com", None, &[]).await;
+    let reply = app
+        .raw(sign_in_request("ada@example.com", "not the password", &[]))
+        .await;
+    assert_eq!(reply.status, StatusCode::UNAUTHORIZED);
+    assert_eq!(
+        reply
+            .headers
+            .get(header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok()),
+        Some("application/problem+json")
+    );
+    let problem = reply.json();
+    assert_eq!(problem["code"], "invalid_credentials");
+    assert_eq!(problem["type"], "urn:sportello:problem:invalid_credentials");
+    assert_eq!(problem["title"], "Wrong email or password");
+    let italian = app
+        .raw(sign_in_request(
+            "ada@example.com",
+            "not the password",
+            &[("accept-language", "it-IT,it;q=0.9")],
+        ))
+        .await;
+    assert_eq!(italian.json()["title"], "Email o password errate");
+    let unknown = app
+        .raw(sign_in_request("nobody@example.com", PASSWORD, &[]))
+        .await;
+    assert_eq!(
+        unknown.code(),
+        "invalid_credentials",
+        "an unknown email answers the same"
+    );
+}
+
+#[tokio::test]
+async fn malformed_bodies_are_problems_not_panics() {
+    let app = TestApp::new().await;
+    let operator = app.operator().await;
+    for body in [
+        "{not json",
+        "[]",
+        r#"{"name": 5}"#,
+        r#"{"name": "X", "csp": true, "extra": 1}"#,
+    ] {
+        let request = Request::builder()
+            .method(Method::POST)
+            .uri("/api/v1/organizations")
+            .header(header::CONTENT_TYPE, "application/json")
+            .header(
+                header::COOKIE,
+                format!(
+                    "sportello_session={}",
+                    operator.session.as_deref().unwrap_or_default()
+                ),
+            )
+            .header("x-csrf-token", &operator.csrf)
+            .body(Body::from(body))
+            .expect("request");
+        let reply = app.raw(request).await;
+        assert_eq!(
+            reply.status,
+            StatusCode::BAD_REQUEST,
+            "{body}: {}",
+            reply.text
+        );
+        assert_eq!(reply.code(), "malformed_body");
+    }
+    let (_, total) = app
+        .store()
+        .organizations(sportello::store::Page::new(None, None))
+        .await
+        .expect("list");
+    assert_eq!(total, 0, "nothing was created");
+    let reply = app.get(&operator, "/api/v1/organizations?limit=lots").await;
+    assert_eq!(reply.status, StatusCode::BAD_REQUEST);
+    assert_eq!(reply.code(), "malformed_query");
+}
+
+#[tokio::test]
+async fn failed_sign_ins_are_throttled_per_account_and_per_address() {
+    let settings = Settings {
+        sign_in_failures_per_account: 3,
+        sign_in_failures_per_address: 5,
+        trust_forwarded_for: true,
+        ..Settings::default()
+    };
+    let app = TestApp::with(Backend::Sqlite, settings).await;
+    app.caller("ada@example.com", None, &[]).await;
+    for _ in 0..3 {
+        let reply = app
+            .raw(sign_in_request(
+                "ada@example.com",
+                "wrong password!",
+                &[("x-forwarded-for", "10.0.0.1")],
+            ))
+            .await;
+        assert_eq!(reply.code(), "invalid_credentials");
+    }
+    let blocked = app
+        .raw(sign_in_request(
+            "ada@example.com",
+            PASSWORD,
+            &[("x-forwarded-for", "10.0.0.2")],
+        ))
+        .await;
+    assert_eq!(
+        blocked.status,
+        StatusCode::TOO_MANY_REQUESTS,
+        "even the right password waits"
+    );
+    assert_eq!(blocked.code(), "too_many_attempts");
+    let retry_after: u64 = blocked.headers[header::RETRY_AFTER]
+        .to_str()
+        .expect("ascii")
+        .parse()
+        .expect("seconds");
+    assert!((1..=15 * 60).contains(&retry_after));
+
+    for n in 0..2 {
+        let email = format!("guess{n}@example.com");
+        let reply = app
+            .raw(sign_in_request(
+                &email,
+                "wrong password!",
+                &[("x-forwarded-for", "10.0.0.1")],
+            ))
+            .await;
+        assert_eq!(reply.code(), "invalid_credentials");
+    }
+    let address_blocked = app
+        .raw(sign_in_request(
+            "other@example.com",
+            "whatever!!",
+            &[("x-forwarded-for", "10.0.0.1")],
+        ))
+        .await;
+    assert_eq!(
+        address_blocked.code(),
+        "too_many_attempts",
+        "five failures from one address"
+    );
+    let elsewhere = app
+        .raw(sign_in_request(
+            "other@example.com",
+            "whatever!!",
+            &[("x-forwarded-for", "10.0.0.3")],
+        ))
+        .await;
+    assert_eq!(elsewhere.code(), "invalid_credentials");
+}
+
+#[tokio::test]
+async fn tokens_are_shown_once_stored_hashed_and_revocable() {
+    let app = TestApp::new().await;
+    let ada = app.caller("ada@example.com", None, &[]).await;
+    let mut no_csrf = ada.clone();
+    no_csrf.csrf = "wrong-token-wrong-token-wrong-token-wrong".into();
+    let refused = app
+        .post(&no_csrf, "/api/v1/tokens", json!({"name": "sync"}))
+        .await;
+    assert_eq!(refused.status, StatusCode::FORBIDDEN);
+    assert_eq!(refused.code(), "csrf_failed");
+
+    let created = app
+        .post(&ada, "/api/v1/tokens", json!({"name": "sync"}))
+        .await;
+    assert_eq!(created.status, StatusCode::CREATED, "{}", created.text);
+    let token = created.json()["token"].as_str().expect("token").to_owned();
+    assert!(token.starts_with("spt_") && token.len() >= 47);
+    let id = created.json()["id"].as_i64().expect("id");
+
+    let bearer = Caller {
+        session: None,
+        bearer: Some(token.clone()),
+        csrf: String::new(),
+        ..ada.clone()
+    };
+    let me = app.get(&bearer, "/api/v1/me").await;
+    assert_eq!(me.json()["email"], "ada@example.com");
+    let listed = app.get(&bearer, "/api/v1/tokens").await;
+    assert!(!listed.text.contains(&token), "the secret is never listed");
+    assert_eq!(listed.json()[0]["name"], "sync");
+
+    let digests: Vec<String> = match &app.store().pool {
+        sportello::store::Pool::Sqlite(pool) => {
+            sqlx::query_scalar("SELECT token_digest FROM api_tokens")
+                .fetch_all(pool)
+                .await
+                .expect("digests")
+        }
+        sportello::store::Pool::Postgres(_) => unreachable!("sqlite app"),
+    };
+    assert_eq!(digests, vec![sportello::secrets::digest(&token)]);
+
+    let revoked = app
+        .send(
+            &bearer,
+            Method::DELETE,
+            &format!("/api/v1/tokens/{id}"),
+            None,
+        )
+        .await;
+    assert_eq!(revoked.status, StatusCode::NO_CONTENT);
+    let after = app.get(&bearer, "/api/v1/me").await;
+    assert_eq!(after.status, StatusCode::UNAUTHORIZED);
+    assert_eq!(after.code(), "unauthenticated");
+}
+
+#[tokio::test]
+async fn operators_create_organizations_with_clear_errors() {
+    let app = TestApp::new().await;
+    let operator = app.operator().await;
+    let created = app
+        .post(
+            &operator,
+            "/api/v1/organizations",
+            json!({"name": "Contoso", "partner_network": {"partner_id": "4412345"}, "csp": false}),
+        )
+        .await;
+    assert_eq!(created.status, StatusCode::CREATED, "{}", created.text);
+    let org = created.json();
+    assert_eq!(org["partner_id"], "4412345");
+    let id = org["id"].as_i64().expect("id");
+    assert_eq!(
+        app.get(&operator, &format!("/api/v1/organizations/{id}"))
+            .await
+            .json()["name"],
+        "Contoso"
+    );
+
+    let invalid = app
+        .post(
+            &operator,
+            "/api/v1/organizations",
+            json!({"name": "  ", "partner_network": {"partner_id": "12"}}),
+        )
+        .await;
+    assert_eq!(invalid.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let fields: Vec<(String, String)> = invalid.json()["errors"]
+        .as_array()
+        .expect("errors")
+        .iter()
+        .map(|e| {
+            (
+                e["field"].as_str().unwrap_or_default().to_owned(),
+                e["code"].as_str().unwrap_or_default().to_owned(),
+            )
+        })
+        .collect();
+    assert!(
+        fields.contains(&("name".into(), "required".into())),
+        "{fields:?}"
+    );
+    assert!(
+        fields.contains(&("partner_id".into(), "invalid_partner_id".into())),
+        "{fields:?}"
+    );
+    let no_program = app
+        .post(
+            &operator,
+            "/api/v1/organizations",
+            json!({"name": "Nowhere"}),
+        )
+        .await;
+    assert_eq!(
+        no_program.json()["errors"][0]["code"],
+        "enrollment_required"
+    );
+    let taken = app
+        .post(
+            &operator,
+            "/api/v1/organizations",
+            json!({"name": "Again", "partner_network": {"partner_id": "4412345"}}),
+        )
+        .await;
+    assert_eq!(taken.status, StatusCode::CONFLICT);
+    assert_eq!(taken.code(), "partner_id_taken");
+    let listed = app.get(&operator, "/api/v1/organizations").await.json();
+    assert_eq!(listed["total"], 1, "refused inputs created nothing");
+
+    let member = app
+        .caller(
+            "m@example.com",
+            Some(sportello::domain::OrganizationId(id)),
+            &[Role::Member],
+        )
+        .await;
+    let forbidden = app
+        .post(
+            &member,
+            "/api/v1/organizations",
+            json!({"name": "Mine", "csp": true}),
+        )
+        .await;
+    assert_eq!(forbidden.status, StatusCode::FORBIDDEN);
+    assert_eq!(forbidden.code(), "forbidden_role");
+    assert_eq!(forbidden.json()["needed_roles"], json!(["operator"]));
+    assert!(
+        forbidden.json()["detail"]
+            .as_str()
+            .unwrap_or_default()
+            .contains("Operator")
+    );
+}
+
+#[tokio::test]
+async fn accounts_are_created_inside_the_right_organization() {
+    let app = TestApp::new().await;
+    let operator = app.operator().await;
+    let contoso = app.organization("Contoso", Some("1111111"), false).await;
+    let fabrikam = app.organization("Fabrikam", Some("2222222"), false).await;
+    let body = |email: &str, org: Option<i64>, roles: serde_json::Value| {
+        json!({"email": email, "display_name": "New person", "kind": "work", "password": "long enough password",
+               "organization_id": org, "roles": roles})
+    };
+    let created = app
+        .post(
+            &operator,
+            "/api/v1/accounts",
+            body("New@Contoso.com", Some(contoso.0), json!(["partner_admin"])),
+        )
+        .await;
+    assert_eq!(created.status, StatusCode::CREATED, "{}", created.text);
+    assert_eq!(created.json()["email"], "new@contoso.com");
+    assert_eq!(created.json()["roles"], json!(["partner_admin"]));
+
+    let duplicate = app
+        .post(
+            &operator,
+            "/api/v1/accounts",
+            body("NEW@contoso.com", None, json!([])),
+        )
+        .await;
+    assert_eq!(duplicate.status, StatusCode::CONFLICT);
+    assert_eq!(duplicate.code(), "email_taken");
+
+    let bad = app
+        .post(&operator, "/api/v1/accounts", json!({"email": "not-an-email", "display_name": "", "kind": "work", "password": "short", "roles": ["member"]}))
+        .await;
+    assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let codes: Vec<String> = bad.json()["errors"]
+        .as_array()
+        .expect("errors")
+        .iter()
+        .filter_map(|e| e["code"].as_str().map(str::to_owned))
+        .collect();
+    for expected in [
+        "invalid_email",
+        "required",
+        "password_too_short",
+        "role_requires_organization",
+    ] {
+        assert!(
+            codes.iter().any(|code| code == expected),
+            "{expected} missing from {codes:?}"
+        );
+    }
+    let bad_kind = app.post(&operator, "/api/v1/accounts", json!({"email": "k@example.com", "display_name": "K", "kind": "robot", "password": "long enough password"})).await;
+    assert_eq!(bad_kind.code(), "malformed_body");
+
+    let admin = app
+        .caller("admin@contoso.com", Some(contoso), &[Role::GlobalAdmin])
+        .await;
+    let own = app
+        .post(
+            &admin,
+            "/api/v1/accounts",
+            body("eng@contoso.com", Some(contoso.0), json!(["member"])),
+        )
+        .await;
+    assert_eq!(own.status, StatusCode::CREATED, "{}", own.text);
+    let other = app
+        .post(
+            &admin,
+            "/api/v1/accounts",
+            body("eng@fabrikam.com", Some(fabrikam.0), json!(["member"])),
+        )
+        .await;
+    assert_eq!(
+        other.status,
+        StatusCode::NOT_FOUND,
+        "another organization does not exist for them"
+    );
+    let operator_role = app
+        .post(
+            &admin,
+            "/api/v1/accounts",
+            body("op2@contoso.com", Some(contoso.0), json!(["operator"])),
+        )
+        .await;
+    assert_eq!(
+        operator_role.json()["errors"][0]["code"],
+        "operator_role_reserved"
+    );
+
+    let member = app
+        .caller("member@contoso.com", Some(contoso), &[Role::Member])
+        .await;
+    let refused = app
+        .post(
+            &member,
+            "/api/v1/accounts",
+            body("x@contoso.com", Some(contoso.0), json!([])),
+        )
+        .await;
+    assert_eq!(refused.code(), "forbidden_role");
+    assert_eq!(
+        refused.json()["needed_roles"],
+        json!(["operator", "global_admin", "partner_admin"])
+    );
+
+    let listed = app.get(&admin, "/api/v1/accounts").await.json();
+    assert!(
+        listed["items"]
+            .as_array()
+            .expect("items")
+            .iter()
+            .all(|a| a["organization_id"] == contoso.0)
+    );
+    let eng_id = own.json()["id"].as_i64().expect("id");
+    let promoted = app
+        .send(
+            &admin,
+            Method::PUT,
+            &format!("/api/v1/accounts/{eng_id}/roles"),
+            Some(json!({"roles": ["partner_admin", "member"]})),
+        )
+        .await;
+    assert_eq!(promoted.json()["roles"], json!(["partner_admin", "member"]));
+    let fabrikam_admin = app
+        .caller("admin@fabrikam.com", Some(fabrikam), &[Role::GlobalAdmin])
+        .await;
+    let hidden = app
+        .get(&fabrikam_admin, &format!("/api/v1/accounts/{eng_id}"))
+        .await;
+    assert_eq!(hidden.status, StatusCode::NOT_FOUND);
+    let hidden_org = app
+        .get(
+            &fabrikam_admin,
+            &format!("/api/v1/organizations/{}", contoso.0),
+        )
+        .await;
+    assert_eq!(hidden_org.status, StatusCode::NOT_FOUND);
+}
+
+#[tokio::test]
+async fn signing_in_again_replaces_the_session_and_signing_out_ends_it() {
+    let app = TestApp::new().await;
+    let ada = app.caller("ada@example.com", None, &[]).await;
+    let old_cookie = format!(
+        "sportello_session={}",
+        ada.session.as_deref().unwrap_or_default()
+    );
+    let mut request = sign_in_request("ada@example.com", PASSWORD, &[]);
+    request
+        .headers_mut()
+        .insert(header::COOKIE, old_cookie.parse().expect("header"));
+    let reply = app.raw(request).await;
+    assert_eq!(reply.status, StatusCode::OK);
+    assert_eq!(
+        app.get(&ada, "/api/v1/me").await.status,
+        StatusCode::UNAUTHORIZED,
+        "the old session ended"
+    );
+
+    let fresh = app.caller("bob@example.com", None, &[]).await;
+    let out = app
+        .send(&fresh, Method::DELETE, "/api/v1/session", None)
+        .await;
+    assert_eq!(out.status, StatusCode::NO_CONTENT);
+    assert_eq!(
+        app.get(&fresh, "/api/v1/me").await.status,
+        StatusCode::UNAUTHORIZED
+    );
+}
+
+#[tokio::test]
+async fn the_account_language_wins_over_the_browser() {
+    let app = TestApp::new().await;
+    let ada = app.caller("ada@example.com", None, &[]).await;
+    let set = app
+        .send(
+            &ada,
+            Method::PUT,
+            "/api/v1/me/language",
+            Some(json!({"language": "it"})),
+        )
+        .await;
+    assert_eq!(set.status, StatusCode::NO_CONTENT);
+    let mut request = Request::builder()
+        .uri("/account")
+        .header(
+            header::COOKIE,
+            format!(
+                "sportello_session={}",
+                ada.session.as_deref().unwrap_or_default()
+            ),
+        )
+        .header(header::ACCEPT_LANGUAGE, "en-US")
+        .body(Body::empty())
+        .expect("request");
+    let page = app.raw(request).await;
+    assert!(
+        page.text.contains(r#"<html lang="it">"#),
+        "{}",
+        &page.text[..200.min(page.text.len())]
+    );
+    assert!(page.text.contains("Il mio account"));
+    request = Request::builder()
+        .uri("/sign-in")
+        .header(header::ACCEPT_LANGUAGE, "it")
+        .body(Body::empty())
+        .expect("request");
+    assert!(app.raw(request).await.text.contains("Accedi"));
+}
+
+#[tokio::test]
+async fn web_forms_need_their_csrf_token() {
+    let app = TestApp::new().await;
+    let operator = app.operator().await;
+    let mut request = Request::builder()
+        .method(Method::POST)
+        .uri("/operator/organizations")
+        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+        .header(
+            header::COOKIE,
+            format!(
+                "sportello_session={}",
+                operator.session.as_deref().unwrap_or_default()
+            ),
+        )
+        .body(Body::from("name=Evil&csp=on&csrf_token=forged"))
+        .expect("request");
+    let reply = app.raw(request).await;
+    assert_eq!(reply.status, StatusCode::FORBIDDEN);
+    assert!(reply.text.contains("The form has expired"));
+    request = Request::builder()
+        .method(Method::POST)
+        .uri("/operator/organizations")
+        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+        .header(
+            header::COOKIE,
+            format!(
+                "sportello_session={}",
+                operator.session.as_deref().unwrap_or_default()
+            ),
+        )
+        .body(Body::from(format!(
+            "name=Good&csp=on&csrf_token={}",
+            operator.csrf
+        )))
+        .expect("request");
+    let reply = app.raw(request).await;
+    assert_eq!(reply.status, StatusCode::SEE_OTHER, "{}", reply.text);
+    let (orgs, _) = app
+        .store()
+        .organizations(sportello::store::Page::new(None, None))
+        .await
+        .expect("list");
+    assert_eq!(
+        orgs.iter().map(|o| o.name.as_str()).collect::<Vec<_>>(),
+        vec!["Good"]
+    );
+}
+
+#[tokio::test]
+async fn console_pages_show_errors_inline_and_keep_input() {
+    let app = TestApp::new().await;
+    let operator = app.operator().await;
+    let reply = app
+        .post(&operator, "/operator/accounts", json!({"email": "nope", "display_name": "Someone", "kind": "work", "password": "long enough password", "organization_id": ""}))
+        .await;
+    assert_eq!(reply.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(reply.text.contains(r#"role="alert""#));
+    assert!(
+        reply
+            .text
+            .contains("Enter an email address like name@example.com.")
+    );
+    assert!(
+        reply.text.contains(r#"value="Someone""#),
+        "the form keeps what was typed"
+    );
+    assert!(
+        !reply.text.contains("long enough password"),
+        "but never the password"
+    );
+    let (_, total) = app
+        .store()
+        .accounts(None, sportello::store::Page::new(None, None))
+        .await
+        .expect("list");
+    assert_eq!(total, 1, "only the operator exists");
+
+    let created = app
+        .post(
+            &operator,
+            "/operator/organizations",
+            json!({"name": "Contoso", "partner_id": "5551234"}),
+        )
+        .await;
+    assert_eq!(created.status, StatusCode::SEE_OTHER);
+    let page = app.get(&operator, created.location()).await;
+    assert!(page.text.contains("Organization “Contoso” created."));
+}
+
+#[tokio::test]
+async fn anonymous_pages_redirect_to_sign_in() {
+    let app = TestApp::new().await;
+    let reply = app
+        .get(&Caller::anonymous(), "/operator/organizations")
+        .await;
+    assert_eq!(reply.status, StatusCode::SEE_OTHER);
+    assert_eq!(reply.location(), "/sign-in?next=/operator/organizations");
+    let missing = app.get(&Caller::anonymous(), "/no/such/page").await;
+    assert_eq!(missing.status, StatusCode::NOT_FOUND);
+    assert!(missing.text.contains("<h1>Not found</h1>"));
+    let api_missing = app.get(&Caller::anonymous(), "/api/v1/nothing").await;
+    assert_eq!(api_missing.code(), "not_found");
+}
+
+#[tokio::test]
+async fn operations_endpoints_answer() {
+    let app = TestApp::new().await;
+    let anonymous = Caller::anonymous();
+    assert_eq!(app.get(&anonymous, "/healthz").await.text, "ok");
+    assert_eq!(app.get(&anonymous, "/readyz").await.status, StatusCode::OK);
+    app.get(&anonymous, "/api/v1/organizations/42").await;
+    let metrics = app.get(&anonymous, "/metrics").await.text;
+    assert!(
+        metrics.contains(r#"sportello_http_requests_total{method="GET",route="/api/v1/organizations/{org_id}",status="401"} 1"#),
+        "{metrics}"
+    );
+    assert!(metrics.contains("sportello_http_request_duration_seconds_bucket"));
+    let page = app.get(&anonymous, "/sign-in").await;
+    let csp = page.headers[header::CONTENT_SECURITY_POLICY]
+        .to_str()
+        .expect("ascii");
+    assert!(csp.contains("frame-ancestors 'none'") && !csp.contains("unsafe-inline"));
+    assert_eq!(page.headers[header::X_CONTENT_TYPE_OPTIONS], "nosniff");
+    assert_eq!(
+        app.get(&anonymous, "/static/app.css").await.status,
+        StatusCode::OK
+    );
+}
+
+#[tokio::test]
+async fn the_openapi_document_describes_every_api_route() {
+    let app = TestApp::new().await;
+    let document = app
+        .get(&Caller::anonymous(), "/api/v1/openapi.json")
+        .await
+        .json();
+    assert!(
+        document["openapi"]
+            .as_str()
+            .is_some_and(|v| v.starts_with("3.1"))
+    );
+    for (method, path) in sportello::http::route_table() {
+        if !path.starts_with("/api/v1") {
+            continue;
+        }
+        let operation = &document["paths"][path][method.as_str().to_lowercase()];
+        assert!(
+            operation.is_object(),
+            "{method} {path} is missing from the OpenAPI document"
+        );
+    }
+    assert!(document["components"]["securitySchemes"]["bearer"].is_object());
+}

@@ -1,0 +1,205 @@
+//! The role × endpoint matrix: every route of the router, called by every kind of caller,
+//! answers as the table says. A route without a row fails the test.
+
+use crate::support::{Caller, TestApp};
+use axum::http::{Method, StatusCode};
+use serde_json::{Value, json};
+use sportello::domain::Role;
+use std::collections::BTreeSet;
+
+/// What a caller should get: `A` allowed (2xx/3xx, or a validation answer), `U` sign-in
+/// required (401, or a redirect to /sign-in for pages), `F` 403, `N` 404.
+/// Columns: anonymous, member, admin agent, partner admin, global admin, operator, outsider
+/// (an account of another organization).
+struct Row {
+    method: Method,
+    route: &'static str,
+    expect: &'static str,
+}
+
+const CALLERS: [&str; 7] = [
+    "anonymous",
+    "member",
+    "admin_agent",
+    "partner_admin",
+    "global_admin",
+    "operator",
+    "outsider",
+];
+
+fn rows() -> Vec<Row> {
+    let row = |method: Method, route: &'static str, expect: &'static str| Row {
+        method,
+        route,
+        expect,
+    };
+    vec![
+        row(Method::GET, "/api/v1/openapi.json", "AAAAAAA"),
+        row(Method::POST, "/api/v1/session", "AAAAAAA"),
+        row(Method::DELETE, "/api/v1/session", "AAAAAAA"),
+        row(Method::GET, "/api/v1/me", "UAAAAAA"),
+        row(Method::PUT, "/api/v1/me/language", "UAAAAAA"),
+        row(Method::POST, "/api/v1/tokens", "UAAAAAA"),
+        row(Method::GET, "/api/v1/tokens", "UAAAAAA"),
+        row(Method::DELETE, "/api/v1/tokens/{token_id}", "UNNNNNN"),
+        row(Method::POST, "/api/v1/organizations", "UFFFFAF"),
+        row(Method::GET, "/api/v1/organizations", "UFFFFAF"),
+        row(Method::GET, "/api/v1/organizations/{org_id}", "UAAAAAN"),
+        row(Method::POST, "/api/v1/accounts", "UFFAAAN"),
+        row(Method::GET, "/api/v1/accounts", "UFFAAAA"),
+        row(Method::GET, "/api/v1/accounts/{account_id}", "UFFAAAN"),
+        row(
+            Method::PUT,
+            "/api/v1/accounts/{account_id}/roles",
+            "UFFAAAN",
+        ),
+        row(Method::GET, "/", "UAAAAAA"),
+        row(Method::GET, "/sign-in", "AAAAAAA"),
+        row(Method::POST, "/sign-in", "AAAAAAA"),
+        row(Method::POST, "/sign-out", "AAAAAAA"),
+        row(Method::POST, "/language", "AAAAAAA"),
+        row(Method::GET, "/account", "UAAAAAA"),
+        row(Method::POST, "/account/tokens", "UAAAAAA"),
+        row(Method::POST, "/account/tokens/{token_id}/revoke", "UNNNNNN"),
+        row(Method::GET, "/operator/organizations", "UFFFFAF"),
+        row(Method::POST, "/operator/organizations", "UFFFFAF"),
+        row(Method::GET, "/operator/organizations/{org_id}", "UFFFFAF"),
+        row(Method::GET, "/operator/accounts", "UFFFFAF"),
+        row(Method::POST, "/operator/accounts", "UFFFFAF"),
+        row(
+            Method::POST,
+            "/operator/accounts/{account_id}/roles",
+            "UFFAAAN",
+        ),
+    ]
+}
+
+#[test]
+fn every_route_has_a_row() {
+    let table: BTreeSet<(String, String)> = sportello::http::route_table()
+        .into_iter()
+        .map(|(m, p)| (m.to_string(), p.to_owned()))
+        .collect();
+    let covered: BTreeSet<(String, String)> = rows()
+        .into_iter()
+        .map(|r| (r.method.to_string(), r.route.to_owned()))
+        .collect();
+    let missing: Vec<_> = table.difference(&covered).collect();
+    assert!(
+        missing.is_empty(),
+        "routes without a row in the authorization matrix: {missing:?}"
+    );
+    let stale: Vec<_> = covered.difference(&table).collect();
+    assert!(
+        stale.is_empty(),
+        "rows for routes that no longer exist: {stale:?}"
+    );
+}
+
+/// A body that is valid for the route, so the answer is about authorization, not input.
+fn body_for(route: &str, unique: usize, org_id: i64) -> Option<Value> {
+    Some(match route {
+        "/api/v1/session" | "/sign-in" => {
+            json!({"email": "signin@example.com", "password": crate::support::PASSWORD})
+        }
+        "/api/v1/me/language" => json!({"language": "it"}),
+        "/api/v1/tokens" | "/account/tokens" => json!({"name": "matrix"}),
+        "/api/v1/organizations" | "/operator/organizations" => {
+            json!({"name": format!("Org {unique}"), "csp": true})
+        }
+        "/api/v1/accounts" => {
+            json!({"email": format!("new{unique}@example.com"), "display_name": "New", "kind": "work",
+                                     "password": "long enough password", "organization_id": org_id, "roles": ["member"]})
+        }
+        "/operator/accounts" => {
+            json!({"email": format!("web{unique}@example.com"), "display_name": "New", "kind": "work",
+                                       "password": "long enough password", "organization_id": "", "roles": []})
+        }
+        "/api/v1/accounts/{account_id}/roles" => json!({"roles": ["member"]}),
+        "/operator/accounts/{account_id}/roles" => json!({"roles": ["member"]}),
+        "/language" => json!({"lang": "it", "return_to": "/"}),
+        _ => return None,
+    })
+}
+
+#[tokio::test]
+async fn every_caller_gets_what_the_matrix_says() {
+    let app = TestApp::new().await;
+    let home = app.organization("Home", Some("1000001"), true).await;
+    let away = app.organization("Away", Some("1000002"), false).await;
+    app.caller("signin@example.com", None, &[]).await;
+    let target = app
+        .caller("target@example.com", Some(home), &[Role::Member])
+        .await;
+    let target_id = target.account_id.expect("id").0;
+    let mut failures = Vec::new();
+    let mut unique = 0;
+    for row in rows() {
+        for (column, who) in CALLERS.iter().enumerate() {
+            unique += 1;
+            // A fresh caller each time: some routes sign out or change roles.
+            let caller = match *who {
+                "anonymous" => Caller::anonymous(),
+                "operator" => {
+                    app.caller(&format!("op{unique}@example.com"), None, &[Role::Operator])
+                        .await
+                }
+                "outsider" => {
+                    app.caller(
+                        &format!("out{unique}@example.com"),
+                        Some(away),
+                        &[Role::GlobalAdmin],
+                    )
+                    .await
+                }
+                role => {
+                    let role = Role::parse(role).expect("role");
+                    app.caller(&format!("{who}{unique}@example.com"), Some(home), &[role])
+                        .await
+                }
+            };
+            let uri = row
+                .route
+                .replace("{org_id}", &home.0.to_string())
+                .replace("{account_id}", &target_id.to_string())
+                .replace("{token_id}", "999999");
+            let body = if row.method == Method::GET {
+                None
+            } else {
+                body_for(row.route, unique, home.0)
+            };
+            let reply = app.send(&caller, row.method.clone(), &uri, body).await;
+            let is_page = !uri.starts_with("/api/");
+            let got = match reply.status {
+                StatusCode::UNAUTHORIZED => 'U',
+                StatusCode::SEE_OTHER
+                    if is_page && reply.location().starts_with("/sign-in?next=") =>
+                {
+                    'U'
+                }
+                StatusCode::FORBIDDEN => 'F',
+                StatusCode::NOT_FOUND => 'N',
+                status if status.is_success() || status.is_redirection() => 'A',
+                status => {
+                    failures.push(format!(
+                        "{} {uri} as {who}: unexpected {status}: {}",
+                        row.method, reply.text
+                    ));
+                    continue;
+                }
+            };
+            let expected = row.expect.chars().nth(column).unwrap_or('?');
+            if got != expected {
+                failures.push(format!(
+                    "{} {} as {who}: expected {expected}, got {got} ({})",
+                    row.method, row.route, reply.status
+                ));
+            }
+        }
+    }
+    assert!(
+        failures.is_empty(),
+        "authorization matrix mismatches:\n{}",
+        failures.join("\n")
+    );
+}

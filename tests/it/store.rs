@@ -1,0 +1,357 @@
+//! Every store function, on SQLite and on PostgreSQL.
+
+use crate::on_both_backends;
+use crate::support::{Backend, TestDb};
+use sportello::domain::{AccountKind, Email, Language, Role};
+use sportello::error::Error;
+use sportello::store::Page;
+use sportello::store::accounts::NewAccount;
+use sportello::store::organizations::NewOrganization;
+use time::{Duration, OffsetDateTime};
+
+fn new_account(
+    email: &str,
+    organization: Option<sportello::domain::OrganizationId>,
+    roles: Vec<Role>,
+) -> NewAccount {
+    NewAccount {
+        email: Email::parse("email", email).expect("email"),
+        display_name: "Someone".into(),
+        kind: AccountKind::Personal,
+        password_hash: "$argon2id$v=19$m=19456,t=2,p=1$c2FsdHNhbHQ$aGFzaGhhc2g".into(),
+        language: Some(Language::It),
+        organization_id: organization,
+        roles,
+    }
+}
+
+async fn organizations_round_trip(backend: Backend) {
+    let db = TestDb::new(backend).await;
+    let store = &db.store;
+    let now = OffsetDateTime::now_utc();
+    let contoso = store
+        .insert_organization(
+            &NewOrganization {
+                name: "Contoso".into(),
+                partner_id: Some("1234567".into()),
+                csp: false,
+            },
+            now,
+        )
+        .await
+        .expect("insert");
+    assert_eq!(contoso.name, "Contoso");
+    assert!(contoso.in_partner_network());
+    let duplicate = store
+        .insert_organization(
+            &NewOrganization {
+                name: "Other".into(),
+                partner_id: Some("1234567".into()),
+                csp: true,
+            },
+            now,
+        )
+        .await;
+    assert!(
+        matches!(duplicate, Err(Error::PartnerIdTaken)),
+        "{duplicate:?}"
+    );
+    store
+        .insert_organization(
+            &NewOrganization {
+                name: "adatum".into(),
+                partner_id: None,
+                csp: true,
+            },
+            now,
+        )
+        .await
+        .expect("insert csp");
+    let found = store
+        .organization(contoso.id)
+        .await
+        .expect("get")
+        .expect("exists");
+    assert_eq!(found, contoso);
+    let (page, total) = store
+        .organizations(Page::new(Some(1), None))
+        .await
+        .expect("list");
+    assert_eq!(total, 2);
+    assert_eq!(page.len(), 1);
+    assert_eq!(
+        page[0].name, "adatum",
+        "ordered by name, case-insensitively"
+    );
+    let (second, _) = store
+        .organizations(Page::new(Some(1), Some(1)))
+        .await
+        .expect("list");
+    assert_eq!(second[0].name, "Contoso");
+    assert!(
+        store
+            .organization(sportello::domain::OrganizationId(9999))
+            .await
+            .expect("get")
+            .is_none()
+    );
+}
+
+async fn accounts_round_trip(backend: Backend) {
+    let db = TestDb::new(backend).await;
+    let store = &db.store;
+    let now = OffsetDateTime::now_utc();
+    let org = store
+        .insert_organization(
+            &NewOrganization {
+                name: "Contoso".into(),
+                partner_id: Some("7654321".into()),
+                csp: false,
+            },
+            now,
+        )
+        .await
+        .expect("org")
+        .id;
+    let id = store
+        .insert_account(
+            &new_account(
+                "Ada@Example.com",
+                Some(org),
+                vec![Role::Member, Role::GlobalAdmin],
+            ),
+            now,
+        )
+        .await
+        .expect("insert");
+    let account = store.account(id).await.expect("get").expect("exists");
+    assert_eq!(account.email.as_str(), "ada@example.com");
+    assert_eq!(account.roles, vec![Role::GlobalAdmin, Role::Member]);
+    assert_eq!(account.language, Some(Language::It));
+    assert_eq!(account.organization_id, Some(org));
+
+    let duplicate = store
+        .insert_account(
+            &new_account("ADA@example.com", None, vec![Role::Operator]),
+            now,
+        )
+        .await;
+    assert!(matches!(duplicate, Err(Error::EmailTaken)), "{duplicate:?}");
+    let (all, total) = store
+        .accounts(None, Page::new(None, None))
+        .await
+        .expect("list");
+    assert_eq!(
+        (all.len(), total),
+        (1, 1),
+        "the refused duplicate left nothing behind"
+    );
+
+    store
+        .insert_account(&new_account("bob@example.com", None, vec![]), now)
+        .await
+        .expect("bob");
+    let (in_org, total_in_org) = store
+        .accounts(Some(org), Page::new(None, None))
+        .await
+        .expect("list");
+    assert_eq!((in_org.len(), total_in_org), (1, 1));
+    let (everyone, total) = store
+        .accounts(None, Page::new(None, None))
+        .await
+        .expect("list");
+    assert_eq!(total, 2);
+    assert!(everyone.iter().any(|a| a.roles.is_empty()));
+
+    store
+        .set_roles(id, &[Role::PartnerAdmin])
+        .await
+        .expect("roles");
+    assert_eq!(
+        store.account(id).await.expect("get").expect("exists").roles,
+        vec![Role::PartnerAdmin]
+    );
+    store
+        .set_language(id, Language::En)
+        .await
+        .expect("language");
+    assert_eq!(
+        store
+            .account(id)
+            .await
+            .expect("get")
+            .expect("exists")
+            .language,
+        Some(Language::En)
+    );
+
+    let credentials = store
+        .credentials(&Email::parse("email", "ada@EXAMPLE.com").expect("email"))
+        .await
+        .expect("credentials")
+        .expect("found case-insensitively");
+    assert_eq!(credentials.account_id, id);
+    store
+        .set_password_hash(id, "new-hash")
+        .await
+        .expect("password");
+    let credentials = store
+        .credentials(&account.email)
+        .await
+        .expect("credentials")
+        .expect("found");
+    assert_eq!(credentials.password_hash, "new-hash");
+}
+
+async fn sessions_expire(backend: Backend) {
+    let db = TestDb::new(backend).await;
+    let store = &db.store;
+    let now = OffsetDateTime::now_utc();
+    let id = store
+        .insert_account(&new_account("s@example.com", None, vec![]), now)
+        .await
+        .expect("account");
+    store
+        .insert_session("digest-1", id, "csrf-1", now, now + Duration::hours(1))
+        .await
+        .expect("session");
+    let session = store
+        .session("digest-1", now)
+        .await
+        .expect("get")
+        .expect("live");
+    assert_eq!(session.account_id, id);
+    assert_eq!(session.csrf_token, "csrf-1");
+    assert!(
+        store
+            .session("digest-1", now + Duration::hours(2))
+            .await
+            .expect("get")
+            .is_none()
+    );
+    store
+        .extend_session("digest-1", now + Duration::hours(3))
+        .await
+        .expect("extend");
+    assert!(
+        store
+            .session("digest-1", now + Duration::hours(2))
+            .await
+            .expect("get")
+            .is_some()
+    );
+    assert_eq!(
+        store
+            .delete_expired_sessions(now + Duration::hours(4))
+            .await
+            .expect("prune"),
+        1
+    );
+    store
+        .insert_session("digest-2", id, "csrf-2", now, now + Duration::hours(1))
+        .await
+        .expect("session");
+    store.delete_session("digest-2").await.expect("delete");
+    assert!(store.session("digest-2", now).await.expect("get").is_none());
+}
+
+async fn tokens_are_found_by_digest_until_revoked(backend: Backend) {
+    let db = TestDb::new(backend).await;
+    let store = &db.store;
+    let now = OffsetDateTime::now_utc();
+    let id = store
+        .insert_account(&new_account("t@example.com", None, vec![]), now)
+        .await
+        .expect("account");
+    let other = store
+        .insert_account(&new_account("u@example.com", None, vec![]), now)
+        .await
+        .expect("account");
+    let info = store
+        .insert_token(id, "sync", "digest-a", now)
+        .await
+        .expect("token");
+    assert_eq!(
+        store.token_owner("digest-a", now).await.expect("owner"),
+        Some(id)
+    );
+    let listed = store.tokens(id).await.expect("list");
+    assert_eq!(listed.len(), 1);
+    assert!(listed[0].last_used_at.is_some(), "use is recorded");
+    assert!(
+        !store
+            .revoke_token(other, info.id, now)
+            .await
+            .expect("revoke"),
+        "not the owner"
+    );
+    assert!(store.revoke_token(id, info.id, now).await.expect("revoke"));
+    assert_eq!(
+        store.token_owner("digest-a", now).await.expect("owner"),
+        None
+    );
+    assert!(store.tokens(id).await.expect("list").is_empty());
+    assert!(
+        !store.revoke_token(id, info.id, now).await.expect("revoke"),
+        "already revoked"
+    );
+}
+
+async fn failures_are_counted_in_a_window(backend: Backend) {
+    let db = TestDb::new(backend).await;
+    let store = &db.store;
+    let now = OffsetDateTime::now_utc();
+    for minutes in [30, 10, 5] {
+        store
+            .record_failure("scope", "who", now - Duration::minutes(minutes))
+            .await
+            .expect("record");
+    }
+    store
+        .record_failure("scope", "else", now)
+        .await
+        .expect("record");
+    let (count, oldest) = store
+        .failures_since("scope", "who", now - Duration::minutes(15))
+        .await
+        .expect("count");
+    assert_eq!(count, 2);
+    assert_eq!(
+        oldest,
+        Some(sportello::store::to_millis(now - Duration::minutes(10)))
+    );
+    store.clear_failures("scope", "who").await.expect("clear");
+    assert_eq!(
+        store
+            .failures_since("scope", "who", now - Duration::hours(1))
+            .await
+            .expect("count")
+            .0,
+        0
+    );
+    assert_eq!(
+        store
+            .prune_failures(now + Duration::seconds(1))
+            .await
+            .expect("prune"),
+        1
+    );
+}
+
+async fn readiness_ping(backend: Backend) {
+    let db = TestDb::new(backend).await;
+    db.store.ping().await.expect("ping");
+    db.store
+        .migrate()
+        .await
+        .expect("migrating twice is a no-op");
+}
+
+on_both_backends!(
+    organizations_round_trip,
+    accounts_round_trip,
+    sessions_expire,
+    tokens_are_found_by_digest_until_revoked,
+    failures_are_counted_in_a_window,
+    readiness_ping,
+);

@@ -1,0 +1,371 @@
+//! Test fixtures: a fresh database on either backend, and an in-process app with accounts
+//! of every role made in one line.
+
+use axum::Router;
+use axum::body::Body;
+use axum::http::{Method, Request, StatusCode, header};
+use http_body_util::BodyExt;
+use serde_json::Value;
+use sportello::config::Settings;
+use sportello::domain::{AccountId, AccountKind, Email, OrganizationId, Role};
+use sportello::http::{AppState, router};
+use sportello::store::Store;
+use sportello::store::accounts::NewAccount;
+use sportello::store::organizations::NewOrganization;
+use std::sync::OnceLock;
+use time::OffsetDateTime;
+use tower::ServiceExt;
+
+/// The admin connection for creating per-test PostgreSQL databases. CI sets it; on these
+/// machines PostgreSQL always listens here. Tests fail (never skip) when it is unreachable.
+pub fn postgres_admin_url() -> String {
+    std::env::var("SPORTELLO_TEST_POSTGRES_URL")
+        .unwrap_or_else(|_| "postgres://root@127.0.0.1:5432/test".to_owned())
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+/// A fresh, migrated database that is removed when dropped.
+pub struct TestDb {
+    pub store: Store,
+    _dir: Option<tempfile::TempDir>,
+    postgres_name: Option<String>,
+}
+
+impl TestDb {
+    pub async fn new(backend: Backend) -> Self {
+        match backend {
+            Backend::Sqlite => Self::sqlite().await,
+            Backend::Postgres => Self::postgres().await,
+        }
+    }
+
+    pub async fn sqlite() -> Self {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let url = format!("sqlite://{}", dir.path().join("test.db").display());
+        let store = Store::connect(&url).await.expect("open sqlite");
+        store.migrate().await.expect("migrate sqlite");
+        Self {
+            store,
+            _dir: Some(dir),
+            postgres_name: None,
+        }
+    }
+
+    pub async fn postgres() -> Self {
+        let admin_url = postgres_admin_url();
+        let name = format!("sportello_t_{}_{}", std::process::id(), rand_suffix());
+        let admin = sqlx::PgPool::connect(&admin_url).await.unwrap_or_else(|e| {
+            panic!("PostgreSQL must be reachable at {admin_url} for the store tests: {e}")
+        });
+        sqlx::query(&format!("CREATE DATABASE {name}"))
+            .execute(&admin)
+            .await
+            .expect("create test database");
+        admin.close().await;
+        let url = replace_database(&admin_url, &name);
+        let store = Store::connect(&url).await.expect("connect test database");
+        store.migrate().await.expect("migrate postgres");
+        Self {
+            store,
+            _dir: None,
+            postgres_name: Some(name),
+        }
+    }
+}
+
+fn rand_suffix() -> String {
+    use rand::Rng;
+    let mut rng = rand::rng();
+    (0..10)
+        .map(|_| char::from(b'a' + rng.random_range(0..26u8)))
+        .collect()
+}
+
+fn replace_database(url: &str, name: &str) -> String {
+    let (base, query) = url
+        .split_once('?')
+        .map_or((url, None), |(b, q)| (b, Some(q)));
+    let base = match base.rfind('/') {
+        Some(slash) if slash > "postgres://".len() => &base[..slash],
+        _ => base,
+    };
+    match query {
+        Some(query) => format!("{base}/{name}?{query}"),
+        None => format!("{base}/{name}"),
+    }
+}
+
+impl Drop for TestDb {
+    fn drop(&mut self) {
+        if let Some(name) = self.postgres_name.take() {
+            let admin_url = postgres_admin_url();
+            // Drop runs outside any runtime guarantee: use a thread with its own runtime.
+            let _ = std::thread::spawn(move || {
+                let runtime = tokio::runtime::Builder::new_current_thread()
+                    .enable_all()
+                    .build()
+                    .ok()?;
+                runtime.block_on(async {
+                    let admin = sqlx::PgPool::connect(&admin_url).await.ok()?;
+                    sqlx::query(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+                        .execute(&admin)
+                        .await
+                        .ok()?;
+                    admin.close().await;
+                    Some(())
+                })
+            })
+            .join();
+        }
+    }
+}
+
+/// The password every test account has.
+pub const PASSWORD: &str = "test password 123";
+
+fn password_hash() -> String {
+    static HASH: OnceLock<String> = OnceLock::new();
+    HASH.get_or_init(|| sportello::secrets::hash_password(PASSWORD).expect("hash"))
+        .clone()
+}
+
+/// A signed-in caller: session cookie and CSRF token (and the account's id).
+#[derive(Clone, Debug)]
+pub struct Caller {
+    pub account_id: Option<AccountId>,
+    pub session: Option<String>,
+    pub csrf: String,
+    pub bearer: Option<String>,
+}
+
+impl Caller {
+    pub fn anonymous() -> Self {
+        Self {
+            account_id: None,
+            session: None,
+            csrf: "anonymous-csrf-token-0123456789-abcdefghij".to_owned(),
+            bearer: None,
+        }
+    }
+}
+
+/// A response: status, headers and body (JSON parsed when it is JSON).
+pub struct Reply {
+    pub status: StatusCode,
+    pub headers: axum::http::HeaderMap,
+    pub text: String,
+}
+
+impl Reply {
+    pub fn json(&self) -> Value {
+        serde_json::from_str(&self.text)
+            .unwrap_or_else(|_| panic!("not JSON ({}): {}", self.status, self.text))
+    }
+
+    pub fn code(&self) -> String {
+        self.json()["code"].as_str().unwrap_or_default().to_owned()
+    }
+
+    pub fn location(&self) -> &str {
+        self.headers
+            .get(header::LOCATION)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or_default()
+    }
+}
+
+pub struct TestApp {
+    pub db: TestDb,
+    pub state: AppState,
+    pub router: Router,
+}
+
+impl TestApp {
+    pub async fn new() -> Self {
+        Self::with(Backend::Sqlite, Settings::default()).await
+    }
+
+    pub async fn with(backend: Backend, settings: Settings) -> Self {
+        let db = TestDb::new(backend).await;
+        let state = AppState::new(db.store.clone(), settings);
+        let router = router(state.clone());
+        Self { db, state, router }
+    }
+
+    pub fn store(&self) -> &Store {
+        &self.db.store
+    }
+
+    pub async fn organization(
+        &self,
+        name: &str,
+        partner_id: Option<&str>,
+        csp: bool,
+    ) -> OrganizationId {
+        let new = NewOrganization {
+            name: name.to_owned(),
+            partner_id: partner_id.map(str::to_owned),
+            csp,
+        };
+        self.store()
+            .insert_organization(&new, OffsetDateTime::now_utc())
+            .await
+            .expect("organization")
+            .id
+    }
+
+    /// Creates an account with these roles and signs it in.
+    pub async fn caller(
+        &self,
+        email: &str,
+        organization: Option<OrganizationId>,
+        roles: &[Role],
+    ) -> Caller {
+        let new = NewAccount {
+            email: Email::parse("email", email).expect("email"),
+            display_name: email.split('@').next().unwrap_or("someone").to_owned(),
+            kind: AccountKind::Work,
+            password_hash: password_hash(),
+            language: None,
+            organization_id: organization,
+            roles: roles.to_vec(),
+        };
+        let id = self
+            .store()
+            .insert_account(&new, OffsetDateTime::now_utc())
+            .await
+            .expect("account");
+        let signed_in = sportello::actions::sessions::sign_in(
+            self.store(),
+            &self.state.settings,
+            email,
+            PASSWORD,
+            "test",
+            OffsetDateTime::now_utc(),
+        )
+        .await
+        .expect("sign in");
+        Caller {
+            account_id: Some(id),
+            session: Some(signed_in.session_token),
+            csrf: signed_in.csrf_token,
+            bearer: None,
+        }
+    }
+
+    pub async fn operator(&self) -> Caller {
+        self.caller("operator@sportello.test", None, &[Role::Operator])
+            .await
+    }
+
+    /// Sends a request as `caller`: JSON body for the API, form body (with the CSRF token)
+    /// for pages.
+    pub async fn send(
+        &self,
+        caller: &Caller,
+        method: Method,
+        uri: &str,
+        body: Option<Value>,
+    ) -> Reply {
+        let mut builder = Request::builder().method(method.clone()).uri(uri);
+        let mut cookies = vec![format!("sportello_csrf={}", caller.csrf)];
+        if let Some(session) = &caller.session {
+            cookies.push(format!("sportello_session={session}"));
+        }
+        builder = builder.header(header::COOKIE, cookies.join("; "));
+        if let Some(bearer) = &caller.bearer {
+            builder = builder.header(header::AUTHORIZATION, format!("Bearer {bearer}"));
+        }
+        let is_api = uri.starts_with("/api/");
+        let request = if is_api {
+            builder = builder.header("x-csrf-token", &caller.csrf);
+            match body {
+                Some(json) => builder
+                    .header(header::CONTENT_TYPE, "application/json")
+                    .body(Body::from(json.to_string())),
+                None => builder.body(Body::empty()),
+            }
+        } else if method == Method::POST {
+            let mut pairs: Vec<(String, String)> = vec![("csrf_token".into(), caller.csrf.clone())];
+            if let Some(Value::Object(map)) = body {
+                for (key, value) in map {
+                    match value {
+                        Value::Array(items) => {
+                            for item in items {
+                                pairs.push((
+                                    key.clone(),
+                                    item.as_str().unwrap_or_default().to_owned(),
+                                ));
+                            }
+                        }
+                        Value::String(s) => pairs.push((key, s)),
+                        other => pairs.push((key, other.to_string())),
+                    }
+                }
+            }
+            let form = serde_html_form::to_string(&pairs).expect("form");
+            builder
+                .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+                .body(Body::from(form))
+        } else {
+            builder.body(Body::empty())
+        }
+        .expect("request");
+        self.raw(request).await
+    }
+
+    pub async fn raw(&self, request: Request<Body>) -> Reply {
+        let response = self
+            .router
+            .clone()
+            .oneshot(request)
+            .await
+            .expect("infallible");
+        let status = response.status();
+        let headers = response.headers().clone();
+        let bytes = response
+            .into_body()
+            .collect()
+            .await
+            .expect("body")
+            .to_bytes();
+        Reply {
+            status,
+            headers,
+            text: String::from_utf8_lossy(&bytes).into_owned(),
+        }
+    }
+
+    pub async fn get(&self, caller: &Caller, uri: &str) -> Reply {
+        self.send(caller, Method::GET, uri, None).await
+    }
+
+    pub async fn post(&self, caller: &Caller, uri: &str, body: Value) -> Reply {
+        self.send(caller, Method::POST, uri, Some(body)).await
+    }
+}
+
+/// Runs one async test body against SQLite and against PostgreSQL, as two tests.
+#[macro_export]
+macro_rules! on_both_backends {
+    ($($name:ident),* $(,)?) => {
+        $(
+            mod $name {
+                #[tokio::test]
+                async fn sqlite() {
+                    super::$name($crate::support::Backend::Sqlite).await;
+                }
+
+                #[tokio::test]
+                async fn postgres() {
+                    super::$name($crate::support::Backend::Postgres).await;
+                }
+            }
+        )*
+    };
+}
