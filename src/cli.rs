@@ -2,12 +2,14 @@
 
 use crate::actions;
 use crate::config::{DatabaseArgs, ServeArgs};
+use crate::domain::policy::{self, Policy};
 use crate::http::{AppState, router};
 use crate::store::Store;
 use clap::{Parser, Subcommand, ValueEnum};
 use std::io::Read;
 use std::net::SocketAddr;
 use std::process::ExitCode;
+use std::sync::Arc;
 use time::OffsetDateTime;
 
 #[derive(Parser, Debug)]
@@ -46,6 +48,20 @@ pub enum Command {
     /// Administration tasks.
     #[command(subcommand)]
     Admin(AdminCommand),
+    /// Bulk imports.
+    #[command(subcommand)]
+    Import(ImportCommand),
+}
+
+#[derive(Subcommand, Debug)]
+pub enum ImportCommand {
+    /// Import memberships from a CSV file (`partner_id,offer,competency,start,end`): the file is
+    /// checked first and imported completely, or not at all with a report of every bad row.
+    Memberships {
+        file: std::path::PathBuf,
+        #[command(flatten)]
+        database: DatabaseArgs,
+    },
 }
 
 #[derive(Subcommand, Debug)]
@@ -60,7 +76,7 @@ pub enum AdminCommand {
 }
 
 /// A failure the CLI reports in one line, with its exit code.
-struct Failure {
+pub struct Failure {
     code: u8,
     message: String,
 }
@@ -105,6 +121,9 @@ pub async fn run(cli: Cli) -> ExitCode {
         Command::Admin(AdminCommand::CreateOperator { email, database }) => {
             create_operator(&email, &database).await
         }
+        Command::Import(ImportCommand::Memberships { file, database }) => {
+            import_memberships(&file, &database).await
+        }
     };
     match outcome {
         Ok(()) => ExitCode::SUCCESS,
@@ -123,7 +142,28 @@ async fn open(database: &DatabaseArgs) -> Result<Store, Failure> {
     Ok(store)
 }
 
+/// The shipped policy, or the file given with `--policy`; a mistake names its line.
+pub fn load_policy(path: Option<&std::path::Path>) -> Result<Policy, Failure> {
+    match path {
+        None => policy::parse(policy::DEFAULT_TOML).map_err(|error| {
+            Failure::setup(anyhow::anyhow!("the shipped policy is invalid: {error}"))
+        }),
+        Some(path) => {
+            let text = std::fs::read_to_string(path).map_err(|error| {
+                Failure::setup(anyhow::anyhow!(
+                    "cannot read policy {}: {error}",
+                    path.display()
+                ))
+            })?;
+            policy::parse(&text).map_err(|error| {
+                Failure::setup(anyhow::anyhow!("policy {}: {error}", path.display()))
+            })
+        }
+    }
+}
+
 async fn serve(args: ServeArgs) -> Result<(), Failure> {
+    let policy = Arc::new(load_policy(args.policy.as_deref())?);
     let store = open(&args.database).await?;
     if args.demo {
         crate::demo::load(&store, OffsetDateTime::now_utc())
@@ -136,7 +176,13 @@ async fn serve(args: ServeArgs) -> Result<(), Failure> {
             Failure::setup(anyhow::anyhow!("cannot listen on {}: {error}", args.listen))
         })?;
     tracing::info!(address = %args.listen, backend = ?store.backend(), "serving");
-    let app = router(AppState::new(store.clone(), args.settings));
+    let (stop_jobs, jobs_stopped) = tokio::sync::watch::channel(false);
+    let runner = tokio::spawn(crate::jobs::run(
+        store.clone(),
+        policy.clone(),
+        jobs_stopped,
+    ));
+    let app = router(AppState::new(store.clone(), args.settings, policy));
     axum::serve(
         listener,
         app.into_make_service_with_connect_info::<SocketAddr>(),
@@ -144,6 +190,8 @@ async fn serve(args: ServeArgs) -> Result<(), Failure> {
     .with_graceful_shutdown(shutdown_signal())
     .await
     .map_err(Failure::run)?;
+    let _ = stop_jobs.send(true);
+    let _ = runner.await;
     store.close().await;
     tracing::info!("stopped");
     Ok(())
@@ -176,6 +224,65 @@ async fn demo(database: &DatabaseArgs) -> Result<(), Failure> {
     crate::demo::load(&store, OffsetDateTime::now_utc())
         .await
         .map_err(Failure::run)
+}
+
+async fn import_memberships(
+    file: &std::path::Path,
+    database: &DatabaseArgs,
+) -> Result<(), Failure> {
+    let text = std::fs::read_to_string(file)
+        .map_err(|error| Failure::run(format!("cannot read {}: {error}", file.display())))?;
+    let store = open(database).await?;
+    let (operator, _) = store
+        .accounts(
+            None,
+            crate::store::Page::new(Some(crate::store::Page::MAX_LIMIT), None),
+        )
+        .await
+        .map_err(Failure::run)?;
+    let operator = operator
+        .into_iter()
+        .find(|a| a.roles.contains(&crate::domain::Role::Operator))
+        .ok_or_else(|| {
+            Failure::run(
+                "no operator account exists: create one with `sportello admin create-operator`",
+            )
+        })?;
+    let actor = actions::sessions::actor(&store, operator.id)
+        .await
+        .map_err(Failure::run)?
+        .ok_or_else(|| Failure::run("the operator account vanished"))?;
+    let bar = indicatif::ProgressBar::new(0);
+    bar.set_style(
+        indicatif::ProgressStyle::with_template("{msg} [{bar:40}] {pos}/{len} rows")
+            .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+    );
+    bar.set_message("checking");
+    let progress = |done: usize, total: usize| {
+        bar.set_length(total as u64);
+        bar.set_position(done as u64);
+    };
+    let outcome =
+        actions::memberships::import(&store, &actor, &text, OffsetDateTime::now_utc(), &progress)
+            .await;
+    bar.finish_and_clear();
+    match outcome {
+        Ok(count) => {
+            println!("imported {count} memberships from {}", file.display());
+            Ok(())
+        }
+        Err(error) => {
+            let problem = crate::http::error::problem(crate::domain::Language::En, &error);
+            let mut report = problem.detail.clone();
+            for row in &problem.problems {
+                report.push_str(&format!(
+                    "\n  line {}, column {}: {}",
+                    row.line, row.column, row.message
+                ));
+            }
+            Err(Failure::run(report))
+        }
+    }
 }
 
 async fn create_operator(email: &str, database: &DatabaseArgs) -> Result<(), Failure> {

@@ -45,6 +45,20 @@ pub struct Settings {
     /// Take the client address from the first `X-Forwarded-For` entry (only behind a trusted proxy).
     #[arg(long, env = "SPORTELLO_TRUST_FORWARDED_FOR")]
     pub trust_forwarded_for: bool,
+    /// `auto`: activations complete after `--activation-delay`; `manual`: an operator approves
+    /// or rejects each one.
+    #[arg(long, env = "SPORTELLO_ACTIVATION_MODE", default_value = "auto")]
+    pub activation_mode: ActivationMode,
+    /// How long an automatic activation takes (the real program takes days).
+    #[arg(long, env = "SPORTELLO_ACTIVATION_DELAY", default_value = "5s", value_parser = humantime::parse_duration)]
+    pub activation_delay: Duration,
+}
+
+/// How activations are processed.
+#[derive(clap::ValueEnum, Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ActivationMode {
+    Auto,
+    Manual,
 }
 
 impl Settings {
@@ -77,6 +91,9 @@ pub struct ServeArgs {
     /// Load the demo data (idempotent) before serving.
     #[arg(long, env = "SPORTELLO_DEMO")]
     pub demo: bool,
+    /// A benefit policy TOML file replacing the shipped `policy/default.toml`.
+    #[arg(long, env = "SPORTELLO_POLICY")]
+    pub policy: Option<std::path::PathBuf>,
     #[command(flatten)]
     pub database: DatabaseArgs,
     #[command(flatten)]

@@ -40,6 +40,21 @@ pub enum Error {
     /// The account's organization is not enrolled in the partner network.
     #[error("organization not in the partner network")]
     NotPartnerNetwork,
+    /// The policy has no benefit with this code.
+    #[error("unknown benefit")]
+    UnknownBenefit,
+    /// No active membership grants this benefit (any more).
+    #[error("benefit not available")]
+    BenefitNotAvailable,
+    /// The membership is the source of an activation and cannot be removed (end it instead).
+    #[error("membership in use")]
+    MembershipInUse,
+    /// A CSV import was refused; every bad row is listed.
+    #[error("import rejected: {0:?}")]
+    ImportRejected(Vec<crate::domain::csv_import::CsvProblem>),
+    /// The activation was already approved or rejected.
+    #[error("activation already processed")]
+    ActivationProcessed,
     /// Nothing by that name is visible to this actor.
     #[error("not found")]
     NotFound,
@@ -67,6 +82,11 @@ impl Error {
             Self::ForbiddenRole { .. } => "forbidden_role",
             Self::NotPartnerNetwork => "not_partner_network",
             Self::NotFound => "not_found",
+            Self::UnknownBenefit => "unknown_benefit",
+            Self::BenefitNotAvailable => "benefit_not_available",
+            Self::MembershipInUse => "membership_in_use",
+            Self::ImportRejected(_) => "import_rejected",
+            Self::ActivationProcessed => "activation_processed",
             Self::Database(_) | Self::Other(_) => "internal",
         }
     }
@@ -81,7 +101,11 @@ impl Error {
             Self::CsrfFailed | Self::ForbiddenRole { .. } | Self::NotPartnerNetwork => {
                 StatusCode::FORBIDDEN
             }
-            Self::NotFound => StatusCode::NOT_FOUND,
+            Self::NotFound | Self::UnknownBenefit => StatusCode::NOT_FOUND,
+            Self::BenefitNotAvailable | Self::MembershipInUse | Self::ActivationProcessed => {
+                StatusCode::CONFLICT
+            }
+            Self::ImportRejected(_) => StatusCode::UNPROCESSABLE_ENTITY,
             Self::Database(_) | Self::Other(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }

@@ -16,6 +16,8 @@ pub mod error;
 pub mod http;
 /// English and Italian messages.
 pub mod i18n;
+/// The durable job runner.
+pub mod jobs;
 /// Passwords and tokens.
 pub mod secrets;
 /// SQL on SQLite and PostgreSQL.

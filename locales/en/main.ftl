@@ -147,3 +147,139 @@ error-not_found = Not found
 error-not_found-detail = There is nothing here, or it is not visible to the account you are signed in with.
 error-internal = Something went wrong on our side
 error-internal-detail = The server could not complete the request. Nothing you sent was lost; try again in a moment.
+
+## Notifications
+mail-activation-completed-subject = { $benefit } is active
+mail-activation-completed-body = Your organization's { $benefit } is now active as a support contract. Contract ID: { $contract_id }, valid until { $end } included. Global admins and Partner admins see the Access ID on the Technical benefits page.
+mail-activation-rejected-subject = { $benefit } was not activated
+mail-activation-rejected-body = The activation of { $benefit } was rejected: { $reason }. You can ask for activation again from the Technical benefits page.
+
+## Memberships and imports
+field-unknown_offer = Choose Action Pack, Silver or Gold.
+field-competency_required = Silver and Gold memberships need a competency.
+field-competency_not_allowed = An Action Pack membership has no competency.
+field-unknown_competency = There is no competency with this code.
+field-invalid_date = Enter a date as YYYY-MM-DD that exists in the calendar.
+field-end_before_start = The last day cannot be before the first day.
+field-wrong_header = The first line must be exactly: partner_id,offer,competency,start,end
+field-wrong_field_count = This row does not have five fields.
+field-no_rows = The file has no memberships after the header.
+field-unknown_partner_id = No organization has this partner ID.
+field-unknown_status = Unknown status.
+error-unknown_benefit = No such benefit
+error-unknown_benefit-detail = The program has no benefit with this code.
+error-benefit_not_available = This benefit cannot be activated
+error-benefit_not_available-detail = No active membership of the organization grants this benefit any more: its activate-by date has passed. Renew the membership to activate it again.
+error-membership_in_use = This membership cannot be removed
+error-membership_in_use-detail = A benefit was activated from this membership. End it on a date instead of removing it.
+error-import_rejected = The file was not imported
+error-import_rejected-detail = { $count ->
+    [one] One row has a problem; nothing was imported. Correct it and import the whole file again.
+   *[other] { $count } rows have problems; nothing was imported. Correct them and import the whole file again.
+}
+error-activation_processed = Already processed
+error-activation_processed-detail = This activation was already approved or rejected.
+
+## Technical benefits
+nav-benefits = Technical benefits
+nav-activations = Activations
+nav-import = Import memberships
+benefits-title = Technical benefits
+benefits-lead = The technical support benefits { $organization } is entitled to through its memberships.
+benefits-requested-auto = Activation of { $benefit } requested. It is processed automatically; this page shows the Contract ID and Access ID when it is done.
+benefits-requested-manual = Activation of { $benefit } requested. The program's operators review it; this page shows the result when they have.
+benefits-none-title = No technical benefits yet
+benefits-none-membership = Your organization has no active membership in the partner program today, so it has no technical benefits. Benefits appear here as soon as a membership starts.
+benefits-none-organization = This account does not belong to a partner organization, so there are no benefits to show. You can still link a support contract with its Contract ID and Access ID.
+benefits-check-account = You are signed in as { $email }. If your organization should have benefits, check that this is the account registered with the partner program.
+benefits-scope = Covers
+benefits-allotment = Allotment
+benefits-activate-by = Activate by
+benefits-source = Earned through
+benefits-incidents = { $count ->
+    [one] 1 incident
+   *[other] { $count } incidents
+}
+benefits-unlimited = Unlimited incidents
+benefits-remaining-of = incidents left of { $allotted }
+benefits-valid = Valid
+benefits-contract-id = Contract ID
+benefits-access-id = Access ID
+benefits-ids-hint = Give both IDs to the people who will file support requests: they link the contract to their own account. Keep the Access ID private.
+benefits-ids-admins = Your organization's Global admins and Partner admins see the Contract ID and Access ID.
+benefits-timeline = Activation
+benefits-activate = Activate
+benefits-activate-admins-only = Only Global admins and Partner admins can activate benefits. Ask one of your organization's admins.
+state-available = Available
+state-activating = Activating
+state-active = Active
+state-expired = Expired
+state-exhausted = Exhausted
+state-rejected = Rejected
+scope-on_premises = On-premises products (recent versions)
+scope-cloud = Cloud products
+offer-action_pack = Action Pack
+offer-silver = Silver
+offer-gold = Gold
+timeline-requested = Requested by { $email }
+timeline-approved = Approved by { $email }
+timeline-processed-auto = Processed automatically
+timeline-rejected = Rejected by { $email }
+timeline-reason = Reason: { $reason }
+timeline-contract-issued = Support contract issued
+timeline-waiting-auto = Being processed (about { $delay })
+timeline-waiting-operator = Waiting for the program's operators
+
+## Operator: memberships
+memberships-title = Memberships
+memberships-none = No memberships: this organization has no benefits.
+memberships-offer = Offer
+memberships-competency = Competency
+memberships-period = Period (both days included)
+memberships-status = Today
+memberships-active = Active
+memberships-inactive = Not active
+memberships-new-end = New last day
+memberships-end = End
+memberships-remove = Remove
+memberships-add = Add a membership
+memberships-no-competency = None (Action Pack)
+memberships-cloud = cloud
+memberships-competency-hint = Silver and Gold need a competency; Action Pack has none.
+memberships-start = First day
+memberships-last-day = Last day (included)
+memberships-add-submit = Add membership
+import-title = Import memberships
+import-done = { $count ->
+    [one] 1 membership imported.
+   *[other] { $count } memberships imported.
+}
+import-problems = Rows to correct
+import-line = Line
+import-column = Column
+import-reason = Problem
+import-upload = Upload a CSV file
+import-lead = The file is checked first: it is imported completely, or not at all with the list of every row to correct. The first line is the header; dates are YYYY-MM-DD, both days included.
+import-file = CSV file
+import-submit = Check and import
+field-not_text = The file is not a text (UTF-8) file.
+
+## Operator: activations
+activations-title = Activations
+activations-lead-manual = Activations wait here for approval. Approving issues the support contract at once; rejecting tells the organization why.
+activations-lead-auto = Activations are processed automatically after a short delay; the queue shows any still waiting, and the history.
+activations-filter = Status
+activation-status-requested = Waiting
+activation-status-completed = Completed
+activation-status-rejected = Rejected
+activations-count = { $count ->
+    [one] 1 activation
+   *[other] { $count } activations
+}
+activations-none = Nothing here.
+activations-benefit = Benefit
+activations-requested = Requested
+activations-processed = Processed
+activations-approve = Approve
+activations-reject = Reject
+activations-reason = Reason for rejecting

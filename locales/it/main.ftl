@@ -147,3 +147,139 @@ error-not_found = Non trovato
 error-not_found-detail = Qui non c'è nulla, oppure non è visibile all'account con cui hai eseguito l'accesso.
 error-internal = Si è verificato un errore da parte nostra
 error-internal-detail = Il server non è riuscito a completare la richiesta. Nulla di ciò che hai inviato è andato perso; riprova tra poco.
+
+## Notifications
+mail-activation-completed-subject = { $benefit } è attivo
+mail-activation-completed-body = Il { $benefit } della tua organizzazione è ora attivo come contratto di supporto. ID contratto: { $contract_id }, valido fino al { $end } incluso. Gli amministratori globali e gli amministratori partner vedono l'ID di accesso nella pagina Vantaggi tecnici.
+mail-activation-rejected-subject = { $benefit } non è stato attivato
+mail-activation-rejected-body = L'attivazione di { $benefit } è stata rifiutata: { $reason }. Puoi chiedere di nuovo l'attivazione dalla pagina Vantaggi tecnici.
+
+## Memberships and imports
+field-unknown_offer = Scegli Action Pack, Silver o Gold.
+field-competency_required = Le iscrizioni Silver e Gold richiedono una competenza.
+field-competency_not_allowed = Un'iscrizione Action Pack non ha competenza.
+field-unknown_competency = Non esiste una competenza con questo codice.
+field-invalid_date = Inserisci una data esistente nel formato AAAA-MM-GG.
+field-end_before_start = L'ultimo giorno non può precedere il primo.
+field-wrong_header = La prima riga deve essere esattamente: partner_id,offer,competency,start,end
+field-wrong_field_count = Questa riga non ha cinque campi.
+field-no_rows = Il file non contiene iscrizioni dopo l'intestazione.
+field-unknown_partner_id = Nessuna organizzazione ha questo ID partner.
+field-unknown_status = Stato sconosciuto.
+error-unknown_benefit = Vantaggio inesistente
+error-unknown_benefit-detail = Il programma non ha un vantaggio con questo codice.
+error-benefit_not_available = Questo vantaggio non può essere attivato
+error-benefit_not_available-detail = Nessuna iscrizione attiva dell'organizzazione concede più questo vantaggio: la data limite di attivazione è passata. Rinnova l'iscrizione per attivarlo di nuovo.
+error-membership_in_use = Questa iscrizione non può essere rimossa
+error-membership_in_use-detail = Da questa iscrizione è stato attivato un vantaggio. Terminala in una data invece di rimuoverla.
+error-import_rejected = Il file non è stato importato
+error-import_rejected-detail = { $count ->
+    [one] Una riga ha un problema; non è stato importato nulla. Correggila e importa di nuovo l'intero file.
+   *[other] { $count } righe hanno problemi; non è stato importato nulla. Correggile e importa di nuovo l'intero file.
+}
+error-activation_processed = Già elaborata
+error-activation_processed-detail = Questa attivazione è già stata approvata o rifiutata.
+
+## Technical benefits
+nav-benefits = Vantaggi tecnici
+nav-activations = Attivazioni
+nav-import = Importa iscrizioni
+benefits-title = Vantaggi tecnici
+benefits-lead = I vantaggi di supporto tecnico a cui { $organization } ha diritto tramite le sue iscrizioni.
+benefits-requested-auto = Attivazione di { $benefit } richiesta. Viene elaborata automaticamente; questa pagina mostra l'ID contratto e l'ID di accesso quando è completata.
+benefits-requested-manual = Attivazione di { $benefit } richiesta. Gli operatori del programma la esaminano; questa pagina mostra l'esito quando l'hanno fatto.
+benefits-none-title = Ancora nessun vantaggio tecnico
+benefits-none-membership = Oggi la tua organizzazione non ha iscrizioni attive al programma partner, quindi non ha vantaggi tecnici. I vantaggi compaiono qui appena inizia un'iscrizione.
+benefits-none-organization = Questo account non appartiene a un'organizzazione partner, quindi non ci sono vantaggi da mostrare. Puoi comunque collegare un contratto di supporto con il suo ID contratto e ID di accesso.
+benefits-check-account = Hai eseguito l'accesso come { $email }. Se la tua organizzazione dovrebbe avere dei vantaggi, verifica che questo sia l'account registrato nel programma partner.
+benefits-scope = Copre
+benefits-allotment = Dotazione
+benefits-activate-by = Attivabile fino al
+benefits-source = Ottenuto tramite
+benefits-incidents = { $count ->
+    [one] 1 incidente
+   *[other] { $count } incidenti
+}
+benefits-unlimited = Incidenti illimitati
+benefits-remaining-of = incidenti rimasti su { $allotted }
+benefits-valid = Validità
+benefits-contract-id = ID contratto
+benefits-access-id = ID di accesso
+benefits-ids-hint = Comunica entrambi gli ID a chi aprirà le richieste di supporto: collegano il contratto al proprio account. Mantieni riservato l'ID di accesso.
+benefits-ids-admins = Gli amministratori globali e gli amministratori partner della tua organizzazione vedono l'ID contratto e l'ID di accesso.
+benefits-timeline = Attivazione
+benefits-activate = Attiva
+benefits-activate-admins-only = Solo gli amministratori globali e gli amministratori partner possono attivare i vantaggi. Chiedi a uno degli amministratori della tua organizzazione.
+state-available = Disponibile
+state-activating = In attivazione
+state-active = Attivo
+state-expired = Scaduto
+state-exhausted = Esaurito
+state-rejected = Rifiutato
+scope-on_premises = Prodotti locali (versioni recenti)
+scope-cloud = Prodotti cloud
+offer-action_pack = Action Pack
+offer-silver = Silver
+offer-gold = Gold
+timeline-requested = Richiesta da { $email }
+timeline-approved = Approvata da { $email }
+timeline-processed-auto = Elaborata automaticamente
+timeline-rejected = Rifiutata da { $email }
+timeline-reason = Motivo: { $reason }
+timeline-contract-issued = Contratto di supporto emesso
+timeline-waiting-auto = In elaborazione (circa { $delay })
+timeline-waiting-operator = In attesa degli operatori del programma
+
+## Operator: memberships
+memberships-title = Iscrizioni
+memberships-none = Nessuna iscrizione: questa organizzazione non ha vantaggi.
+memberships-offer = Offerta
+memberships-competency = Competenza
+memberships-period = Periodo (giorni inclusi)
+memberships-status = Oggi
+memberships-active = Attiva
+memberships-inactive = Non attiva
+memberships-new-end = Nuovo ultimo giorno
+memberships-end = Termina
+memberships-remove = Rimuovi
+memberships-add = Aggiungi un'iscrizione
+memberships-no-competency = Nessuna (Action Pack)
+memberships-cloud = cloud
+memberships-competency-hint = Silver e Gold richiedono una competenza; Action Pack non ne ha.
+memberships-start = Primo giorno
+memberships-last-day = Ultimo giorno (incluso)
+memberships-add-submit = Aggiungi iscrizione
+import-title = Importa iscrizioni
+import-done = { $count ->
+    [one] 1 iscrizione importata.
+   *[other] { $count } iscrizioni importate.
+}
+import-problems = Righe da correggere
+import-line = Riga
+import-column = Colonna
+import-reason = Problema
+import-upload = Carica un file CSV
+import-lead = Il file viene prima controllato: viene importato per intero, oppure per niente con l'elenco di ogni riga da correggere. La prima riga è l'intestazione; le date sono AAAA-MM-GG, giorni inclusi.
+import-file = File CSV
+import-submit = Controlla e importa
+field-not_text = Il file non è un file di testo (UTF-8).
+
+## Operator: activations
+activations-title = Attivazioni
+activations-lead-manual = Le attivazioni attendono qui l'approvazione. Approvando si emette subito il contratto di supporto; rifiutando si comunica il motivo all'organizzazione.
+activations-lead-auto = Le attivazioni vengono elaborate automaticamente dopo un breve ritardo; la coda mostra quelle ancora in attesa e lo storico.
+activations-filter = Stato
+activation-status-requested = In attesa
+activation-status-completed = Completate
+activation-status-rejected = Rifiutate
+activations-count = { $count ->
+    [one] 1 attivazione
+   *[other] { $count } attivazioni
+}
+activations-none = Niente da mostrare.
+activations-benefit = Vantaggio
+activations-requested = Richiesta
+activations-processed = Elaborata
+activations-approve = Approva
+activations-reject = Rifiuta
+activations-reason = Motivo del rifiuto

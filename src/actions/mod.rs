@@ -2,6 +2,9 @@
 //! The JSON API, the web pages and the CLI all call these.
 
 pub mod accounts;
+pub mod activations;
+pub mod benefits;
+pub mod memberships;
 pub mod organizations;
 pub mod sessions;
 pub mod tokens;

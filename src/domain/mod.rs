@@ -2,8 +2,15 @@
 //! Nothing here touches a database, the network or the clock.
 
 pub mod account;
+pub mod activation;
+pub mod benefit;
+pub mod contract;
+pub mod csv_import;
+pub mod identifiers;
 pub mod ids;
+pub mod membership;
 pub mod organization;
+pub mod policy;
 pub mod role;
 
 pub use account::{AccountKind, Email, Language};

@@ -41,6 +41,9 @@ pub struct Problem {
     /// For `too_many_attempts`: seconds to wait (also in `Retry-After`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub retry_after: Option<u64>,
+    /// For `import_rejected`: every bad row of the file.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub problems: Vec<ImportProblem>,
     /// For `forbidden_role`: the roles that may do this.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub needed_roles: Option<Vec<Role>>,
@@ -55,6 +58,16 @@ impl Problem {
         }
         line
     }
+}
+
+/// One bad row of an `import_rejected` problem.
+#[derive(Debug, Serialize, serde::Deserialize, utoipa::ToSchema)]
+pub struct ImportProblem {
+    /// 1-based line of the file (the header is line 1).
+    pub line: usize,
+    pub column: String,
+    pub code: String,
+    pub message: String,
 }
 
 /// One refused field of an `invalid_input` problem.
@@ -94,6 +107,7 @@ pub fn problem(language: Language, error: &Error) -> Problem {
             vec![("reason", reason.clone())]
         }
         Error::InvalidInput(fields) => vec![("count", fields.len().to_string())],
+        Error::ImportRejected(problems) => vec![("count", problems.len().to_string())],
         _ => vec![],
     };
     Problem {
@@ -109,6 +123,18 @@ pub fn problem(language: Language, error: &Error) -> Problem {
                     field: field.field.to_owned(),
                     code: field.code.to_owned(),
                     message: field_message(language, field.code),
+                })
+                .collect(),
+            _ => vec![],
+        },
+        problems: match error {
+            Error::ImportRejected(problems) => problems
+                .iter()
+                .map(|problem| ImportProblem {
+                    line: problem.line,
+                    column: problem.column.clone(),
+                    code: problem.code.to_owned(),
+                    message: field_message(language, problem.code),
                 })
                 .collect(),
             _ => vec![],

@@ -8,6 +8,7 @@ pub mod metrics;
 pub mod web;
 
 use crate::config::Settings;
+use crate::domain::policy::Policy;
 use crate::store::Store;
 use axum::Router;
 use axum::extract::State;
@@ -26,14 +27,16 @@ use tower_http::trace::TraceLayer;
 pub struct AppState {
     pub store: Store,
     pub settings: Arc<Settings>,
+    pub policy: Arc<Policy>,
     pub metrics: Arc<metrics::Metrics>,
 }
 
 impl AppState {
-    pub fn new(store: Store, settings: Settings) -> Self {
+    pub fn new(store: Store, settings: Settings, policy: Arc<Policy>) -> Self {
         Self {
             store,
             settings: Arc::new(settings),
+            policy,
             metrics: metrics::Metrics::new(),
         }
     }

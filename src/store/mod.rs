@@ -1,7 +1,12 @@
 //! The only place with SQL: one `Store` over SQLite or PostgreSQL, the same queries on both.
 
 pub mod accounts;
+pub mod activations;
+pub mod contracts;
+pub mod jobs;
+pub mod memberships;
 pub mod organizations;
+pub mod outbox;
 pub mod sessions;
 pub mod throttle;
 pub mod tokens;

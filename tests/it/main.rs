@@ -1,6 +1,7 @@
 //! Integration tests: one binary (link time matters), one module per kind.
 
 mod api;
+mod benefits;
 mod i18n;
 mod matrix;
 mod migrations;

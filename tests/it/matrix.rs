@@ -7,7 +7,8 @@ use serde_json::{Value, json};
 use sportello::domain::Role;
 use std::collections::BTreeSet;
 
-/// What a caller should get: `A` allowed (2xx/3xx, or a validation answer), `U` sign-in
+/// What a caller should get: `A` allowed (2xx/3xx, or 400/409/422: authorization passed and
+/// the input or the state answered), `U` sign-in
 /// required (401, or a redirect to /sign-in for pages), `F` 403, `N` 404.
 /// Columns: anonymous, member, admin agent, partner admin, global admin, operator, outsider
 /// (an account of another organization).
@@ -53,6 +54,49 @@ fn rows() -> Vec<Row> {
             "/api/v1/accounts/{account_id}/roles",
             "UFFAAAN",
         ),
+        row(Method::GET, "/api/v1/competencies", "UAAAAAA"),
+        row(
+            Method::POST,
+            "/api/v1/organizations/{org_id}/memberships",
+            "UFFFFAF",
+        ),
+        row(
+            Method::GET,
+            "/api/v1/organizations/{org_id}/memberships",
+            "UAAAAAN",
+        ),
+        row(
+            Method::POST,
+            "/api/v1/organizations/{org_id}/memberships/{membership_id}/end",
+            "UFFFFAF",
+        ),
+        row(
+            Method::DELETE,
+            "/api/v1/organizations/{org_id}/memberships/{membership_id}",
+            "UFFFFAF",
+        ),
+        row(Method::POST, "/api/v1/memberships/import", "UFFFFAF"),
+        row(
+            Method::GET,
+            "/api/v1/organizations/{org_id}/benefits",
+            "UAAAAAN",
+        ),
+        row(
+            Method::POST,
+            "/api/v1/organizations/{org_id}/benefits/{benefit_code}/activation",
+            "UFFAAFN",
+        ),
+        row(Method::GET, "/api/v1/activations", "UFFFFAF"),
+        row(
+            Method::POST,
+            "/api/v1/activations/{activation_id}/approve",
+            "UFFFFAF",
+        ),
+        row(
+            Method::POST,
+            "/api/v1/activations/{activation_id}/reject",
+            "UFFFFAF",
+        ),
         row(Method::GET, "/", "UAAAAAA"),
         row(Method::GET, "/sign-in", "AAAAAAA"),
         row(Method::POST, "/sign-in", "AAAAAAA"),
@@ -70,6 +114,36 @@ fn rows() -> Vec<Row> {
             Method::POST,
             "/operator/accounts/{account_id}/roles",
             "UFFAAAN",
+        ),
+        row(Method::GET, "/benefits", "UAAAAAA"),
+        row(Method::POST, "/benefits/{benefit_code}/activate", "UFFAAFA"),
+        row(
+            Method::POST,
+            "/operator/organizations/{org_id}/memberships",
+            "UFFFFAF",
+        ),
+        row(
+            Method::POST,
+            "/operator/organizations/{org_id}/memberships/{membership_id}/end",
+            "UFFFFAF",
+        ),
+        row(
+            Method::POST,
+            "/operator/organizations/{org_id}/memberships/{membership_id}/remove",
+            "UFFFFAF",
+        ),
+        row(Method::GET, "/operator/memberships/import", "UFFFFAF"),
+        row(Method::POST, "/operator/memberships/import", "UFFFFAF"),
+        row(Method::GET, "/operator/activations", "UFFFFAF"),
+        row(
+            Method::POST,
+            "/operator/activations/{activation_id}/approve",
+            "UFFFFAF",
+        ),
+        row(
+            Method::POST,
+            "/operator/activations/{activation_id}/reject",
+            "UFFFFAF",
         ),
     ]
 }
@@ -118,6 +192,18 @@ fn body_for(route: &str, unique: usize, org_id: i64) -> Option<Value> {
         "/api/v1/accounts/{account_id}/roles" => json!({"roles": ["member"]}),
         "/operator/accounts/{account_id}/roles" => json!({"roles": ["member"]}),
         "/language" => json!({"lang": "it", "return_to": "/"}),
+        "/api/v1/organizations/{org_id}/memberships"
+        | "/operator/organizations/{org_id}/memberships" => {
+            json!({"offer": "action_pack", "start": "2026-01-01", "end": "2026-12-31"})
+        }
+        "/api/v1/organizations/{org_id}/memberships/{membership_id}/end"
+        | "/operator/organizations/{org_id}/memberships/{membership_id}/end" => {
+            json!({"end": "2099-12-31"})
+        }
+        "/api/v1/activations/{activation_id}/reject"
+        | "/operator/activations/{activation_id}/reject" => {
+            json!({"reason": "matrix"})
+        }
         _ => return None,
     })
 }
@@ -127,6 +213,50 @@ async fn every_caller_gets_what_the_matrix_says() {
     let app = TestApp::new().await;
     let home = app.organization("Home", Some("1000001"), true).await;
     let away = app.organization("Away", Some("1000002"), false).await;
+    let today = time::OffsetDateTime::now_utc().date();
+    let valid =
+        |offer: &str, competency: Option<&str>| sportello::domain::membership::ValidMembership {
+            offer: sportello::domain::membership::Offer::parse(offer).expect("offer"),
+            competency: competency.map(str::to_owned),
+            start: today - time::Duration::days(10),
+            end: today + time::Duration::days(300),
+        };
+    let now = time::OffsetDateTime::now_utc();
+    let kept = app
+        .store()
+        .insert_membership(home, &valid("gold", Some("cloud_platform")), now)
+        .await
+        .expect("membership");
+    let mut removable = Vec::new();
+    for _ in 0..2 {
+        removable.push(
+            app.store()
+                .insert_membership(home, &valid("action_pack", None), now)
+                .await
+                .expect("membership")
+                .id,
+        );
+    }
+    let requester = app
+        .caller("requester@example.com", Some(home), &[Role::GlobalAdmin])
+        .await;
+    let mut pending = Vec::new();
+    for benefit in ["product_support", "signature_cloud"] {
+        let new = sportello::store::activations::NewActivation {
+            organization_id: home,
+            benefit_code: benefit,
+            membership_id: kept.id,
+            requested_by: requester.account_id.expect("id"),
+        };
+        pending.push(
+            app.store()
+                .request_activation(&new, None, now)
+                .await
+                .expect("activation")
+                .0
+                .id,
+        );
+    }
     app.caller("signin@example.com", None, &[]).await;
     let target = app
         .caller("target@example.com", Some(home), &[Role::Member])
@@ -158,11 +288,22 @@ async fn every_caller_gets_what_the_matrix_says() {
                         .await
                 }
             };
+            // Removing uses memberships nothing depends on; approving and rejecting use one
+            // pending activation each, per surface.
+            let membership = if row.route.ends_with("/remove") || row.method == Method::DELETE {
+                removable[usize::from(is_page_route(row.route))]
+            } else {
+                kept.id
+            };
+            let activation = pending[usize::from(row.route.ends_with("/reject"))];
             let uri = row
                 .route
                 .replace("{org_id}", &home.0.to_string())
                 .replace("{account_id}", &target_id.to_string())
-                .replace("{token_id}", "999999");
+                .replace("{token_id}", "999999")
+                .replace("{membership_id}", &membership.to_string())
+                .replace("{benefit_code}", "product_support")
+                .replace("{activation_id}", &activation.to_string());
             let body = if row.method == Method::GET {
                 None
             } else {
@@ -179,6 +320,9 @@ async fn every_caller_gets_what_the_matrix_says() {
                 }
                 StatusCode::FORBIDDEN => 'F',
                 StatusCode::NOT_FOUND => 'N',
+                StatusCode::BAD_REQUEST
+                | StatusCode::CONFLICT
+                | StatusCode::UNPROCESSABLE_ENTITY => 'A',
                 status if status.is_success() || status.is_redirection() => 'A',
                 status => {
                     failures.push(format!(
@@ -202,4 +346,8 @@ async fn every_caller_gets_what_the_matrix_says() {
         "authorization matrix mismatches:\n{}",
         failures.join("\n")
     );
+}
+
+fn is_page_route(route: &str) -> bool {
+    !route.starts_with("/api/")
 }

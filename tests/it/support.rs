@@ -192,7 +192,9 @@ impl TestApp {
 
     pub async fn with(backend: Backend, settings: Settings) -> Self {
         let db = TestDb::new(backend).await;
-        let state = AppState::new(db.store.clone(), settings);
+        let policy = sportello::domain::policy::parse(sportello::domain::policy::DEFAULT_TOML)
+            .expect("policy");
+        let state = AppState::new(db.store.clone(), settings, std::sync::Arc::new(policy));
         let router = router(state.clone());
         Self { db, state, router }
     }
@@ -317,6 +319,27 @@ impl TestApp {
         }
         .expect("request");
         self.raw(request).await
+    }
+
+    /// Sends a body of any content type to the API as `caller`.
+    pub async fn send_raw(
+        &self,
+        caller: &Caller,
+        method: Method,
+        uri: &str,
+        content_type: &str,
+        body: &str,
+    ) -> Reply {
+        let mut builder = Request::builder()
+            .method(method)
+            .uri(uri)
+            .header(header::CONTENT_TYPE, content_type)
+            .header("x-csrf-token", &caller.csrf);
+        if let Some(session) = &caller.session {
+            builder = builder.header(header::COOKIE, format!("sportello_session={session}"));
+        }
+        self.raw(builder.body(Body::from(body.to_owned())).expect("request"))
+            .await
     }
 
     pub async fn raw(&self, request: Request<Body>) -> Reply {

@@ -1,6 +1,9 @@
 //! The JSON API under `/api/v1`: thin adapters from HTTP to `actions`.
 
 pub mod accounts;
+pub mod activations;
+pub mod benefits;
+pub mod memberships;
 pub mod openapi;
 pub mod organizations;
 pub mod session;
@@ -26,6 +29,38 @@ pub fn routes(routes: Routes) -> Routes {
         .get("/api/v1/accounts", accounts::list)
         .get("/api/v1/accounts/{account_id}", accounts::show)
         .put("/api/v1/accounts/{account_id}/roles", accounts::set_roles)
+        .get("/api/v1/competencies", memberships::competencies)
+        .post(
+            "/api/v1/organizations/{org_id}/memberships",
+            memberships::create,
+        )
+        .get(
+            "/api/v1/organizations/{org_id}/memberships",
+            memberships::list,
+        )
+        .post(
+            "/api/v1/organizations/{org_id}/memberships/{membership_id}/end",
+            memberships::end,
+        )
+        .delete(
+            "/api/v1/organizations/{org_id}/memberships/{membership_id}",
+            memberships::remove,
+        )
+        .post("/api/v1/memberships/import", memberships::import)
+        .get("/api/v1/organizations/{org_id}/benefits", benefits::list)
+        .post(
+            "/api/v1/organizations/{org_id}/benefits/{benefit_code}/activation",
+            benefits::activate,
+        )
+        .get("/api/v1/activations", activations::queue)
+        .post(
+            "/api/v1/activations/{activation_id}/approve",
+            activations::approve,
+        )
+        .post(
+            "/api/v1/activations/{activation_id}/reject",
+            activations::reject,
+        )
 }
 
 /// `?limit=&offset=` on every list.

@@ -1,6 +1,6 @@
 //! The OpenAPI 3.1 document, generated from the handlers' annotations.
 
-use super::{accounts, organizations, session, tokens};
+use super::{accounts, activations, benefits, memberships, organizations, session, tokens};
 use axum::Json;
 use utoipa::openapi::security::{ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
@@ -13,6 +13,10 @@ use utoipa::{Modify, OpenApi};
         tokens::create, tokens::list, tokens::revoke,
         organizations::create, organizations::list, organizations::show,
         accounts::create, accounts::list, accounts::show, accounts::set_roles,
+        memberships::competencies, memberships::create, memberships::list, memberships::end, memberships::remove,
+        memberships::import,
+        benefits::list, benefits::activate,
+        activations::queue, activations::approve, activations::reject,
         document,
     ),
     modifiers(&SecuritySchemes),

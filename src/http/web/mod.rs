@@ -1,7 +1,10 @@
 //! Server-rendered HTML pages (askama), in English and Italian, working without JavaScript.
 
 pub mod accounts;
+pub mod activations;
 pub mod assets;
+pub mod benefits;
+pub mod memberships;
 pub mod organizations;
 pub mod profile;
 pub mod sessions;
@@ -38,6 +41,31 @@ pub fn routes(routes: Routes) -> Routes {
         .get("/operator/accounts", accounts::list)
         .post("/operator/accounts", accounts::create)
         .post("/operator/accounts/{account_id}/roles", accounts::set_roles)
+        .get("/benefits", benefits::list)
+        .post("/benefits/{benefit_code}/activate", benefits::activate)
+        .post(
+            "/operator/organizations/{org_id}/memberships",
+            memberships::create,
+        )
+        .post(
+            "/operator/organizations/{org_id}/memberships/{membership_id}/end",
+            memberships::end,
+        )
+        .post(
+            "/operator/organizations/{org_id}/memberships/{membership_id}/remove",
+            memberships::remove,
+        )
+        .get("/operator/memberships/import", memberships::import_form)
+        .post("/operator/memberships/import", memberships::import)
+        .get("/operator/activations", activations::list)
+        .post(
+            "/operator/activations/{activation_id}/approve",
+            activations::approve,
+        )
+        .post(
+            "/operator/activations/{activation_id}/reject",
+            activations::reject,
+        )
 }
 
 /// One entry of the left navigation.
@@ -91,7 +119,15 @@ impl Layout {
 
     /// The left navigation's main entries.
     pub fn nav_main(&self) -> Vec<NavItem> {
-        self.nav_items(&[("/account", "nav-account")])
+        let in_organization = self
+            .actor
+            .as_ref()
+            .is_some_and(|a| a.organization_id.is_some());
+        if in_organization {
+            self.nav_items(&[("/benefits", "nav-benefits"), ("/account", "nav-account")])
+        } else {
+            self.nav_items(&[("/account", "nav-account")])
+        }
     }
 
     /// The operator console's entries (empty for everyone else).
@@ -102,6 +138,8 @@ impl Layout {
         self.nav_items(&[
             ("/operator/organizations", "nav-organizations"),
             ("/operator/accounts", "nav-accounts"),
+            ("/operator/activations", "nav-activations"),
+            ("/operator/memberships/import", "nav-import"),
         ])
     }
 

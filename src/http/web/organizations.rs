@@ -4,6 +4,7 @@ use super::{FormErrors, Layout, render, see_other};
 use crate::actions::organizations::{self, OrganizationInput};
 use crate::actions::{accounts, authorize};
 use crate::domain::account::Account;
+use crate::domain::membership::{Competency, Membership, MembershipInput};
 use crate::domain::organization::Organization;
 use crate::domain::{OrganizationId, Permission};
 use crate::error::{Error, Result};
@@ -153,6 +154,69 @@ pub struct ShowPage {
     organization: Organization,
     accounts: Vec<Account>,
     total_accounts: i64,
+    memberships: Vec<Membership>,
+    competencies: Vec<Competency>,
+    today: time::Date,
+    form: MembershipInput,
+    errors: FormErrors,
+}
+
+impl ShowPage {
+    fn competency_name(&self, code: &Option<String>) -> String {
+        match code {
+            Some(code) => self
+                .competencies
+                .iter()
+                .find(|c| &c.code == code)
+                .map_or_else(|| code.clone(), |c| c.name.clone()),
+            None => "—".to_owned(),
+        }
+    }
+
+    fn is_active(&self, membership: &Membership) -> bool {
+        membership.active_on(self.today)
+    }
+
+    fn offer_name(&self, offer: &crate::domain::membership::Offer) -> String {
+        self.layout.t(&format!("offer-{}", offer.as_str()))
+    }
+}
+
+/// The organization page, with the membership form showing `form` and `errors`.
+pub async fn show_page(
+    state: &AppState,
+    context: &RequestContext,
+    organization: OrganizationId,
+    form: MembershipInput,
+    errors: FormErrors,
+    status: StatusCode,
+) -> Result<Response> {
+    let actor = context.actor()?;
+    authorize(actor, Permission::ManageOrganizations, None)?;
+    let organization = organizations::get(&state.store, actor, organization).await?;
+    let (accounts, total_accounts) = accounts::list(
+        &state.store,
+        actor,
+        Some(organization.id),
+        Page::new(Some(200), None),
+    )
+    .await?;
+    let memberships = state.store.memberships(organization.id).await?;
+    let competencies = state.store.competencies().await?;
+    let mut layout = Layout::new(context, "organizations-title");
+    layout.title = organization.name.clone();
+    let page = ShowPage {
+        layout,
+        organization,
+        accounts,
+        total_accounts,
+        memberships,
+        competencies,
+        today: OffsetDateTime::now_utc().date(),
+        form,
+        errors,
+    };
+    render(status, &page)
 }
 
 /// `GET /operator/organizations/{org_id}`
@@ -161,25 +225,13 @@ pub async fn show(
     context: RequestContext,
     Path(org_id): Path<i64>,
 ) -> Result<Response> {
-    let actor = context.actor()?;
-    authorize(actor, Permission::ManageOrganizations, None)?;
-    let organization = organizations::get(&state.store, actor, OrganizationId(org_id)).await?;
-    let (accounts, total_accounts) = accounts::list(
-        &state.store,
-        actor,
-        Some(organization.id),
-        Page::new(Some(200), None),
-    )
-    .await?;
-    let mut layout = Layout::new(&context, "organizations-title");
-    layout.title = organization.name.clone();
-    render(
+    show_page(
+        &state,
+        &context,
+        OrganizationId(org_id),
+        MembershipInput::default(),
+        FormErrors::default(),
         StatusCode::OK,
-        &ShowPage {
-            layout,
-            organization,
-            accounts,
-            total_accounts,
-        },
     )
+    .await
 }

@@ -22,6 +22,8 @@ use time::OffsetDateTime;
 pub fn home_path(actor: &Actor) -> &'static str {
     if actor.is_operator() {
         "/operator/organizations"
+    } else if actor.organization_id.is_some() {
+        "/benefits"
     } else {
         "/account"
     }

@@ -1,0 +1,131 @@
+//! Memberships: operators add, end, remove and import them; an organization's accounts read
+//! their own.
+
+use super::authorize;
+use crate::domain::csv_import::{CsvProblem, parse_memberships_csv};
+use crate::domain::membership::{Competency, Membership, MembershipInput, validate};
+use crate::domain::{Actor, OrganizationId, Permission};
+use crate::error::{Error, Result};
+use crate::store::Store;
+use std::collections::HashMap;
+use time::{Date, OffsetDateTime};
+
+pub async fn competencies(store: &Store) -> Result<Vec<Competency>> {
+    store.competencies().await
+}
+
+pub async fn list(
+    store: &Store,
+    actor: &Actor,
+    organization: OrganizationId,
+) -> Result<Vec<Membership>> {
+    authorize(actor, Permission::ViewBenefits, Some(organization))?;
+    store
+        .organization(organization)
+        .await?
+        .ok_or(Error::NotFound)?;
+    store.memberships(organization).await
+}
+
+pub async fn add(
+    store: &Store,
+    actor: &Actor,
+    organization: OrganizationId,
+    input: &MembershipInput,
+    now: OffsetDateTime,
+) -> Result<Membership> {
+    authorize(actor, Permission::ManageOrganizations, None)?;
+    store
+        .organization(organization)
+        .await?
+        .ok_or(Error::NotFound)?;
+    let competencies = store.competencies().await?;
+    let valid = validate(input, &competencies).map_err(Error::InvalidInput)?;
+    let membership = store.insert_membership(organization, &valid, now).await?;
+    tracing::info!(actor = %actor.account_id, %organization, membership = membership.id, "membership added");
+    Ok(membership)
+}
+
+/// Sets a membership's last day (inclusive); it cannot end before it starts.
+pub async fn end(
+    store: &Store,
+    actor: &Actor,
+    organization: OrganizationId,
+    id: i64,
+    end: &str,
+) -> Result<Membership> {
+    authorize(actor, Permission::ManageOrganizations, None)?;
+    let membership = store
+        .membership(organization, id)
+        .await?
+        .ok_or(Error::NotFound)?;
+    let format = time::macros::format_description!("[year]-[month]-[day]");
+    let end = Date::parse(end.trim(), &format).map_err(|_| Error::field("end", "invalid_date"))?;
+    if end < membership.start {
+        return Err(Error::field("end", "end_before_start"));
+    }
+    store.end_membership(organization, id, end).await?;
+    tracing::info!(actor = %actor.account_id, %organization, membership = id, %end, "membership ended");
+    store
+        .membership(organization, id)
+        .await?
+        .ok_or(Error::NotFound)
+}
+
+/// Removes a membership entered by mistake; one that an activation came from can only end.
+pub async fn remove(
+    store: &Store,
+    actor: &Actor,
+    organization: OrganizationId,
+    id: i64,
+) -> Result<()> {
+    authorize(actor, Permission::ManageOrganizations, None)?;
+    store
+        .membership(organization, id)
+        .await?
+        .ok_or(Error::NotFound)?;
+    if store.delete_membership(organization, id).await? {
+        tracing::info!(actor = %actor.account_id, %organization, membership = id, "membership removed");
+        Ok(())
+    } else {
+        Err(Error::MembershipInUse)
+    }
+}
+
+/// Checks a whole CSV file, then imports every row in one transaction, or none with the
+/// report of every bad row. `progress` is told how many rows were checked so far.
+pub async fn import(
+    store: &Store,
+    actor: &Actor,
+    csv: &str,
+    now: OffsetDateTime,
+    progress: &(dyn Fn(usize, usize) + Sync),
+) -> Result<usize> {
+    authorize(actor, Permission::ManageOrganizations, None)?;
+    let competencies = store.competencies().await?;
+    let rows = parse_memberships_csv(csv, &competencies).map_err(Error::ImportRejected)?;
+    let organizations: HashMap<String, OrganizationId> = store
+        .organization_ids_by_partner_id()
+        .await?
+        .into_iter()
+        .collect();
+    let mut problems = Vec::new();
+    let mut resolved = Vec::with_capacity(rows.len());
+    for (index, row) in rows.iter().enumerate() {
+        match organizations.get(row.partner_id.trim()) {
+            Some(organization) => resolved.push((*organization, row.membership.clone())),
+            None => problems.push(CsvProblem {
+                line: row.line,
+                column: "partner_id".into(),
+                code: "unknown_partner_id",
+            }),
+        }
+        progress(index + 1, rows.len());
+    }
+    if !problems.is_empty() {
+        return Err(Error::ImportRejected(problems));
+    }
+    let count = store.insert_memberships(&resolved, now).await?;
+    tracing::info!(actor = %actor.account_id, count, "memberships imported");
+    Ok(count)
+}

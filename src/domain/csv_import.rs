@@ -1,0 +1,239 @@
+//! Memberships imported from a CSV file (`partner_id,offer,competency,start,end`): every row is
+//! checked and every problem reported with its line and column, so the caller imports all
+//! rows or none.
+
+use super::membership::{self, Competency, MembershipInput, ValidMembership};
+
+/// The one header accepted (blanks around names and letter case ignored).
+pub const HEADER: [&str; 5] = ["partner_id", "offer", "competency", "start", "end"];
+
+/// A row that passed every check.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CsvRow {
+    /// 1-based physical line of the file (the header is line 1).
+    pub line: usize,
+    /// The partner ID of the organization, trimmed.
+    pub partner_id: String,
+    pub membership: ValidMembership,
+}
+
+/// One problem found in the file.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, utoipa::ToSchema)]
+pub struct CsvProblem {
+    /// 1-based physical line of the file.
+    pub line: usize,
+    /// A column name from the header, or `header`, `row`, `file`.
+    pub column: String,
+    /// `wrong_header`, `wrong_field_count`, `no_rows`, `required`, or a membership code
+    /// (`unknown_offer`, `invalid_date`, …).
+    pub code: &'static str,
+}
+
+impl CsvProblem {
+    fn new(line: usize, column: impl Into<String>, code: &'static str) -> CsvProblem {
+        CsvProblem {
+            line,
+            column: column.into(),
+            code,
+        }
+    }
+}
+
+/// Reads and checks every row. Blank rows (no text in any field) are skipped.
+pub fn parse_memberships_csv(
+    text: &str,
+    competencies: &[Competency],
+) -> Result<Vec<CsvRow>, Vec<CsvProblem>> {
+    // Spreadsheets often save a byte order mark first.
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let mut reader = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .flexible(true)
+        .trim(csv::Trim::All)
+        .from_reader(text.as_bytes());
+
+    let mut header_seen = false;
+    let mut rows = Vec::new();
+    let mut problems = Vec::new();
+    for record in reader.records() {
+        let record = match record {
+            Ok(record) => record,
+            Err(error) => {
+                let line = error.position().map_or(1, |p| line_at(text, p.byte()));
+                problems.push(CsvProblem::new(line, "row", "unreadable_row"));
+                continue;
+            }
+        };
+        let line = record.position().map_or(1, |p| line_at(text, p.byte()));
+        if record.iter().all(str::is_empty) {
+            continue;
+        }
+        if !header_seen {
+            header_seen = true;
+            let matches = record.len() == HEADER.len()
+                && record
+                    .iter()
+                    .zip(HEADER)
+                    .all(|(found, wanted)| found.eq_ignore_ascii_case(wanted));
+            if !matches {
+                return Err(vec![CsvProblem::new(line, "header", "wrong_header")]);
+            }
+            continue;
+        }
+        if record.len() != HEADER.len() {
+            problems.push(CsvProblem::new(line, "row", "wrong_field_count"));
+            continue;
+        }
+        let field = |index: usize| record.get(index).unwrap_or_default().to_owned();
+        let partner_id = field(0);
+        if partner_id.is_empty() {
+            problems.push(CsvProblem::new(line, "partner_id", "required"));
+        }
+        let input = MembershipInput {
+            offer: field(1),
+            competency: Some(field(2)),
+            start: field(3),
+            end: field(4),
+        };
+        match membership::validate(&input, competencies) {
+            Ok(membership) if !partner_id.is_empty() => rows.push(CsvRow {
+                line,
+                partner_id,
+                membership,
+            }),
+            Ok(_) => {}
+            Err(errors) => problems.extend(
+                errors
+                    .into_iter()
+                    .map(|error| CsvProblem::new(line, error.field, error.code)),
+            ),
+        }
+    }
+
+    if !problems.is_empty() {
+        return Err(problems);
+    }
+    if rows.is_empty() {
+        return Err(vec![CsvProblem::new(1, "file", "no_rows")]);
+    }
+    Ok(rows)
+}
+
+/// The 1-based line of the record read from byte `offset`.
+///
+/// The reader's own line count is not used: it is taken before the terminator of the previous
+/// line (`\n` of `\r\n`) and any blank lines are consumed, so it can point above the record.
+fn line_at(text: &str, offset: u64) -> usize {
+    let offset = usize::try_from(offset)
+        .unwrap_or(text.len())
+        .min(text.len());
+    let rest = text.get(offset..).unwrap_or_default();
+    let skipped = rest.len() - rest.trim_start_matches(['\r', '\n']).len();
+    let before = text.get(..offset + skipped).unwrap_or(text);
+    before.matches('\n').count() + 1
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::membership::Offer;
+    use time::macros::date;
+
+    fn competencies() -> Vec<Competency> {
+        vec![Competency {
+            code: "cloud_platform".into(),
+            name: "Cloud Platform".into(),
+            cloud: true,
+        }]
+    }
+
+    fn problems(text: &str) -> Vec<(usize, String, &'static str)> {
+        parse_memberships_csv(text, &competencies())
+            .expect_err("refused")
+            .into_iter()
+            .map(|p| (p.line, p.column, p.code))
+            .collect()
+    }
+
+    fn problem(line: usize, column: &str, code: &'static str) -> (usize, String, &'static str) {
+        (line, column.to_owned(), code)
+    }
+
+    #[test]
+    fn imports_valid_rows_with_their_lines() {
+        let text = "\u{feff}Partner_ID, Offer ,competency,start,end\n\
+                    P-100,gold,cloud_platform,2026-01-01,2026-12-31\n\
+                    \n\
+                    P-200 , action_pack ,,2026-02-01,2027-01-31\n\
+                    ,,,,\n";
+        let rows = parse_memberships_csv(text, &competencies()).expect("valid");
+        assert_eq!(rows.len(), 2);
+        assert_eq!((rows[0].line, rows[0].partner_id.as_str()), (2, "P-100"));
+        assert_eq!(rows[0].membership.offer, Offer::Gold);
+        assert_eq!(
+            rows[0].membership.competency.as_deref(),
+            Some("cloud_platform")
+        );
+        assert_eq!((rows[1].line, rows[1].partner_id.as_str()), (4, "P-200"));
+        assert_eq!(rows[1].membership.competency, None);
+        assert_eq!(rows[1].membership.end, date!(2027 - 01 - 31));
+    }
+
+    #[test]
+    fn wrong_header_is_one_problem() {
+        assert_eq!(
+            problems("partner,offer,competency,start,end\nP-1,gold,x,2026-01-01,2026-01-02\n"),
+            [problem(1, "header", "wrong_header")]
+        );
+        assert_eq!(
+            problems("partner_id,offer,competency,start\n"),
+            [problem(1, "header", "wrong_header")]
+        );
+    }
+
+    #[test]
+    fn empty_files_have_no_rows() {
+        assert_eq!(problems(""), [problem(1, "file", "no_rows")]);
+        assert_eq!(problems("\n  \n"), [problem(1, "file", "no_rows")]);
+        assert_eq!(
+            problems("partner_id,offer,competency,start,end\n\n"),
+            [problem(1, "file", "no_rows")]
+        );
+    }
+
+    #[test]
+    fn every_problem_is_reported_with_line_and_column() {
+        let text = "partner_id,offer,competency,start,end\n\
+                    P-1,gold,cloud_platform,2026-01-01,2026-12-31\n\
+                    ,silver,,2026-01-01,2026-13-01\n\
+                    \n\
+                    P-3,gold,cloud_platform\n\
+                    P-4,platinum,cloud_platform,2026-05-01,2026-04-30\n\
+                    P-5,action_pack,cloud_platform,2026-01-01,2026-12-31\n\
+                    P-6,gold,knitting,2026-01-01,2026-12-31,extra\n";
+        assert_eq!(
+            problems(text),
+            [
+                problem(3, "partner_id", "required"),
+                problem(3, "competency", "competency_required"),
+                problem(3, "end", "invalid_date"),
+                problem(5, "row", "wrong_field_count"),
+                problem(6, "offer", "unknown_offer"),
+                problem(6, "end", "end_before_start"),
+                problem(7, "competency", "competency_not_allowed"),
+                problem(8, "row", "wrong_field_count"),
+            ]
+        );
+    }
+
+    #[test]
+    fn quoted_fields_and_crlf() {
+        let text = "partner_id,offer,competency,start,end\r\n\
+                    \"P,1\",gold,cloud_platform,2026-01-01,2026-12-31\r\n\
+                    P-2,gold,bad,2026-01-01,2026-12-31\r\n";
+        assert_eq!(
+            problems(text),
+            [problem(3, "competency", "unknown_competency")]
+        );
+    }
+}

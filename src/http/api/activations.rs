@@ -1,0 +1,128 @@
+//! The operators' activation queue.
+
+use crate::actions::activations;
+use crate::domain::activation::{Activation, ActivationStatus};
+use crate::error::{Error, Result};
+use crate::http::AppState;
+use crate::http::context::RequestContext;
+use crate::http::error::Problem;
+use crate::http::extract::{Json, Path, Query};
+use axum::extract::State;
+use serde::{Deserialize, Serialize};
+use time::OffsetDateTime;
+use utoipa::{IntoParams, ToSchema};
+
+#[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct QueueParams {
+    /// `requested` (default), `completed` or `rejected`.
+    pub status: Option<String>,
+    pub limit: Option<i64>,
+    pub offset: Option<i64>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct ActivationPage {
+    pub items: Vec<Activation>,
+    pub total: i64,
+    pub limit: i64,
+    pub offset: i64,
+}
+
+/// Activations in a status, oldest first (operators).
+#[utoipa::path(get, path = "/api/v1/activations", tag = "activations", params(QueueParams),
+    responses(
+        (status = 200, body = ActivationPage),
+        (status = 400, description = "`malformed_query`", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "`unauthenticated`", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "`forbidden_role`", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "`invalid_input`: unknown status", body = Problem, content_type = "application/problem+json"),
+    ),
+    security(("bearer" = []), ("session" = [])))]
+pub async fn queue(
+    State(state): State<AppState>,
+    context: RequestContext,
+    Query(params): Query<QueueParams>,
+) -> Result<axum::Json<ActivationPage>> {
+    let status = match params.status.as_deref() {
+        None => ActivationStatus::Requested,
+        Some(raw) => {
+            ActivationStatus::parse(raw).ok_or_else(|| Error::field("status", "unknown_status"))?
+        }
+    };
+    let page = crate::store::Page::new(params.limit, params.offset);
+    let (items, total) = activations::queue(&state.store, context.actor()?, status, page).await?;
+    Ok(axum::Json(ActivationPage {
+        items,
+        total,
+        limit: page.limit,
+        offset: page.offset,
+    }))
+}
+
+/// Approves a requested activation: the contract is issued now (operators).
+#[utoipa::path(post, path = "/api/v1/activations/{activation_id}/approve", tag = "activations",
+    params(("activation_id" = i64, Path, description = "The activation's id")),
+    responses(
+        (status = 200, body = Activation),
+        (status = 401, description = "`unauthenticated`", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "`forbidden_role`, `csrf_failed`", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "`not_found`", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "`activation_processed`", body = Problem, content_type = "application/problem+json"),
+    ),
+    security(("bearer" = []), ("session" = [])))]
+pub async fn approve(
+    State(state): State<AppState>,
+    context: RequestContext,
+    Path(activation_id): Path<i64>,
+) -> Result<axum::Json<Activation>> {
+    Ok(axum::Json(
+        activations::approve(
+            &state.store,
+            &state.policy,
+            context.actor()?,
+            activation_id,
+            OffsetDateTime::now_utc(),
+        )
+        .await?,
+    ))
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RejectBody {
+    /// Why; the organization reads it.
+    pub reason: String,
+}
+
+/// Rejects a requested activation with a reason (operators).
+#[utoipa::path(post, path = "/api/v1/activations/{activation_id}/reject", tag = "activations", request_body = RejectBody,
+    params(("activation_id" = i64, Path, description = "The activation's id")),
+    responses(
+        (status = 200, body = Activation),
+        (status = 400, description = "`malformed_body`", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "`unauthenticated`", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "`forbidden_role`, `csrf_failed`", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "`not_found`", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "`activation_processed`", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "`invalid_input`", body = Problem, content_type = "application/problem+json"),
+    ),
+    security(("bearer" = []), ("session" = [])))]
+pub async fn reject(
+    State(state): State<AppState>,
+    context: RequestContext,
+    Path(activation_id): Path<i64>,
+    Json(body): Json<RejectBody>,
+) -> Result<axum::Json<Activation>> {
+    Ok(axum::Json(
+        activations::reject(
+            &state.store,
+            &state.policy,
+            context.actor()?,
+            activation_id,
+            &body.reason,
+            OffsetDateTime::now_utc(),
+        )
+        .await?,
+    ))
+}

@@ -1,0 +1,197 @@
+//! Competencies and memberships.
+
+use crate::actions::memberships;
+use crate::domain::OrganizationId;
+use crate::domain::membership::{Competency, Membership, MembershipInput};
+use crate::error::Result;
+use crate::http::AppState;
+use crate::http::context::RequestContext;
+use crate::http::error::Problem;
+use crate::http::extract::{Json, Path};
+use axum::body::Bytes;
+use axum::extract::State;
+use axum::http::StatusCode;
+use serde::{Deserialize, Serialize};
+use time::OffsetDateTime;
+use utoipa::ToSchema;
+
+/// The competencies with their `cloud` flag.
+#[utoipa::path(get, path = "/api/v1/competencies", tag = "memberships",
+    responses(
+        (status = 200, body = Vec<Competency>),
+        (status = 401, description = "`unauthenticated`", body = Problem, content_type = "application/problem+json"),
+    ),
+    security(("bearer" = []), ("session" = [])))]
+pub async fn competencies(
+    State(state): State<AppState>,
+    context: RequestContext,
+) -> Result<axum::Json<Vec<Competency>>> {
+    context.actor()?;
+    Ok(axum::Json(memberships::competencies(&state.store).await?))
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct MembershipBody {
+    /// `action_pack`, `silver` or `gold`.
+    pub offer: String,
+    /// A competency code; required for silver and gold, absent for action pack.
+    #[serde(default)]
+    pub competency: Option<String>,
+    /// First day, `YYYY-MM-DD`.
+    pub start: String,
+    /// Last day (included), `YYYY-MM-DD`.
+    pub end: String,
+}
+
+/// Adds a membership (operators).
+#[utoipa::path(post, path = "/api/v1/organizations/{org_id}/memberships", tag = "memberships", request_body = MembershipBody,
+    params(("org_id" = i64, Path, description = "The organization's id")),
+    responses(
+        (status = 201, body = Membership),
+        (status = 400, description = "`malformed_body`", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "`unauthenticated`", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "`forbidden_role`, `csrf_failed`", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "`not_found`", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "`invalid_input`: `unknown_offer`, `competency_required`, `competency_not_allowed`, `unknown_competency`, `invalid_date`, `end_before_start`", body = Problem, content_type = "application/problem+json"),
+    ),
+    security(("bearer" = []), ("session" = [])))]
+pub async fn create(
+    State(state): State<AppState>,
+    context: RequestContext,
+    Path(org_id): Path<i64>,
+    Json(body): Json<MembershipBody>,
+) -> Result<(StatusCode, axum::Json<Membership>)> {
+    let input = MembershipInput {
+        offer: body.offer,
+        competency: body.competency,
+        start: body.start,
+        end: body.end,
+    };
+    let membership = memberships::add(
+        &state.store,
+        context.actor()?,
+        OrganizationId(org_id),
+        &input,
+        OffsetDateTime::now_utc(),
+    )
+    .await?;
+    Ok((StatusCode::CREATED, axum::Json(membership)))
+}
+
+/// An organization's memberships (its accounts and operators).
+#[utoipa::path(get, path = "/api/v1/organizations/{org_id}/memberships", tag = "memberships",
+    params(("org_id" = i64, Path, description = "The organization's id")),
+    responses(
+        (status = 200, body = Vec<Membership>),
+        (status = 401, description = "`unauthenticated`", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "`not_found`", body = Problem, content_type = "application/problem+json"),
+    ),
+    security(("bearer" = []), ("session" = [])))]
+pub async fn list(
+    State(state): State<AppState>,
+    context: RequestContext,
+    Path(org_id): Path<i64>,
+) -> Result<axum::Json<Vec<Membership>>> {
+    Ok(axum::Json(
+        memberships::list(&state.store, context.actor()?, OrganizationId(org_id)).await?,
+    ))
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct EndBody {
+    /// The new last day (included), `YYYY-MM-DD`; not before the start.
+    pub end: String,
+}
+
+/// Ends a membership on a given day (operators).
+#[utoipa::path(post, path = "/api/v1/organizations/{org_id}/memberships/{membership_id}/end", tag = "memberships", request_body = EndBody,
+    params(("org_id" = i64, Path, description = "The organization's id"), ("membership_id" = i64, Path, description = "The membership's id")),
+    responses(
+        (status = 200, body = Membership),
+        (status = 400, description = "`malformed_body`", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "`unauthenticated`", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "`forbidden_role`, `csrf_failed`", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "`not_found`", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "`invalid_input`: `invalid_date`, `end_before_start`", body = Problem, content_type = "application/problem+json"),
+    ),
+    security(("bearer" = []), ("session" = [])))]
+pub async fn end(
+    State(state): State<AppState>,
+    context: RequestContext,
+    Path((org_id, membership_id)): Path<(i64, i64)>,
+    Json(body): Json<EndBody>,
+) -> Result<axum::Json<Membership>> {
+    Ok(axum::Json(
+        memberships::end(
+            &state.store,
+            context.actor()?,
+            OrganizationId(org_id),
+            membership_id,
+            &body.end,
+        )
+        .await?,
+    ))
+}
+
+/// Removes a membership entered by mistake (operators); one an activation came from can only end.
+#[utoipa::path(delete, path = "/api/v1/organizations/{org_id}/memberships/{membership_id}", tag = "memberships",
+    params(("org_id" = i64, Path, description = "The organization's id"), ("membership_id" = i64, Path, description = "The membership's id")),
+    responses(
+        (status = 204, description = "Removed"),
+        (status = 401, description = "`unauthenticated`", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "`forbidden_role`, `csrf_failed`", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "`not_found`", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "`membership_in_use`", body = Problem, content_type = "application/problem+json"),
+    ),
+    security(("bearer" = []), ("session" = [])))]
+pub async fn remove(
+    State(state): State<AppState>,
+    context: RequestContext,
+    Path((org_id, membership_id)): Path<(i64, i64)>,
+) -> Result<StatusCode> {
+    memberships::remove(
+        &state.store,
+        context.actor()?,
+        OrganizationId(org_id),
+        membership_id,
+    )
+    .await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct ImportResult {
+    pub imported: usize,
+}
+
+/// Imports memberships from CSV (`partner_id,offer,competency,start,end`): every row or none.
+#[utoipa::path(post, path = "/api/v1/memberships/import", tag = "memberships",
+    request_body(content = String, content_type = "text/csv", description = "Header `partner_id,offer,competency,start,end`, then one membership per line"),
+    responses(
+        (status = 200, body = ImportResult),
+        (status = 400, description = "`malformed_body`: not UTF-8", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "`unauthenticated`", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "`forbidden_role`, `csrf_failed`", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "`import_rejected`, with `problems` (line, column, code) for every bad row; nothing was imported", body = Problem, content_type = "application/problem+json"),
+    ),
+    security(("bearer" = []), ("session" = [])))]
+pub async fn import(
+    State(state): State<AppState>,
+    context: RequestContext,
+    body: Bytes,
+) -> Result<axum::Json<ImportResult>> {
+    let actor = context.actor()?;
+    let text = std::str::from_utf8(&body)
+        .map_err(|_| crate::error::Error::MalformedBody("the file is not UTF-8 text".into()))?;
+    let imported = memberships::import(
+        &state.store,
+        actor,
+        text,
+        OffsetDateTime::now_utc(),
+        &|_, _| {},
+    )
+    .await?;
+    Ok(axum::Json(ImportResult { imported }))
+}

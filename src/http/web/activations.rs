@@ -1,0 +1,136 @@
+//! Operator console: the activation queue (manual mode) and its history.
+
+use super::{Layout, render, see_other};
+use crate::actions::activations;
+use crate::domain::activation::{Activation, ActivationStatus};
+use crate::domain::organization::Organization;
+use crate::error::{Error, Result};
+use crate::http::AppState;
+use crate::http::context::RequestContext;
+use crate::http::extract::{Path, Query, WebForm};
+use crate::store::Page;
+use askama::Template;
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::response::Response;
+use serde::Deserialize;
+use time::OffsetDateTime;
+
+#[derive(Template)]
+#[template(path = "activations/list.html")]
+pub struct QueuePage {
+    layout: Layout,
+    status: ActivationStatus,
+    activations: Vec<Activation>,
+    organizations: Vec<Organization>,
+    total: i64,
+    policy: std::sync::Arc<crate::domain::policy::Policy>,
+    manual: bool,
+}
+
+impl QueuePage {
+    fn organization_name(&self, activation: &Activation) -> String {
+        self.organizations
+            .iter()
+            .find(|o| o.id == activation.organization_id)
+            .map_or_else(
+                || activation.organization_id.to_string(),
+                |o| o.name.clone(),
+            )
+    }
+
+    fn name(&self, code: &str) -> String {
+        self.policy
+            .plan_name(code, self.layout.language == crate::domain::Language::It)
+            .unwrap_or(code)
+            .to_owned()
+    }
+
+    fn is(&self, status: &str) -> bool {
+        self.status.as_str() == status
+    }
+}
+
+#[derive(Deserialize)]
+pub struct QueueQuery {
+    status: Option<String>,
+}
+
+/// `GET /operator/activations`
+pub async fn list(
+    State(state): State<AppState>,
+    context: RequestContext,
+    Query(query): Query<QueueQuery>,
+) -> Result<Response> {
+    let actor = context.actor()?;
+    let status = match query.status.as_deref() {
+        None | Some("") => ActivationStatus::Requested,
+        Some(raw) => {
+            ActivationStatus::parse(raw).ok_or_else(|| Error::field("status", "unknown_status"))?
+        }
+    };
+    let (activations, total) =
+        activations::queue(&state.store, actor, status, Page::new(Some(200), None)).await?;
+    let (organizations, _) = crate::actions::organizations::list(
+        &state.store,
+        actor,
+        Page::new(Some(Page::MAX_LIMIT), None),
+    )
+    .await?;
+    let page = QueuePage {
+        layout: Layout::new(&context, "activations-title"),
+        status,
+        activations,
+        organizations,
+        total,
+        policy: state.policy.clone(),
+        manual: state.settings.activation_mode == crate::config::ActivationMode::Manual,
+    };
+    render(StatusCode::OK, &page)
+}
+
+#[derive(Deserialize)]
+pub struct ApproveForm {}
+
+/// `POST /operator/activations/{activation_id}/approve`
+pub async fn approve(
+    State(state): State<AppState>,
+    context: RequestContext,
+    Path(activation_id): Path<i64>,
+    WebForm(_): WebForm<ApproveForm>,
+) -> Result<Response> {
+    activations::approve(
+        &state.store,
+        &state.policy,
+        context.actor()?,
+        activation_id,
+        OffsetDateTime::now_utc(),
+    )
+    .await?;
+    Ok(see_other("/operator/activations"))
+}
+
+#[derive(Deserialize)]
+pub struct RejectForm {
+    #[serde(default)]
+    reason: String,
+}
+
+/// `POST /operator/activations/{activation_id}/reject`
+pub async fn reject(
+    State(state): State<AppState>,
+    context: RequestContext,
+    Path(activation_id): Path<i64>,
+    WebForm(form): WebForm<RejectForm>,
+) -> Result<Response> {
+    activations::reject(
+        &state.store,
+        &state.policy,
+        context.actor()?,
+        activation_id,
+        &form.reason,
+        OffsetDateTime::now_utc(),
+    )
+    .await?;
+    Ok(see_other("/operator/activations"))
+}

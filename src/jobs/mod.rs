@@ -1,0 +1,78 @@
+//! The durable job runner: claims due jobs from the database and runs them; a failed job is
+//! retried with exponential backoff, a crashed worker's job is claimed again when its lease ends.
+
+use crate::actions;
+use crate::domain::policy::Policy;
+use crate::store::Store;
+use crate::store::jobs::Job;
+use std::sync::Arc;
+use std::time::Duration as StdDuration;
+use time::{Duration, OffsetDateTime};
+use tokio::sync::watch;
+
+/// How long a claimed job is held before another worker may take it over.
+const LEASE: Duration = Duration::minutes(5);
+
+/// Runs one due job, if any; returns whether there was one.
+pub async fn run_once(
+    store: &Store,
+    policy: &Policy,
+    now: OffsetDateTime,
+) -> crate::error::Result<bool> {
+    let Some(job) = store.claim_job(now, LEASE).await? else {
+        return Ok(false);
+    };
+    match execute(store, policy, &job, now).await {
+        Ok(()) => store.finish_job(job.id, OffsetDateTime::now_utc()).await?,
+        Err(error) => {
+            let backoff = Duration::seconds(2i64.saturating_pow(job.attempts.clamp(1, 12) as u32));
+            tracing::warn!(job = job.id, kind = %job.kind, attempts = job.attempts, error = %error, "job failed; will retry");
+            store
+                .retry_job(job.id, &error.to_string(), now + backoff)
+                .await?;
+        }
+    }
+    Ok(true)
+}
+
+async fn execute(
+    store: &Store,
+    policy: &Policy,
+    job: &Job,
+    now: OffsetDateTime,
+) -> crate::error::Result<()> {
+    match job.kind.as_str() {
+        "activation" => {
+            let id: i64 = job.payload.parse().map_err(|_| {
+                anyhow::anyhow!("activation job {} has payload {:?}", job.id, job.payload)
+            })?;
+            // Already processed (by an operator or another worker) is success too.
+            actions::activations::complete(store, policy, id, None, now)
+                .await
+                .map(|_| ())
+        }
+        other => Err(anyhow::anyhow!("unknown job kind {other:?}").into()),
+    }
+}
+
+/// Polls for jobs until `shutdown` turns true.
+pub async fn run(store: Store, policy: Arc<Policy>, mut shutdown: watch::Receiver<bool>) {
+    loop {
+        let ran = match run_once(&store, &policy, OffsetDateTime::now_utc()).await {
+            Ok(ran) => ran,
+            Err(error) => {
+                tracing::error!(error = %error, "job runner failed to claim a job");
+                false
+            }
+        };
+        if *shutdown.borrow() {
+            break;
+        }
+        if !ran {
+            tokio::select! {
+                _ = tokio::time::sleep(StdDuration::from_millis(500)) => {}
+                _ = shutdown.changed() => {}
+            }
+        }
+    }
+}

@@ -1,0 +1,162 @@
+//! Support contracts and their ledger.
+
+use super::{Store, from_millis};
+use crate::domain::contract::{Contract, LedgerEntry, LedgerKind};
+use crate::domain::identifiers::{AccessId, ContractId};
+use crate::domain::policy::Scope;
+use crate::domain::{AccountId, OrganizationId};
+use crate::error::Result;
+use crate::on_pool;
+use time::Date;
+
+/// A contract about to be issued.
+pub struct NewContract {
+    pub contract_id: ContractId,
+    pub access_id: AccessId,
+    pub organization_id: OrganizationId,
+    pub plan_code: String,
+    pub scopes: Vec<Scope>,
+    /// `None`: unlimited.
+    pub allotted: Option<i64>,
+    pub start: Date,
+    pub end: Date,
+}
+
+#[derive(sqlx::FromRow)]
+struct ContractRow {
+    id: i64,
+    contract_code: String,
+    access_id: String,
+    organization_id: i64,
+    plan_code: String,
+    scopes: String,
+    allotted: Option<i64>,
+    used: i64,
+    starts_on: Date,
+    ends_on: Date,
+    created_at: i64,
+}
+
+impl ContractRow {
+    fn into_contract(self) -> Result<Contract> {
+        let contract_id = ContractId::parse(&self.contract_code)
+            .map_err(|_| anyhow::anyhow!("contract {} has a malformed contract code", self.id))?;
+        let access_id = AccessId::parse(&self.access_id)
+            .map_err(|_| anyhow::anyhow!("contract {} has a malformed access id", self.id))?;
+        Ok(Contract {
+            id: self.id,
+            contract_id,
+            access_id,
+            organization_id: OrganizationId(self.organization_id),
+            plan_code: self.plan_code,
+            scopes: decode_scopes(&self.scopes),
+            allotted: self.allotted,
+            used: self.used,
+            start: self.starts_on,
+            end: self.ends_on,
+            created_at: from_millis(self.created_at),
+        })
+    }
+}
+
+pub(crate) fn encode_scopes(scopes: &[Scope]) -> String {
+    scopes
+        .iter()
+        .map(|s| s.as_str())
+        .collect::<Vec<_>>()
+        .join(",")
+}
+
+fn decode_scopes(text: &str) -> Vec<Scope> {
+    text.split(',')
+        .filter_map(|s| match s {
+            "on_premises" => Some(Scope::OnPremises),
+            "cloud" => Some(Scope::Cloud),
+            _ => None,
+        })
+        .collect()
+}
+
+pub(crate) const CONTRACT_COLUMNS: &str = "id, contract_code, access_id, organization_id, plan_code, scopes, allotted, used, starts_on, ends_on, created_at";
+
+impl Store {
+    pub async fn contract(&self, id: i64) -> Result<Option<Contract>> {
+        let sql = format!("SELECT {CONTRACT_COLUMNS} FROM contracts WHERE id = $1");
+        let row: Option<ContractRow> =
+            on_pool!(self, pool => sqlx::query_as(&sql).bind(id).fetch_optional(pool).await)?;
+        row.map(ContractRow::into_contract).transpose()
+    }
+
+    pub async fn contracts_of(&self, organization: OrganizationId) -> Result<Vec<Contract>> {
+        let sql = format!(
+            "SELECT {CONTRACT_COLUMNS} FROM contracts WHERE organization_id = $1 ORDER BY id"
+        );
+        let rows: Vec<ContractRow> = on_pool!(self, pool => sqlx::query_as(&sql).bind(organization.0).fetch_all(pool).await)?;
+        rows.into_iter().map(ContractRow::into_contract).collect()
+    }
+
+    pub async fn ledger(&self, contract: i64) -> Result<Vec<LedgerEntry>> {
+        type Row = (
+            i64,
+            String,
+            Option<i64>,
+            Option<i64>,
+            Option<i64>,
+            Option<String>,
+            i64,
+        );
+        let rows: Vec<Row> = on_pool!(self, pool => sqlx::query_as(
+                "SELECT id, kind, amount, request_id, actor_id, reason, at FROM ledger_entries WHERE contract_id = $1 ORDER BY id",
+            )
+            .bind(contract)
+            .fetch_all(pool)
+            .await)?;
+        rows.into_iter()
+            .map(|(id, kind, amount, request_id, actor_id, reason, at)| {
+                let kind = LedgerKind::parse(&kind).ok_or_else(|| {
+                    anyhow::anyhow!("ledger entry {id} has unknown kind {kind:?}")
+                })?;
+                Ok(LedgerEntry {
+                    id,
+                    kind,
+                    amount,
+                    request_id,
+                    actor_id: actor_id.map(AccountId),
+                    reason,
+                    at: from_millis(at),
+                })
+            })
+            .collect()
+    }
+}
+
+/// Binds and runs the two inserts that issue a contract (the contract, then its grant).
+macro_rules! issue_contract {
+    ($tx:expr, $new:expr, $actor:expr, $now:expr) => {{
+        let new: &$crate::store::contracts::NewContract = $new;
+        let id: i64 = sqlx::query_scalar(
+            "INSERT INTO contracts (contract_code, access_id, organization_id, plan_code, scopes, allotted, used, starts_on, ends_on, created_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, 0, $7, $8, $9) RETURNING id",
+        )
+        .bind(new.contract_id.as_str())
+        .bind(new.access_id.as_str())
+        .bind(new.organization_id.0)
+        .bind(&new.plan_code)
+        .bind($crate::store::contracts::encode_scopes(&new.scopes))
+        .bind(new.allotted)
+        .bind(new.start)
+        .bind(new.end)
+        .bind($now)
+        .fetch_one(&mut *$tx)
+        .await?;
+        sqlx::query("INSERT INTO ledger_entries (contract_id, kind, amount, actor_id, at) VALUES ($1, 'grant', $2, $3, $4)")
+            .bind(id)
+            .bind(new.allotted)
+            .bind($actor.map(|a: $crate::domain::AccountId| a.0))
+            .bind($now)
+            .execute(&mut *$tx)
+            .await?;
+        id
+    }};
+}
+pub(crate) use issue_contract;

@@ -1,0 +1,590 @@
+//! Memberships, the benefit policy, the Technical benefits API and activation into contracts.
+
+use crate::on_both_backends;
+use crate::support::{Backend, Caller, TestApp};
+use axum::http::{Method, StatusCode};
+use serde_json::{Value, json};
+use sportello::config::{ActivationMode, Settings};
+use sportello::domain::{OrganizationId, Role};
+use time::OffsetDateTime;
+
+fn this_year() -> (String, String) {
+    let today = OffsetDateTime::now_utc().date();
+    (
+        (today - time::Duration::days(30)).to_string(),
+        (today + time::Duration::days(300)).to_string(),
+    )
+}
+
+async fn membership(
+    app: &TestApp,
+    operator: &Caller,
+    org: OrganizationId,
+    offer: &str,
+    competency: Option<&str>,
+) -> Value {
+    let (start, end) = this_year();
+    let reply = app
+        .post(
+            operator,
+            &format!("/api/v1/organizations/{}/memberships", org.0),
+            json!({"offer": offer, "competency": competency, "start": start, "end": end}),
+        )
+        .await;
+    assert_eq!(reply.status, StatusCode::CREATED, "{}", reply.text);
+    reply.json()
+}
+
+fn allotments(benefits: &Value) -> Vec<(String, Value)> {
+    benefits["benefits"]
+        .as_array()
+        .expect("benefits")
+        .iter()
+        .map(|b| {
+            (
+                b["code"].as_str().unwrap_or_default().to_owned(),
+                b["allotment"].clone(),
+            )
+        })
+        .collect()
+}
+
+#[tokio::test]
+async fn benefits_follow_the_article_table() {
+    let app = TestApp::new().await;
+    let operator = app.operator().await;
+    let cases: [(&str, Option<&str>, Value); 5] = [
+        ("action_pack", None, json!([["product_support", 10]])),
+        (
+            "silver",
+            Some("cloud_platform"),
+            json!([["product_support", 15], ["signature_cloud", "unlimited"]]),
+        ),
+        (
+            "silver",
+            Some("data_center"),
+            json!([["product_support", 15], ["signature_cloud", 5]]),
+        ),
+        (
+            "gold",
+            Some("security"),
+            json!([["product_support", 20], ["signature_cloud", "unlimited"]]),
+        ),
+        (
+            "gold",
+            Some("data_platform"),
+            json!([["product_support", 20], ["signature_cloud", 10]]),
+        ),
+    ];
+    for (index, (offer, competency, expected)) in cases.into_iter().enumerate() {
+        let org = app
+            .organization(
+                &format!("Org {index}"),
+                Some(&format!("900000{index}")),
+                false,
+            )
+            .await;
+        membership(&app, &operator, org, offer, competency).await;
+        let member = app
+            .caller(&format!("m{index}@example.com"), Some(org), &[Role::Member])
+            .await;
+        let benefits = app
+            .get(
+                &member,
+                &format!("/api/v1/organizations/{}/benefits", org.0),
+            )
+            .await;
+        assert_eq!(benefits.status, StatusCode::OK, "{}", benefits.text);
+        let got: Vec<Value> = allotments(&benefits.json())
+            .into_iter()
+            .map(|(c, a)| json!([c, a]))
+            .collect();
+        assert_eq!(Value::Array(got), expected, "{offer} {competency:?}");
+        assert!(
+            benefits.json()["benefits"]
+                .as_array()
+                .expect("list")
+                .iter()
+                .all(|b| b["state"] == "available")
+        );
+    }
+}
+
+#[tokio::test]
+async fn the_largest_allotment_wins_and_no_membership_means_no_benefits() {
+    let app = TestApp::new().await;
+    let operator = app.operator().await;
+    let org = app.organization("Both", Some("1234321"), false).await;
+    let admin = app
+        .caller("admin@both.com", Some(org), &[Role::GlobalAdmin])
+        .await;
+    let empty = app
+        .get(&admin, &format!("/api/v1/organizations/{}/benefits", org.0))
+        .await
+        .json();
+    assert_eq!(empty["benefits"], json!([]));
+    membership(&app, &operator, org, "silver", Some("data_center")).await;
+    let gold = membership(&app, &operator, org, "gold", Some("cloud_productivity")).await;
+    let benefits = app
+        .get(&admin, &format!("/api/v1/organizations/{}/benefits", org.0))
+        .await
+        .json();
+    assert_eq!(benefits["benefits"][0]["allotment"], 20);
+    assert_eq!(benefits["benefits"][0]["source_membership_id"], gold["id"]);
+    assert_eq!(benefits["benefits"][1]["allotment"], "unlimited");
+    assert_eq!(benefits["benefits"][0]["activate_by"], gold["end"]);
+}
+
+#[tokio::test]
+async fn csp_only_accounts_are_not_in_the_partner_network() {
+    let app = TestApp::new().await;
+    let org = app.organization("Reseller", None, true).await;
+    let agent = app
+        .caller("agent@reseller.com", Some(org), &[Role::AdminAgent])
+        .await;
+    let reply = app
+        .get(&agent, &format!("/api/v1/organizations/{}/benefits", org.0))
+        .await;
+    assert_eq!(reply.status, StatusCode::FORBIDDEN);
+    assert_eq!(reply.code(), "not_partner_network");
+    assert_eq!(
+        reply.json()["title"],
+        "You are not authorized for this action"
+    );
+    let page = app.get(&agent, "/benefits").await;
+    assert_eq!(page.status, StatusCode::FORBIDDEN);
+    assert!(
+        page.text
+            .contains("must be associated with the partner network")
+    );
+}
+
+#[tokio::test]
+async fn membership_input_is_checked_and_nothing_is_saved_on_error() {
+    let app = TestApp::new().await;
+    let operator = app.operator().await;
+    let org = app.organization("Checked", Some("5550001"), false).await;
+    let uri = format!("/api/v1/organizations/{}/memberships", org.0);
+    let cases = [
+        (
+            json!({"offer": "gold", "start": "2026-01-01", "end": "2026-12-31"}),
+            "competency_required",
+        ),
+        (
+            json!({"offer": "gold", "competency": "knitting", "start": "2026-01-01", "end": "2026-12-31"}),
+            "unknown_competency",
+        ),
+        (
+            json!({"offer": "action_pack", "competency": "security", "start": "2026-01-01", "end": "2026-12-31"}),
+            "competency_not_allowed",
+        ),
+        (
+            json!({"offer": "platinum", "start": "2026-01-01", "end": "2026-12-31"}),
+            "unknown_offer",
+        ),
+        (
+            json!({"offer": "action_pack", "start": "2026-02-30", "end": "2026-12-31"}),
+            "invalid_date",
+        ),
+        (
+            json!({"offer": "action_pack", "start": "2026-06-01", "end": "2026-05-31"}),
+            "end_before_start",
+        ),
+    ];
+    for (body, code) in cases {
+        let reply = app.post(&operator, &uri, body.clone()).await;
+        assert_eq!(reply.status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+        assert_eq!(reply.code(), "invalid_input");
+        let codes: Vec<String> = reply.json()["errors"]
+            .as_array()
+            .expect("errors")
+            .iter()
+            .filter_map(|e| e["code"].as_str().map(str::to_owned))
+            .collect();
+        assert!(
+            codes.iter().any(|c| c == code),
+            "{body} should give {code}: {codes:?}"
+        );
+    }
+    assert_eq!(
+        app.get(&operator, &uri).await.json(),
+        json!([]),
+        "nothing was saved"
+    );
+    let missing = app
+        .post(
+            &operator,
+            "/api/v1/organizations/99999/memberships",
+            json!({"offer": "action_pack", "start": "2026-01-01", "end": "2026-12-31"}),
+        )
+        .await;
+    assert_eq!(missing.status, StatusCode::NOT_FOUND);
+}
+
+#[tokio::test]
+async fn csv_imports_are_all_or_nothing_with_a_report() {
+    let app = TestApp::new().await;
+    let operator = app.operator().await;
+    app.organization("Imported", Some("7000001"), false).await;
+    let bad = "partner_id,offer,competency,start,end\n7000001,gold,cloud_platform,2026-01-01,2026-12-31\n7000001,silver,,2026-01-01,2026-12-31\n";
+    let reply = app
+        .send_raw(
+            &operator,
+            Method::POST,
+            "/api/v1/memberships/import",
+            "text/csv",
+            bad,
+        )
+        .await;
+    assert_eq!(
+        reply.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "{}",
+        reply.text
+    );
+    assert_eq!(reply.code(), "import_rejected");
+    let problems = &reply.json()["problems"];
+    assert_eq!(problems[0]["line"], 3);
+    assert_eq!(problems[0]["column"], "competency");
+    assert_eq!(problems[0]["code"], "competency_required");
+    let org_memberships = app
+        .get(&operator, "/api/v1/organizations/1/memberships")
+        .await
+        .json();
+    assert_eq!(
+        org_memberships,
+        json!([]),
+        "the good row was not imported either"
+    );
+    let unknown =
+        "partner_id,offer,competency,start,end\n7999999,action_pack,,2026-01-01,2026-12-31\n";
+    let reply = app
+        .send_raw(
+            &operator,
+            Method::POST,
+            "/api/v1/memberships/import",
+            "text/csv",
+            unknown,
+        )
+        .await;
+    assert_eq!(reply.json()["problems"][0]["code"], "unknown_partner_id");
+    let fixed = bad.replace("silver,,", "silver,data_center,");
+    let reply = app
+        .send_raw(
+            &operator,
+            Method::POST,
+            "/api/v1/memberships/import",
+            "text/csv",
+            &fixed,
+        )
+        .await;
+    assert_eq!(reply.status, StatusCode::OK, "{}", reply.text);
+    assert_eq!(reply.json()["imported"], 2);
+}
+
+async fn activation_issues_one_contract(backend: Backend) {
+    let settings = Settings {
+        activation_delay: std::time::Duration::from_secs(3),
+        ..Settings::default()
+    };
+    let app = TestApp::with(backend, settings).await;
+    let operator = app.operator().await;
+    let org = app.organization("Contoso", Some("4400001"), false).await;
+    membership(&app, &operator, org, "gold", Some("cloud_platform")).await;
+    let admin = app
+        .caller("admin@contoso.com", Some(org), &[Role::PartnerAdmin])
+        .await;
+    let member = app
+        .caller("member@contoso.com", Some(org), &[Role::Member])
+        .await;
+    let uri = format!(
+        "/api/v1/organizations/{}/benefits/product_support/activation",
+        org.0
+    );
+
+    let refused = app.post(&member, &uri, json!({})).await;
+    assert_eq!(refused.status, StatusCode::FORBIDDEN);
+    assert_eq!(refused.code(), "forbidden_role");
+    assert_eq!(
+        refused.json()["needed_roles"],
+        json!(["global_admin", "partner_admin"])
+    );
+
+    let first = app.post(&admin, &uri, json!({})).await;
+    assert_eq!(first.status, StatusCode::ACCEPTED, "{}", first.text);
+    let again = app.post(&admin, &uri, json!({})).await;
+    assert_eq!(again.status, StatusCode::ACCEPTED);
+    assert_eq!(
+        first.json()["id"],
+        again.json()["id"],
+        "activating twice is harmless"
+    );
+    let benefits_uri = format!("/api/v1/organizations/{}/benefits", org.0);
+    assert_eq!(
+        app.get(&admin, &benefits_uri).await.json()["benefits"][0]["state"],
+        "activating"
+    );
+
+    let store = app.store().clone();
+    let policy = app.state.policy.clone();
+    let now = OffsetDateTime::now_utc();
+    assert!(
+        !sportello::jobs::run_once(&store, &policy, now)
+            .await
+            .expect("run"),
+        "not due before the delay"
+    );
+    // Two workers race for the due job: exactly one contract.
+    let later = now + time::Duration::seconds(4);
+    let (a, b) = tokio::join!(
+        sportello::jobs::run_once(&store, &policy, later),
+        sportello::jobs::run_once(&store, &policy, later)
+    );
+    assert!(
+        a.expect("worker a") ^ b.expect("worker b"),
+        "exactly one worker ran the job"
+    );
+    assert_eq!(store.pending_jobs().await.expect("jobs"), 0);
+    let contracts = store.contracts_of(org).await.expect("contracts");
+    assert_eq!(contracts.len(), 1, "one activation, one contract");
+    let contract = &contracts[0];
+    assert_eq!(contract.allotted, Some(20));
+    assert_eq!(contract.start, later.date());
+    let ledger = store.ledger(contract.id).await.expect("ledger");
+    assert_eq!(ledger.len(), 1);
+    assert_eq!(
+        ledger[0].kind,
+        sportello::domain::contract::LedgerKind::Grant
+    );
+    assert_eq!(ledger[0].amount, Some(20));
+
+    let seen_by_admin = app.get(&admin, &benefits_uri).await.json();
+    let product = &seen_by_admin["benefits"][0];
+    assert_eq!(product["state"], "active");
+    assert_eq!(
+        product["contract"]["contract_id"],
+        contract.contract_id.to_string()
+    );
+    assert_eq!(
+        product["contract"]["access_id"],
+        contract.access_id.to_string()
+    );
+    assert_eq!(product["contract"]["remaining"], 20);
+    assert_eq!(
+        product["activation"]["processed_by"],
+        Value::Null,
+        "processed automatically"
+    );
+    let seen_by_member = app.get(&member, &benefits_uri).await.json();
+    assert_eq!(
+        seen_by_member["benefits"][0]["contract"]["access_id"],
+        Value::Null,
+        "members never see the IDs"
+    );
+    assert_eq!(
+        seen_by_member["benefits"][0]["contract"]["remaining"], 20,
+        "but they see the balance"
+    );
+
+    let (messages, _) = store
+        .outbox(sportello::store::Page::new(None, None))
+        .await
+        .expect("outbox");
+    assert_eq!(messages.len(), 1);
+    assert_eq!(messages[0].recipient, "admin@contoso.com");
+    assert!(messages[0].body.contains(&contract.contract_id.to_string()));
+    assert!(
+        !messages[0].body.contains(&contract.access_id.to_string()),
+        "the Access ID is not mailed"
+    );
+}
+
+async fn manual_mode_waits_for_an_operator(backend: Backend) {
+    let settings = Settings {
+        activation_mode: ActivationMode::Manual,
+        ..Settings::default()
+    };
+    let app = TestApp::with(backend, settings).await;
+    let operator = app.operator().await;
+    let org = app.organization("Fabrikam", Some("4400002"), false).await;
+    membership(&app, &operator, org, "silver", Some("data_center")).await;
+    let admin = app
+        .caller("admin@fabrikam.com", Some(org), &[Role::GlobalAdmin])
+        .await;
+    let base = format!("/api/v1/organizations/{}/benefits", org.0);
+    let cloud = app
+        .post(
+            &admin,
+            &format!("{base}/signature_cloud/activation"),
+            json!({}),
+        )
+        .await
+        .json();
+    let product = app
+        .post(
+            &admin,
+            &format!("{base}/product_support/activation"),
+            json!({}),
+        )
+        .await
+        .json();
+    assert!(
+        !sportello::jobs::run_once(
+            app.store(),
+            &app.state.policy,
+            OffsetDateTime::now_utc() + time::Duration::days(9)
+        )
+        .await
+        .expect("run")
+    );
+    let queue = app.get(&operator, "/api/v1/activations").await.json();
+    assert_eq!(queue["total"], 2);
+
+    let empty_reason = app
+        .post(
+            &operator,
+            &format!("/api/v1/activations/{}/reject", cloud["id"]),
+            json!({"reason": " "}),
+        )
+        .await;
+    assert_eq!(empty_reason.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let rejected = app
+        .post(
+            &operator,
+            &format!("/api/v1/activations/{}/reject", cloud["id"]),
+            json!({"reason": "Competency under review"}),
+        )
+        .await;
+    assert_eq!(rejected.json()["status"], "rejected");
+    let approved = app
+        .post(
+            &operator,
+            &format!("/api/v1/activations/{}/approve", product["id"]),
+            json!({}),
+        )
+        .await;
+    assert_eq!(approved.status, StatusCode::OK, "{}", approved.text);
+    assert_eq!(
+        approved.json()["processed_by_email"],
+        "operator@sportello.test"
+    );
+    let twice = app
+        .post(
+            &operator,
+            &format!("/api/v1/activations/{}/approve", product["id"]),
+            json!({}),
+        )
+        .await;
+    assert_eq!(twice.code(), "activation_processed");
+    assert_eq!(
+        app.store()
+            .contracts_of(org)
+            .await
+            .expect("contracts")
+            .len(),
+        1
+    );
+
+    let benefits = app.get(&admin, &base).await.json();
+    assert_eq!(benefits["benefits"][0]["state"], "active");
+    assert_eq!(benefits["benefits"][0]["contract"]["allotment"], 15);
+    assert_eq!(benefits["benefits"][1]["state"], "rejected");
+    assert_eq!(
+        benefits["benefits"][1]["activation"]["reason"],
+        "Competency under review"
+    );
+    let retry = app
+        .post(
+            &admin,
+            &format!("{base}/signature_cloud/activation"),
+            json!({}),
+        )
+        .await;
+    assert_eq!(retry.status, StatusCode::ACCEPTED);
+    assert_ne!(
+        retry.json()["id"],
+        cloud["id"],
+        "a rejected benefit can be asked for again"
+    );
+}
+
+on_both_backends!(
+    activation_issues_one_contract,
+    manual_mode_waits_for_an_operator
+);
+
+#[tokio::test]
+async fn expired_and_unknown_benefits_cannot_be_activated() {
+    let app = TestApp::new().await;
+    let operator = app.operator().await;
+    let org = app.organization("Lapsed", Some("4400003"), false).await;
+    let reply = app
+        .post(
+            &operator,
+            &format!("/api/v1/organizations/{}/memberships", org.0),
+            json!({"offer": "action_pack", "start": "2020-01-01", "end": "2020-12-31"}),
+        )
+        .await;
+    assert_eq!(reply.status, StatusCode::CREATED);
+    let admin = app
+        .caller("admin@lapsed.com", Some(org), &[Role::GlobalAdmin])
+        .await;
+    let base = format!("/api/v1/organizations/{}/benefits", org.0);
+    let expired = app
+        .post(
+            &admin,
+            &format!("{base}/product_support/activation"),
+            json!({}),
+        )
+        .await;
+    assert_eq!(expired.status, StatusCode::CONFLICT);
+    assert_eq!(expired.code(), "benefit_not_available");
+    let unknown = app
+        .post(&admin, &format!("{base}/free_lunch/activation"), json!({}))
+        .await;
+    assert_eq!(unknown.status, StatusCode::NOT_FOUND);
+    assert_eq!(unknown.code(), "unknown_benefit");
+    let (messages, _) = app
+        .store()
+        .outbox(sportello::store::Page::new(None, None))
+        .await
+        .expect("outbox");
+    assert!(messages.is_empty());
+}
+
+#[tokio::test]
+async fn the_benefits_page_disables_activation_for_members_and_explains_why() {
+    let app = TestApp::new().await;
+    let operator = app.operator().await;
+    let org = app.organization("Paged", Some("4400004"), false).await;
+    membership(&app, &operator, org, "gold", Some("data_platform")).await;
+    let member = app
+        .caller("member@paged.com", Some(org), &[Role::Member])
+        .await;
+    let page = app.get(&member, "/benefits").await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(page.text.contains("Partner product support"));
+    assert!(page.text.contains("20 incidents"));
+    assert!(page.text.contains("disabled"));
+    assert!(
+        page.text
+            .contains("Only Global admins and Partner admins can activate benefits.")
+    );
+    let admin = app
+        .caller("admin@paged.com", Some(org), &[Role::GlobalAdmin])
+        .await;
+    let reply = app
+        .post(&admin, "/benefits/product_support/activate", json!({}))
+        .await;
+    assert_eq!(reply.status, StatusCode::SEE_OTHER);
+    let page = app.get(&admin, reply.location()).await;
+    assert!(
+        page.text
+            .contains("Activation of Partner product support requested.")
+    );
+    assert!(page.text.contains("Requested by admin@paged.com"));
+    let nobody = app.caller("loner@example.com", None, &[]).await;
+    let page = app.get(&nobody, "/benefits").await;
+    assert!(page.text.contains("No technical benefits yet"));
+    assert!(page.text.contains("You are signed in as loner@example.com"));
+}
