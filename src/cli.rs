@@ -166,7 +166,7 @@ async fn serve(args: ServeArgs) -> Result<(), Failure> {
     let policy = Arc::new(load_policy(args.policy.as_deref())?);
     let store = open(&args.database).await?;
     if args.demo {
-        crate::demo::load(&store, OffsetDateTime::now_utc())
+        crate::demo::load(&store, &policy, OffsetDateTime::now_utc())
             .await
             .map_err(Failure::run)?;
     }
@@ -220,8 +220,9 @@ async fn shutdown_signal() {
 }
 
 async fn demo(database: &DatabaseArgs) -> Result<(), Failure> {
+    let policy = load_policy(None)?;
     let store = open(database).await?;
-    crate::demo::load(&store, OffsetDateTime::now_utc())
+    crate::demo::load(&store, &policy, OffsetDateTime::now_utc())
         .await
         .map_err(Failure::run)
 }

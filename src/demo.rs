@@ -1,6 +1,8 @@
 //! Demo data: organizations in each program, accounts with every role and both kinds.
 //! Loading is idempotent: what already exists (by email or partner ID) is left alone.
 
+use crate::domain::membership::{Offer, ValidMembership};
+use crate::domain::policy::Policy;
 use crate::domain::{AccountKind, Email, OrganizationId, Role};
 use crate::error::{Error, Result};
 use crate::secrets;
@@ -16,6 +18,8 @@ struct DemoOrganization {
     name: &'static str,
     partner_id: Option<&'static str>,
     csp: bool,
+    /// (offer, competency) of its membership, running from 60 days ago for a year.
+    membership: Option<(&'static str, Option<&'static str>)>,
 }
 
 const ORGANIZATIONS: &[DemoOrganization] = &[
@@ -23,36 +27,43 @@ const ORGANIZATIONS: &[DemoOrganization] = &[
         name: "Northwind Traders (Action Pack)",
         partner_id: Some("1000101"),
         csp: false,
+        membership: Some(("action_pack", None)),
     },
     DemoOrganization {
         name: "Fabrikam (Silver, cloud)",
         partner_id: Some("1000202"),
         csp: false,
+        membership: Some(("silver", Some("cloud_platform"))),
     },
     DemoOrganization {
         name: "Tailspin Toys (Silver, data center)",
         partner_id: Some("1000303"),
         csp: false,
+        membership: Some(("silver", Some("data_center"))),
     },
     DemoOrganization {
         name: "Contoso (Gold, cloud)",
         partner_id: Some("1000404"),
         csp: false,
+        membership: Some(("gold", Some("cloud_productivity"))),
     },
     DemoOrganization {
         name: "Wingtip (Gold, data platform)",
         partner_id: Some("1000505"),
         csp: false,
+        membership: Some(("gold", Some("data_platform"))),
     },
     DemoOrganization {
         name: "Adatum Cloud Reseller (CSP only)",
         partner_id: None,
         csp: true,
+        membership: None,
     },
     DemoOrganization {
         name: "Litware (partner network and CSP)",
         partner_id: Some("1000707"),
         csp: true,
+        membership: Some(("silver", Some("security"))),
     },
 ];
 
@@ -160,7 +171,7 @@ const ACCOUNTS: &[DemoAccount] = &[
 ];
 
 /// Loads what is missing and prints the sign-ins.
-pub async fn load(store: &Store, now: OffsetDateTime) -> Result<()> {
+pub async fn load(store: &Store, policy: &Policy, now: OffsetDateTime) -> Result<()> {
     let (existing, _) = store
         .organizations(crate::store::Page::new(
             Some(crate::store::Page::MAX_LIMIT),
@@ -200,10 +211,14 @@ pub async fn load(store: &Store, now: OffsetDateTime) -> Result<()> {
             roles: roles.to_vec(),
         };
         match store.insert_account(&new, now).await {
-            Ok(_) | Err(Error::EmailTaken) => created += 1,
+            Ok(_) => created += 1,
+            // Another process loaded the same account meanwhile.
+            Err(Error::EmailTaken) => {}
             Err(error) => return Err(error),
         }
     }
+    add_memberships(store, &organization_ids, now).await?;
+    activate_contoso(store, policy, organization_ids.get(3).copied(), now).await?;
     println!(
         "Demo data ready ({created} accounts added). Sign in with password \"{DEMO_PASSWORD}\" as:"
     );
@@ -216,6 +231,62 @@ pub async fn load(store: &Store, now: OffsetDateTime) -> Result<()> {
             "  {email:<30} {display_name:<18} {place} [{}]",
             roles.join(", ")
         );
+    }
+    Ok(())
+}
+
+/// Gives each demo organization its membership, unless it already has one.
+async fn add_memberships(
+    store: &Store,
+    organizations: &[OrganizationId],
+    now: OffsetDateTime,
+) -> Result<()> {
+    for (demo, organization) in ORGANIZATIONS.iter().zip(organizations) {
+        let Some((offer, competency)) = demo.membership else {
+            continue;
+        };
+        if !store.memberships(*organization).await?.is_empty() {
+            continue;
+        }
+        let membership = ValidMembership {
+            offer: Offer::parse(offer).ok_or_else(|| anyhow::anyhow!("demo offer {offer}"))?,
+            competency: competency.map(str::to_owned),
+            start: now.date() - time::Duration::days(60),
+            end: now.date() + time::Duration::days(305),
+        };
+        store
+            .insert_membership(*organization, &membership, now)
+            .await?;
+    }
+    Ok(())
+}
+
+/// Contoso's Partner product support is already active, so its admins see the IDs at once.
+async fn activate_contoso(
+    store: &Store,
+    policy: &Policy,
+    contoso: Option<OrganizationId>,
+    now: OffsetDateTime,
+) -> Result<()> {
+    let Some(contoso) = contoso else {
+        return Ok(());
+    };
+    let Some(membership) = store.memberships(contoso).await?.into_iter().next() else {
+        return Ok(());
+    };
+    let admin = store
+        .credentials(&Email::parse("email", "admin@contoso.demo")?)
+        .await?
+        .ok_or_else(|| anyhow::anyhow!("demo admin missing"))?;
+    let new = crate::store::activations::NewActivation {
+        organization_id: contoso,
+        benefit_code: "product_support",
+        membership_id: membership.id,
+        requested_by: admin.account_id,
+    };
+    let (activation, created) = store.request_activation(&new, None, now).await?;
+    if created {
+        crate::actions::activations::complete(store, policy, activation.id, None, now).await?;
     }
     Ok(())
 }

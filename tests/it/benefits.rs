@@ -588,3 +588,66 @@ async fn the_benefits_page_disables_activation_for_members_and_explains_why() {
     assert!(page.text.contains("No technical benefits yet"));
     assert!(page.text.contains("You are signed in as loner@example.com"));
 }
+
+#[tokio::test]
+async fn a_failing_job_is_retried_with_backoff() {
+    let app = TestApp::new().await;
+    let operator = app.operator().await;
+    let org = app.organization("Retry", Some("4400005"), false).await;
+    membership(&app, &operator, org, "action_pack", None).await;
+    let admin = app
+        .caller("admin@retry.com", Some(org), &[Role::GlobalAdmin])
+        .await;
+    let reply = app
+        .post(
+            &admin,
+            &format!(
+                "/api/v1/organizations/{}/benefits/product_support/activation",
+                org.0
+            ),
+            json!({}),
+        )
+        .await;
+    assert_eq!(reply.status, StatusCode::ACCEPTED);
+    // A policy that lost the benefit makes the job fail.
+    let broken = sportello::domain::policy::parse(
+        &sportello::domain::policy::DEFAULT_TOML
+            .replace("\"product_support\"", "\"renamed_support\""),
+    )
+    .expect("policy");
+    let due = OffsetDateTime::now_utc() + time::Duration::seconds(10);
+    assert!(
+        sportello::jobs::run_once(app.store(), &broken, due)
+            .await
+            .expect("run")
+    );
+    assert_eq!(
+        app.store().pending_jobs().await.expect("jobs"),
+        1,
+        "kept for a retry"
+    );
+    assert!(
+        !sportello::jobs::run_once(app.store(), &app.state.policy, due)
+            .await
+            .expect("run"),
+        "backing off"
+    );
+    assert!(
+        sportello::jobs::run_once(
+            app.store(),
+            &app.state.policy,
+            due + time::Duration::seconds(3)
+        )
+        .await
+        .expect("run")
+    );
+    assert_eq!(app.store().pending_jobs().await.expect("jobs"), 0);
+    assert_eq!(
+        app.store()
+            .contracts_of(org)
+            .await
+            .expect("contracts")
+            .len(),
+        1
+    );
+}

@@ -120,3 +120,245 @@ fn serves_on_a_real_port_and_stops_on_sigterm() {
         "graceful shutdown exits 0, got {status:?}"
     );
 }
+
+fn sqlite_url(dir: &tempfile::TempDir, name: &str) -> String {
+    format!("sqlite://{}", dir.path().join(name).display())
+}
+
+#[test]
+fn a_policy_file_with_a_mistake_is_refused_at_start_with_its_line() {
+    let dir = tempfile::tempdir().expect("dir");
+    let policy = dir.path().join("policy.toml");
+    let text = sportello::domain::policy::DEFAULT_TOML.replacen("gold = 20", "gold = -3", 1);
+    assert_ne!(
+        text,
+        sportello::domain::policy::DEFAULT_TOML,
+        "the shipped policy has `gold = 20`"
+    );
+    std::fs::write(&policy, &text).expect("write");
+    let line = text
+        .lines()
+        .position(|l| l.contains("gold = -3"))
+        .expect("line")
+        + 1;
+    let output = Command::new(BIN)
+        .args([
+            "serve",
+            "--listen",
+            "127.0.0.1:0",
+            "--database-url",
+            &sqlite_url(&dir, "p.db"),
+        ])
+        .arg("--policy")
+        .arg(&policy)
+        .output()
+        .expect("run");
+    assert_eq!(output.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains(&format!("line {line}")), "{stderr}");
+    assert!(stderr.contains("policy.toml"), "{stderr}");
+}
+
+#[test]
+fn the_cli_imports_memberships_all_or_nothing() {
+    let dir = tempfile::tempdir().expect("dir");
+    let url = sqlite_url(&dir, "import.db");
+    let run = |args: &[&str]| {
+        Command::new(BIN)
+            .args(args)
+            .args(["--database-url", &url])
+            .env("SPORTELLO_ADMIN_PASSWORD", "operator password")
+            .output()
+            .expect("run")
+    };
+    assert!(
+        run(&["admin", "create-operator", "--email", "op@example.com"])
+            .status
+            .success()
+    );
+    let demo = run(&["demo"]);
+    assert!(
+        demo.status.success(),
+        "{}",
+        String::from_utf8_lossy(&demo.stderr)
+    );
+    let bad = dir.path().join("bad.csv");
+    std::fs::write(
+        &bad,
+        "partner_id,offer,competency,start,end\n1000101,gold,security,2026-01-01,2026-12-31\n1000101,gold,,2026-01-01,2026-12-31\n9999999,action_pack,,2026-01-01,2026-12-31\n",
+    )
+    .expect("write");
+    let refused = run(&["import", "memberships", bad.to_str().expect("path")]);
+    assert_eq!(refused.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&refused.stderr);
+    assert!(stderr.contains("line 3, column competency"), "{stderr}");
+    assert!(stderr.contains("nothing was imported"), "{stderr}");
+    let good = dir.path().join("good.csv");
+    std::fs::write(&good, "partner_id,offer,competency,start,end\n1000101,gold,security,2026-01-01,2026-12-31\n1000202,silver,data_center,2026-01-01,2026-12-31\n").expect("write");
+    let imported = run(&["import", "memberships", good.to_str().expect("path")]);
+    assert!(
+        imported.status.success(),
+        "{}",
+        String::from_utf8_lossy(&imported.stderr)
+    );
+    assert!(String::from_utf8_lossy(&imported.stdout).contains("imported 2 memberships"));
+}
+
+#[test]
+fn a_pending_activation_survives_a_killed_server() {
+    let dir = tempfile::tempdir().expect("dir");
+    let url = sqlite_url(&dir, "restart.db");
+    let demo = Command::new(BIN)
+        .args(["demo", "--database-url", &url])
+        .output()
+        .expect("demo");
+    assert!(demo.status.success());
+    let start = |port: u16| {
+        Command::new(BIN)
+            .args([
+                "serve",
+                "--listen",
+                &format!("127.0.0.1:{port}"),
+                "--database-url",
+                &url,
+            ])
+            .env("SPORTELLO_ACTIVATION_DELAY", "2s")
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("serve")
+    };
+    let wait_ready = |port: u16| {
+        let started = Instant::now();
+        while started.elapsed() < Duration::from_secs(20) {
+            if http_get(port, "/readyz").is_some_and(|r| r.starts_with("HTTP/1.1 200")) {
+                return;
+            }
+            std::thread::sleep(Duration::from_millis(100));
+        }
+        panic!("server did not start");
+    };
+    let port = free_port();
+    let mut server = start(port);
+    wait_ready(port);
+    // Fabrikam's admin asks for Signature cloud support, then the server dies at once.
+    let token = {
+        let session = http_post(
+            port,
+            "/api/v1/session",
+            None,
+            r#"{"email":"admin@fabrikam.demo","password":"sportello-demo"}"#,
+        );
+        let csrf = json_field(&session, "csrf_token");
+        let cookie = set_cookie(&session, "sportello_session");
+        let created = http_post(
+            port,
+            "/api/v1/tokens",
+            Some((&cookie, &csrf)),
+            r#"{"name":"restart"}"#,
+        );
+        json_field(&created, "token")
+    };
+    let me = http_authorized(port, "GET", "/api/v1/me", &token, "");
+    let org = json_number(&me, "organization_id");
+    let activation = http_authorized(
+        port,
+        "POST",
+        &format!("/api/v1/organizations/{org}/benefits/signature_cloud/activation"),
+        &token,
+        "",
+    );
+    assert!(activation.starts_with("HTTP/1.1 202"), "{activation}");
+    server.kill().expect("SIGKILL");
+    server.wait().expect("reaped");
+
+    let port = free_port();
+    let mut server = start(port);
+    wait_ready(port);
+    let deadline = Instant::now() + Duration::from_secs(20);
+    let mut state = String::new();
+    while Instant::now() < deadline {
+        let benefits = http_authorized(
+            port,
+            "GET",
+            &format!("/api/v1/organizations/{org}/benefits"),
+            &token,
+            "",
+        );
+        if benefits.contains(r#""code":"signature_cloud""#)
+            && benefits.contains(r#""state":"active""#)
+        {
+            state = "active".into();
+            break;
+        }
+        std::thread::sleep(Duration::from_millis(250));
+    }
+    let _ = server.kill();
+    let _ = server.wait();
+    assert_eq!(
+        state, "active",
+        "the activation job survived the crash and completed after the restart"
+    );
+}
+
+fn http_request(port: u16, request: &str) -> String {
+    use std::io::Read;
+    let mut stream = std::net::TcpStream::connect(("127.0.0.1", port)).expect("connect");
+    stream.write_all(request.as_bytes()).expect("write");
+    let mut response = String::new();
+    stream.read_to_string(&mut response).expect("read");
+    response
+}
+
+fn http_post(port: u16, path: &str, session: Option<(&str, &str)>, body: &str) -> String {
+    let extra = session
+        .map(|(cookie, csrf)| {
+            format!("Cookie: sportello_session={cookie}\r\nX-CSRF-Token: {csrf}\r\n")
+        })
+        .unwrap_or_default();
+    http_request(
+        port,
+        &format!(
+            "POST {path} HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\nContent-Type: application/json\r\n{extra}Content-Length: {}\r\n\r\n{body}",
+            body.len()
+        ),
+    )
+}
+
+fn http_authorized(port: u16, method: &str, path: &str, token: &str, body: &str) -> String {
+    http_request(
+        port,
+        &format!(
+            "{method} {path} HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\nAuthorization: Bearer {token}\r\nContent-Length: {}\r\n\r\n{body}",
+            body.len()
+        ),
+    )
+}
+
+fn body_json(response: &str) -> serde_json::Value {
+    let body = response.split("\r\n\r\n").nth(1).unwrap_or_default();
+    serde_json::from_str(body).unwrap_or_else(|_| panic!("not JSON: {response}"))
+}
+
+fn json_field(response: &str, field: &str) -> String {
+    body_json(response)[field]
+        .as_str()
+        .unwrap_or_else(|| panic!("{field} missing: {response}"))
+        .to_owned()
+}
+
+fn json_number(response: &str, field: &str) -> i64 {
+    body_json(response)[field]
+        .as_i64()
+        .unwrap_or_else(|| panic!("{field} missing: {response}"))
+}
+
+fn set_cookie(response: &str, name: &str) -> String {
+    response
+        .lines()
+        .filter_map(|line| line.strip_prefix("set-cookie: "))
+        .find_map(|cookie| cookie.strip_prefix(&format!("{name}=")))
+        .and_then(|rest| rest.split(';').next())
+        .unwrap_or_else(|| panic!("no {name} cookie: {response}"))
+        .to_owned()
+}
