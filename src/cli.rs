@@ -51,6 +51,19 @@ pub enum Command {
     /// Bulk imports.
     #[command(subcommand)]
     Import(ImportCommand),
+    /// Ledger checks.
+    #[command(subcommand)]
+    Ledger(LedgerCommand),
+}
+
+#[derive(Subcommand, Debug)]
+pub enum LedgerCommand {
+    /// Recompute every contract's balance from its ledger and compare it with the stored
+    /// counters; print each difference and exit 1 if there is any.
+    Verify {
+        #[command(flatten)]
+        database: DatabaseArgs,
+    },
 }
 
 #[derive(Subcommand, Debug)]
@@ -124,6 +137,7 @@ pub async fn run(cli: Cli) -> ExitCode {
         Command::Import(ImportCommand::Memberships { file, database }) => {
             import_memberships(&file, &database).await
         }
+        Command::Ledger(LedgerCommand::Verify { database }) => verify_ledger(&database).await,
     };
     match outcome {
         Ok(()) => ExitCode::SUCCESS,
@@ -283,6 +297,34 @@ async fn import_memberships(
             }
             Err(Failure::run(report))
         }
+    }
+}
+
+async fn verify_ledger(database: &DatabaseArgs) -> Result<(), Failure> {
+    let store = open(database).await?;
+    let mismatches = store.ledger_mismatches().await.map_err(Failure::run)?;
+    let show = |(allotted, used): (Option<i64>, i64)| {
+        format!(
+            "allotted {}, used {used}",
+            allotted.map_or_else(|| "unlimited".to_owned(), |a| a.to_string())
+        )
+    };
+    for mismatch in &mismatches {
+        println!(
+            "contract {}: counters say {}, the ledger sums to {}",
+            mismatch.contract_code,
+            show(mismatch.stored),
+            show(mismatch.from_ledger)
+        );
+    }
+    if mismatches.is_empty() {
+        println!("ledger verified: every contract's counters equal the sum of its ledger");
+        Ok(())
+    } else {
+        Err(Failure::run(format!(
+            "{} contracts disagree with their ledger",
+            mismatches.len()
+        )))
     }
 }
 

@@ -39,6 +39,20 @@ pub struct Settings {
         default_value_t = 20
     )]
     pub sign_in_failures_per_address: i64,
+    /// Failed contract links (unknown or malformed IDs) allowed per account within the window.
+    #[arg(
+        long,
+        env = "SPORTELLO_LINK_FAILURES_PER_ACCOUNT",
+        default_value_t = 10
+    )]
+    pub link_failures_per_account: i64,
+    /// Failed contract links allowed per client address within the window.
+    #[arg(
+        long,
+        env = "SPORTELLO_LINK_FAILURES_PER_ADDRESS",
+        default_value_t = 30
+    )]
+    pub link_failures_per_address: i64,
     /// The window over which failed attempts are counted.
     #[arg(long, env = "SPORTELLO_THROTTLE_WINDOW", default_value = "15m", value_parser = humantime::parse_duration)]
     pub throttle_window: Duration,

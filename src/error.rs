@@ -55,6 +55,24 @@ pub enum Error {
     /// The activation was already approved or rejected.
     #[error("activation already processed")]
     ActivationProcessed,
+    /// A Contract ID or Access ID that cannot be one (wrong length, character or check character).
+    #[error("malformed {field}: {reason}")]
+    MalformedId {
+        field: &'static str,
+        reason: &'static str,
+    },
+    /// No contract has this Contract ID and Access ID (whichever half is wrong).
+    #[error("contract not found")]
+    ContractNotFound,
+    /// The contract's term is over.
+    #[error("contract expired on {end}")]
+    ContractExpired { end: time::Date },
+    /// The contract has no incidents left.
+    #[error("contract exhausted: {used} of {allotted} used")]
+    ContractExhausted { used: i64, allotted: i64 },
+    /// The plan's limit of linked accounts is reached; `organization` can unlink.
+    #[error("link limit of {limit} reached")]
+    LinkLimitReached { limit: u32, organization: String },
     /// Nothing by that name is visible to this actor.
     #[error("not found")]
     NotFound,
@@ -82,6 +100,11 @@ impl Error {
             Self::ForbiddenRole { .. } => "forbidden_role",
             Self::NotPartnerNetwork => "not_partner_network",
             Self::NotFound => "not_found",
+            Self::MalformedId { .. } => "malformed_id",
+            Self::ContractNotFound => "contract_not_found",
+            Self::ContractExpired { .. } => "contract_expired",
+            Self::ContractExhausted { .. } => "contract_exhausted",
+            Self::LinkLimitReached { .. } => "link_limit_reached",
             Self::UnknownBenefit => "unknown_benefit",
             Self::BenefitNotAvailable => "benefit_not_available",
             Self::MembershipInUse => "membership_in_use",
@@ -101,7 +124,11 @@ impl Error {
             Self::CsrfFailed | Self::ForbiddenRole { .. } | Self::NotPartnerNetwork => {
                 StatusCode::FORBIDDEN
             }
-            Self::NotFound | Self::UnknownBenefit => StatusCode::NOT_FOUND,
+            Self::NotFound | Self::UnknownBenefit | Self::ContractNotFound => StatusCode::NOT_FOUND,
+            Self::MalformedId { .. } => StatusCode::UNPROCESSABLE_ENTITY,
+            Self::ContractExpired { .. }
+            | Self::ContractExhausted { .. }
+            | Self::LinkLimitReached { .. } => StatusCode::CONFLICT,
             Self::BenefitNotAvailable | Self::MembershipInUse | Self::ActivationProcessed => {
                 StatusCode::CONFLICT
             }

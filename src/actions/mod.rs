@@ -4,6 +4,7 @@
 pub mod accounts;
 pub mod activations;
 pub mod benefits;
+pub mod contracts;
 pub mod memberships;
 pub mod organizations;
 pub mod sessions;

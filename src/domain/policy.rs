@@ -319,6 +319,10 @@ pub struct Policy {
     pub paid_plans: Vec<PaidPlan>,
     pub term_years: u32,
     pub term_days: u32,
+    /// How many accounts may link one contract at the same time.
+    pub max_linked_accounts: u32,
+    /// Remaining-incident counts at which the contract's admins are told the balance is low.
+    pub low_balance_thresholds: Vec<u32>,
     /// N-1: how many versions before the newest stay covered while in mainstream support.
     pub supported_previous_versions: u32,
 }
@@ -417,6 +421,9 @@ struct RawPolicy {
 #[serde(deny_unknown_fields)]
 struct RawContract {
     term: Spanned<RawTerm>,
+    max_linked_accounts: Spanned<u32>,
+    #[serde(default)]
+    low_balance_thresholds: Vec<u32>,
 }
 
 #[derive(Deserialize)]
@@ -504,6 +511,13 @@ pub fn parse(text: &str) -> Result<Policy, PolicyError> {
             format!(
                 "the contract term may be at most {MAX_TERM_YEARS} years and {MAX_TERM_DAYS} days"
             ),
+        ));
+    }
+
+    if *raw.contract.max_linked_accounts.get_ref() == 0 {
+        return Err(refuse(
+            raw.contract.max_linked_accounts.span().start,
+            "max_linked_accounts must be at least 1".into(),
         ));
     }
 
@@ -603,6 +617,13 @@ pub fn parse(text: &str) -> Result<Policy, PolicyError> {
         paid_plans,
         term_years: term.years,
         term_days: term.days,
+        max_linked_accounts: *raw.contract.max_linked_accounts.get_ref(),
+        low_balance_thresholds: {
+            let mut thresholds = raw.contract.low_balance_thresholds.clone();
+            thresholds.sort_unstable();
+            thresholds.dedup();
+            thresholds
+        },
         supported_previous_versions: raw.versions.supported_previous,
     })
 }

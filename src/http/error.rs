@@ -108,6 +108,26 @@ pub fn problem(language: Language, error: &Error) -> Problem {
         }
         Error::InvalidInput(fields) => vec![("count", fields.len().to_string())],
         Error::ImportRejected(problems) => vec![("count", problems.len().to_string())],
+        Error::MalformedId { field, reason } => vec![
+            ("field", t(language, &format!("id-field-{field}"))),
+            ("reason", t(language, &format!("id-reason-{reason}"))),
+        ],
+        Error::ContractExpired { end } => vec![("end", end.to_string())],
+        Error::ContractExhausted { used, allotted } => {
+            vec![
+                ("used", used.to_string()),
+                ("allotted", allotted.to_string()),
+            ]
+        }
+        Error::LinkLimitReached {
+            limit,
+            organization,
+        } => {
+            vec![
+                ("limit", limit.to_string()),
+                ("organization", organization.clone()),
+            ]
+        }
         _ => vec![],
     };
     Problem {
@@ -117,6 +137,11 @@ pub fn problem(language: Language, error: &Error) -> Problem {
         detail: t_args(language, &format!("error-{code}-detail"), &args),
         code: code.to_owned(),
         errors: match error {
+            Error::MalformedId { field, reason } => vec![ProblemField {
+                field: (*field).to_owned(),
+                code: (*reason).to_owned(),
+                message: t(language, &format!("id-reason-{reason}")),
+            }],
             Error::InvalidInput(fields) => fields
                 .iter()
                 .map(|field| ProblemField {

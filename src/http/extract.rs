@@ -15,6 +15,14 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for Json<T> {
     type Rejection = Error;
 
     async fn from_request(request: Request, state: &S) -> Result<Self> {
+        // Every JSON endpoint but signing in needs a signed-in caller: say so before judging
+        // the body, so an anonymous client learns the real problem first.
+        if let Some(context) = request.extensions().get::<RequestContext>()
+            && context.actor.is_none()
+            && context.path != "/api/v1/session"
+        {
+            return Err(Error::Unauthenticated);
+        }
         let is_json = request
             .headers()
             .get(CONTENT_TYPE)

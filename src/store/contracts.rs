@@ -23,7 +23,7 @@ pub struct NewContract {
 }
 
 #[derive(sqlx::FromRow)]
-struct ContractRow {
+pub(crate) struct ContractRow {
     id: i64,
     contract_code: String,
     access_id: String,
@@ -38,7 +38,7 @@ struct ContractRow {
 }
 
 impl ContractRow {
-    fn into_contract(self) -> Result<Contract> {
+    pub(crate) fn into_contract(self) -> Result<Contract> {
         let contract_id = ContractId::parse(&self.contract_code)
             .map_err(|_| anyhow::anyhow!("contract {} has a malformed contract code", self.id))?;
         let access_id = AccessId::parse(&self.access_id)
@@ -80,6 +80,19 @@ fn decode_scopes(text: &str) -> Vec<Scope> {
 pub(crate) const CONTRACT_COLUMNS: &str = "id, contract_code, access_id, organization_id, plan_code, scopes, allotted, used, starts_on, ends_on, created_at";
 
 impl Store {
+    /// Issues a contract with its grant entry (paid-plan orders; activations use
+    /// `complete_activation`, which issues inside their own transaction).
+    pub async fn issue_contract(
+        &self,
+        new: &NewContract,
+        actor: Option<AccountId>,
+        now: time::OffsetDateTime,
+    ) -> Result<i64> {
+        let now = crate::store::to_millis(now);
+        let id = crate::in_tx!(self, tx => issue_contract!(tx, new, actor, now));
+        Ok(id)
+    }
+
     pub async fn contract(&self, id: i64) -> Result<Option<Contract>> {
         let sql = format!("SELECT {CONTRACT_COLUMNS} FROM contracts WHERE id = $1");
         let row: Option<ContractRow> =

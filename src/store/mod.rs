@@ -4,6 +4,8 @@ pub mod accounts;
 pub mod activations;
 pub mod contracts;
 pub mod jobs;
+pub mod ledger;
+pub mod links;
 pub mod memberships;
 pub mod organizations;
 pub mod outbox;

@@ -2,6 +2,7 @@
 
 mod api;
 mod benefits;
+mod contracts;
 mod i18n;
 mod matrix;
 mod migrations;

@@ -97,6 +97,29 @@ fn rows() -> Vec<Row> {
             "/api/v1/activations/{activation_id}/reject",
             "UFFFFAF",
         ),
+        row(Method::POST, "/api/v1/me/contracts", "UAAAAAA"),
+        row(Method::GET, "/api/v1/me/contracts", "UAAAAAA"),
+        row(
+            Method::DELETE,
+            "/api/v1/me/contracts/{contract_id}",
+            "UNNNNNN",
+        ),
+        row(Method::GET, "/api/v1/contracts/{contract_id}", "UNNAAAN"),
+        row(
+            Method::GET,
+            "/api/v1/organizations/{org_id}/contracts",
+            "UFFAAAN",
+        ),
+        row(
+            Method::DELETE,
+            "/api/v1/contracts/{contract_id}/links/{account_id}",
+            "UFFAAFN",
+        ),
+        row(
+            Method::POST,
+            "/api/v1/contracts/{contract_id}/access-id",
+            "UFFAAFN",
+        ),
         row(Method::GET, "/", "UAAAAAA"),
         row(Method::GET, "/sign-in", "AAAAAAA"),
         row(Method::POST, "/sign-in", "AAAAAAA"),
@@ -145,6 +168,16 @@ fn rows() -> Vec<Row> {
             "/operator/activations/{activation_id}/reject",
             "UFFFFAF",
         ),
+        row(Method::GET, "/support", "UAAAAAA"),
+        row(Method::POST, "/support/link", "UAAAAAA"),
+        row(Method::GET, "/contracts/{contract_id}", "UNNAAAN"),
+        row(Method::POST, "/contracts/{contract_id}/unlink", "UNNNNNN"),
+        row(
+            Method::POST,
+            "/contracts/{contract_id}/links/{account_id}/revoke",
+            "UFFAAFN",
+        ),
+        row(Method::POST, "/contracts/{contract_id}/rotate", "UFFAAFN"),
     ]
 }
 
@@ -240,6 +273,14 @@ async fn every_caller_gets_what_the_matrix_says() {
     let requester = app
         .caller("requester@example.com", Some(home), &[Role::GlobalAdmin])
         .await;
+    let contract = crate::contracts::issue(
+        app.store(),
+        home,
+        Some(100),
+        today - time::Duration::days(1),
+        today + time::Duration::days(100),
+    )
+    .await;
     let mut pending = Vec::new();
     for benefit in ["product_support", "signature_cloud"] {
         let new = sportello::store::activations::NewActivation {
@@ -303,9 +344,33 @@ async fn every_caller_gets_what_the_matrix_says() {
                 .replace("{token_id}", "999999")
                 .replace("{membership_id}", &membership.to_string())
                 .replace("{benefit_code}", "product_support")
-                .replace("{activation_id}", &activation.to_string());
+                .replace("{activation_id}", &activation.to_string())
+                .replace("{contract_id}", &contract.contract_id.to_string());
+            // Revoking needs a link to revoke; linking needs the current Access ID (rows rotate it).
+            if row.route.contains("/links/{account_id}") {
+                app.store()
+                    .link(
+                        contract.id,
+                        sportello::domain::AccountId(target_id),
+                        1000,
+                        now,
+                    )
+                    .await
+                    .expect("link");
+            }
+            let current = app
+                .store()
+                .contract(contract.id)
+                .await
+                .expect("read")
+                .expect("exists");
             let body = if row.method == Method::GET {
                 None
+            } else if row.route == "/api/v1/me/contracts" || row.route == "/support/link" {
+                Some(json!({
+                    "contract_id": current.contract_id.to_string(),
+                    "access_id": current.access_id.to_string(),
+                }))
             } else {
                 body_for(row.route, unique, home.0)
             };
@@ -335,8 +400,11 @@ async fn every_caller_gets_what_the_matrix_says() {
             let expected = row.expect.chars().nth(column).unwrap_or('?');
             if got != expected {
                 failures.push(format!(
-                    "{} {} as {who}: expected {expected}, got {got} ({})",
-                    row.method, row.route, reply.status
+                    "{} {} {uri} as {who}: expected {expected}, got {got} ({}: {})",
+                    row.method,
+                    row.route,
+                    reply.status,
+                    reply.text.chars().take(240).collect::<String>()
                 ));
             }
         }

@@ -3,6 +3,7 @@
 pub mod accounts;
 pub mod activations;
 pub mod benefits;
+pub mod contracts;
 pub mod memberships;
 pub mod openapi;
 pub mod organizations;
@@ -60,6 +61,22 @@ pub fn routes(routes: Routes) -> Routes {
         .post(
             "/api/v1/activations/{activation_id}/reject",
             activations::reject,
+        )
+        .post("/api/v1/me/contracts", contracts::link)
+        .get("/api/v1/me/contracts", contracts::mine)
+        .delete("/api/v1/me/contracts/{contract_id}", contracts::unlink)
+        .get("/api/v1/contracts/{contract_id}", contracts::show)
+        .get(
+            "/api/v1/organizations/{org_id}/contracts",
+            contracts::of_organization,
+        )
+        .delete(
+            "/api/v1/contracts/{contract_id}/links/{account_id}",
+            contracts::revoke,
+        )
+        .post(
+            "/api/v1/contracts/{contract_id}/access-id",
+            contracts::rotate,
         )
 }
 

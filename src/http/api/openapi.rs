@@ -1,6 +1,8 @@
 //! The OpenAPI 3.1 document, generated from the handlers' annotations.
 
-use super::{accounts, activations, benefits, memberships, organizations, session, tokens};
+use super::{
+    accounts, activations, benefits, contracts, memberships, organizations, session, tokens,
+};
 use axum::Json;
 use utoipa::openapi::security::{ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
@@ -17,6 +19,8 @@ use utoipa::{Modify, OpenApi};
         memberships::import,
         benefits::list, benefits::activate,
         activations::queue, activations::approve, activations::reject,
+        contracts::link, contracts::mine, contracts::unlink, contracts::show, contracts::of_organization,
+        contracts::revoke, contracts::rotate,
         document,
     ),
     modifiers(&SecuritySchemes),

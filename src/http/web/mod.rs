@@ -4,6 +4,8 @@ pub mod accounts;
 pub mod activations;
 pub mod assets;
 pub mod benefits;
+pub mod chart;
+pub mod contracts;
 pub mod memberships;
 pub mod organizations;
 pub mod profile;
@@ -66,6 +68,15 @@ pub fn routes(routes: Routes) -> Routes {
             "/operator/activations/{activation_id}/reject",
             activations::reject,
         )
+        .get("/support", contracts::list)
+        .post("/support/link", contracts::link)
+        .get("/contracts/{contract_id}", contracts::show)
+        .post("/contracts/{contract_id}/unlink", contracts::unlink)
+        .post(
+            "/contracts/{contract_id}/links/{account_id}/revoke",
+            contracts::revoke,
+        )
+        .post("/contracts/{contract_id}/rotate", contracts::rotate)
 }
 
 /// One entry of the left navigation.
@@ -124,9 +135,13 @@ impl Layout {
             .as_ref()
             .is_some_and(|a| a.organization_id.is_some());
         if in_organization {
-            self.nav_items(&[("/benefits", "nav-benefits"), ("/account", "nav-account")])
+            self.nav_items(&[
+                ("/benefits", "nav-benefits"),
+                ("/support", "nav-support"),
+                ("/account", "nav-account"),
+            ])
         } else {
-            self.nav_items(&[("/account", "nav-account")])
+            self.nav_items(&[("/support", "nav-support"), ("/account", "nav-account")])
         }
     }
 

@@ -25,7 +25,7 @@ pub fn home_path(actor: &Actor) -> &'static str {
     } else if actor.organization_id.is_some() {
         "/benefits"
     } else {
-        "/account"
+        "/support"
     }
 }
 

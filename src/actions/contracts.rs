@@ -1,0 +1,277 @@
+//! Support contracts: linking with diagnostic answers, balances and ledgers, link management.
+
+use super::authorize;
+use crate::config::Settings;
+use crate::domain::contract::{Contract, ContractStatus, LedgerEntry};
+use crate::domain::identifiers::{AccessId, ContractId};
+use crate::domain::organization::Organization;
+use crate::domain::policy::Policy;
+use crate::domain::{AccountId, Actor, OrganizationId, Permission};
+use crate::error::{Error, Result};
+use crate::secrets::same_secret;
+use crate::store::Store;
+use crate::store::links::{LinkHolder, LinkOutcome, LinkedContract};
+use time::{Date, OffsetDateTime};
+
+const ACCOUNT_SCOPE: &str = "link_account";
+const ADDRESS_SCOPE: &str = "link_address";
+
+/// A contract with what its viewer may see of it.
+#[derive(Debug, Clone)]
+pub struct ContractDetail {
+    pub contract: Contract,
+    pub organization: Organization,
+    pub ledger: Vec<LedgerEntry>,
+    /// The viewer administers the owning organization: Access ID, links, rotation.
+    pub administered: bool,
+    /// The accounts holding links (for administrators only; empty otherwise).
+    pub holders: Vec<LinkHolder>,
+    /// When the viewer linked it, if they did.
+    pub linked_at: Option<OffsetDateTime>,
+}
+
+async fn throttle(
+    store: &Store,
+    settings: &Settings,
+    actor: &Actor,
+    address: &str,
+    now: OffsetDateTime,
+) -> Result<()> {
+    let since = now - settings.throttle_window;
+    let account = actor.account_id.to_string();
+    for (scope, subject, limit) in [
+        (
+            ACCOUNT_SCOPE,
+            account.as_str(),
+            settings.link_failures_per_account,
+        ),
+        (ADDRESS_SCOPE, address, settings.link_failures_per_address),
+    ] {
+        let (failures, oldest) = store.failures_since(scope, subject, since).await?;
+        if failures >= limit {
+            let window_ms = settings.throttle_window.as_millis() as i64;
+            let wait_ms =
+                (oldest.unwrap_or_default() + window_ms - crate::store::to_millis(now)).max(1000);
+            return Err(Error::TooManyAttempts {
+                retry_after_secs: (wait_ms as u64).div_ceil(1000),
+            });
+        }
+    }
+    Ok(())
+}
+
+async fn failed(
+    store: &Store,
+    actor: &Actor,
+    address: &str,
+    now: OffsetDateTime,
+    error: Error,
+) -> Result<(Contract, bool)> {
+    store
+        .record_failure(ACCOUNT_SCOPE, &actor.account_id.to_string(), now)
+        .await?;
+    store.record_failure(ADDRESS_SCOPE, address, now).await?;
+    tracing::info!(account = %actor.account_id, code = error.code(), "failed contract link");
+    Err(error)
+}
+
+/// Links a contract to the actor's own account. `Ok((contract, true))`: linked now;
+/// `Ok((contract, false))`: it already was. Unknown and malformed IDs count toward the
+/// throttle; the Access ID is never logged.
+/// The two IDs as typed, and where the attempt came from (for the throttle).
+pub struct LinkAttempt<'a> {
+    pub contract_id: &'a str,
+    pub access_id: &'a str,
+    pub client_address: &'a str,
+}
+
+pub async fn link(
+    store: &Store,
+    policy: &Policy,
+    settings: &Settings,
+    actor: &Actor,
+    attempt: LinkAttempt<'_>,
+    now: OffsetDateTime,
+) -> Result<(Contract, bool)> {
+    let LinkAttempt {
+        contract_id,
+        access_id,
+        client_address,
+    } = attempt;
+    throttle(store, settings, actor, client_address, now).await?;
+    let parsed =
+        ContractId::parse(contract_id).and_then(|c| AccessId::parse(access_id).map(|a| (c, a)));
+    let (contract_id, access_id) = match parsed {
+        Ok(ids) => ids,
+        Err(error) => {
+            let error = Error::MalformedId {
+                field: error.field(),
+                reason: error.reason(),
+            };
+            return failed(store, actor, client_address, now, error).await;
+        }
+    };
+    let contract = match store.contract_by_code(&contract_id).await? {
+        Some(contract) if same_secret(contract.access_id.as_str(), access_id.as_str()) => contract,
+        _ => return failed(store, actor, client_address, now, Error::ContractNotFound).await,
+    };
+    if store.is_linked(contract.id, actor.account_id).await? {
+        return Ok((contract, false));
+    }
+    usable(&contract, now.date())?;
+    match store
+        .link(
+            contract.id,
+            actor.account_id,
+            policy.max_linked_accounts,
+            now,
+        )
+        .await?
+    {
+        LinkOutcome::Linked => {
+            tracing::info!(account = %actor.account_id, contract = %contract.contract_id, "contract linked");
+            Ok((contract, true))
+        }
+        LinkOutcome::AlreadyLinked => Ok((contract, false)),
+        LinkOutcome::LimitReached => {
+            let organization = store
+                .organization(contract.organization_id)
+                .await?
+                .map(|o| o.name)
+                .unwrap_or_default();
+            Err(Error::LinkLimitReached {
+                limit: policy.max_linked_accounts,
+                organization,
+            })
+        }
+    }
+}
+
+/// Expired and exhausted contracts cannot be linked (or used).
+pub fn usable(contract: &Contract, today: Date) -> Result<()> {
+    match contract.status(today) {
+        ContractStatus::Expired => Err(Error::ContractExpired { end: contract.end }),
+        ContractStatus::Exhausted => Err(Error::ContractExhausted {
+            used: contract.used,
+            allotted: contract.allotted.unwrap_or_default(),
+        }),
+        ContractStatus::Active | ContractStatus::NotStarted => Ok(()),
+    }
+}
+
+/// The contracts the actor linked.
+pub async fn linked(store: &Store, actor: &Actor) -> Result<Vec<LinkedContract>> {
+    store.linked_contracts(actor.account_id).await
+}
+
+/// Removes the actor's own link.
+pub async fn unlink(
+    store: &Store,
+    actor: &Actor,
+    contract_id: &str,
+    now: OffsetDateTime,
+) -> Result<()> {
+    let contract = find(store, contract_id).await?;
+    if store
+        .revoke_link(contract.id, actor.account_id, actor.account_id, now)
+        .await?
+    {
+        tracing::info!(account = %actor.account_id, contract = %contract.contract_id, "contract unlinked");
+        Ok(())
+    } else {
+        Err(Error::NotFound)
+    }
+}
+
+async fn find(store: &Store, contract_id: &str) -> Result<Contract> {
+    let code = ContractId::parse(contract_id).map_err(|_| Error::NotFound)?;
+    store.contract_by_code(&code).await?.ok_or(Error::NotFound)
+}
+
+/// One contract with its ledger, for an account that linked it, the owning organization's
+/// admins, or operators; anyone else gets `not_found`.
+pub async fn show(store: &Store, actor: &Actor, contract_id: &str) -> Result<ContractDetail> {
+    let contract = find(store, contract_id).await?;
+    let administered = actor.can(Permission::ManageContracts, Some(contract.organization_id));
+    let linked_at = store
+        .linked_contracts(actor.account_id)
+        .await?
+        .into_iter()
+        .find(|l| l.contract.id == contract.id)
+        .map(|l| l.linked_at);
+    if !administered && linked_at.is_none() && !actor.is_operator() {
+        return Err(Error::NotFound);
+    }
+    let organization = store
+        .organization(contract.organization_id)
+        .await?
+        .ok_or(Error::NotFound)?;
+    let holders = if administered {
+        store.link_holders(contract.id).await?
+    } else {
+        Vec::new()
+    };
+    Ok(ContractDetail {
+        ledger: store.ledger(contract.id).await?,
+        contract,
+        organization,
+        administered,
+        holders,
+        linked_at,
+    })
+}
+
+/// The contracts an organization owns (its admins and operators).
+pub async fn of_organization(
+    store: &Store,
+    actor: &Actor,
+    organization: OrganizationId,
+) -> Result<Vec<Contract>> {
+    if !actor.is_operator() {
+        authorize(actor, Permission::ManageContracts, Some(organization))?;
+    }
+    store.contracts_of(organization).await
+}
+
+/// An organization admin removes someone's link.
+pub async fn revoke(
+    store: &Store,
+    actor: &Actor,
+    contract_id: &str,
+    account: AccountId,
+    now: OffsetDateTime,
+) -> Result<()> {
+    let contract = find(store, contract_id).await?;
+    if !actor.can(Permission::ManageContracts, Some(contract.organization_id)) {
+        return Err(if actor.sees_organization(contract.organization_id) {
+            Error::forbidden(Permission::ManageContracts)
+        } else {
+            Error::NotFound
+        });
+    }
+    if store
+        .revoke_link(contract.id, account, actor.account_id, now)
+        .await?
+    {
+        tracing::info!(actor = %actor.account_id, contract = %contract.contract_id, account = %account, "link revoked");
+        Ok(())
+    } else {
+        Err(Error::NotFound)
+    }
+}
+
+/// An organization admin replaces a leaked Access ID: links stay, the old ID stops working.
+pub async fn rotate(store: &Store, actor: &Actor, contract_id: &str) -> Result<AccessId> {
+    let contract = find(store, contract_id).await?;
+    if !actor.can(Permission::ManageContracts, Some(contract.organization_id)) {
+        return Err(if actor.sees_organization(contract.organization_id) {
+            Error::forbidden(Permission::ManageContracts)
+        } else {
+            Error::NotFound
+        });
+    }
+    let access_id = AccessId::generate(&mut rand::rng());
+    store.rotate_access_id(contract.id, &access_id).await?;
+    tracing::info!(actor = %actor.account_id, contract = %contract.contract_id, "access id rotated");
+    Ok(access_id)
+}

@@ -1,0 +1,334 @@
+//! Linking contracts, balances and ledgers, link management.
+
+use crate::actions::contracts::{self, ContractDetail};
+use crate::domain::contract::{Contract, ContractStatus, LedgerEntry};
+use crate::domain::policy::{Allotment, Policy, Scope};
+use crate::domain::{AccountId, Language, OrganizationId};
+use crate::error::Result;
+use crate::http::AppState;
+use crate::http::context::RequestContext;
+use crate::http::error::Problem;
+use crate::http::extract::{Json, Path};
+use crate::store::links::LinkHolder;
+use axum::extract::State;
+use axum::http::StatusCode;
+use serde::{Deserialize, Serialize};
+use time::OffsetDateTime;
+use utoipa::ToSchema;
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct LinkBody {
+    /// Like `1234-5678-9`; case, spaces and dashes do not matter.
+    pub contract_id: String,
+    /// Like `ABCDE-FGHJK-MNPQR-STVWX-Y`; case, spaces and dashes do not matter.
+    pub access_id: String,
+}
+
+/// A contract and its balance.
+#[derive(Serialize, ToSchema)]
+pub struct ContractJson {
+    pub contract_id: String,
+    /// The plan's code (never changes).
+    pub plan: String,
+    /// The plan's display name in the caller's language.
+    pub plan_name: String,
+    pub organization_id: i64,
+    pub organization_name: String,
+    pub scopes: Vec<Scope>,
+    #[schema(value_type = String, format = Date)]
+    pub start: String,
+    /// Last day included.
+    #[schema(value_type = String, format = Date)]
+    pub end: String,
+    pub allotment: Allotment,
+    pub used: i64,
+    /// Absent when unlimited.
+    pub remaining: Option<i64>,
+    pub status: ContractStatus,
+    /// Only for the owning organization's Global admins and Partner admins.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub access_id: Option<String>,
+    /// When the caller linked it.
+    #[serde(
+        with = "time::serde::rfc3339::option",
+        skip_serializing_if = "Option::is_none",
+        default
+    )]
+    #[schema(value_type = Option<String>, format = DateTime)]
+    pub linked_at: Option<OffsetDateTime>,
+    /// Every change of the balance (on single-contract answers).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ledger: Option<Vec<LedgerEntry>>,
+    /// Accounts holding links (for the owning organization's admins).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub links: Option<Vec<LinkHolder>>,
+}
+
+impl ContractJson {
+    pub fn new(
+        contract: &Contract,
+        organization_name: &str,
+        policy: &Policy,
+        language: Language,
+    ) -> Self {
+        Self {
+            contract_id: contract.contract_id.to_string(),
+            plan: contract.plan_code.clone(),
+            plan_name: policy
+                .plan_name(&contract.plan_code, language == Language::It)
+                .unwrap_or(&contract.plan_code)
+                .to_owned(),
+            organization_id: contract.organization_id.0,
+            organization_name: organization_name.to_owned(),
+            scopes: contract.scopes.clone(),
+            start: contract.start.to_string(),
+            end: contract.end.to_string(),
+            allotment: contract.allotted.map_or(Allotment::Unlimited, |n| {
+                Allotment::Limited(u32::try_from(n).unwrap_or(u32::MAX))
+            }),
+            used: contract.used,
+            remaining: contract.remaining(),
+            status: contract.status(OffsetDateTime::now_utc().date()),
+            access_id: None,
+            linked_at: None,
+            ledger: None,
+            links: None,
+        }
+    }
+
+    fn detail(detail: ContractDetail, policy: &Policy, language: Language) -> Self {
+        let mut json = Self::new(
+            &detail.contract,
+            &detail.organization.name,
+            policy,
+            language,
+        );
+        if detail.administered {
+            json.access_id = Some(detail.contract.access_id.to_string());
+            json.links = Some(detail.holders);
+        }
+        json.linked_at = detail.linked_at;
+        json.ledger = Some(detail.ledger);
+        json
+    }
+}
+
+/// Links a contract to the signed-in account (work or personal, inside the organization or not).
+#[utoipa::path(post, path = "/api/v1/me/contracts", tag = "contracts", request_body = LinkBody,
+    responses(
+        (status = 201, description = "Linked", body = ContractJson),
+        (status = 200, description = "Already linked to this account: nothing to do", body = ContractJson),
+        (status = 400, description = "`malformed_body`", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "`unauthenticated`", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "`csrf_failed`", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "`contract_not_found`: one answer whichever half is wrong", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "`contract_expired`, `contract_exhausted`, `link_limit_reached`", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "`malformed_id`, naming the field", body = Problem, content_type = "application/problem+json"),
+        (status = 429, description = "`too_many_attempts`", body = Problem, content_type = "application/problem+json"),
+    ),
+    security(("bearer" = []), ("session" = [])))]
+pub async fn link(
+    State(state): State<AppState>,
+    context: RequestContext,
+    Json(body): Json<LinkBody>,
+) -> Result<(StatusCode, axum::Json<ContractJson>)> {
+    let actor = context.actor()?;
+    let now = OffsetDateTime::now_utc();
+    let (contract, created) = contracts::link(
+        &state.store,
+        &state.policy,
+        &state.settings,
+        actor,
+        contracts::LinkAttempt {
+            contract_id: &body.contract_id,
+            access_id: &body.access_id,
+            client_address: &context.client_address,
+        },
+        now,
+    )
+    .await?;
+    let detail = contracts::show(&state.store, actor, contract.contract_id.as_str()).await?;
+    let status = if created {
+        StatusCode::CREATED
+    } else {
+        StatusCode::OK
+    };
+    Ok((
+        status,
+        axum::Json(ContractJson::detail(
+            detail,
+            &state.policy,
+            context.language,
+        )),
+    ))
+}
+
+/// The contracts linked to the signed-in account, with balances.
+#[utoipa::path(get, path = "/api/v1/me/contracts", tag = "contracts",
+    responses(
+        (status = 200, body = Vec<ContractJson>),
+        (status = 401, description = "`unauthenticated`", body = Problem, content_type = "application/problem+json"),
+    ),
+    security(("bearer" = []), ("session" = [])))]
+pub async fn mine(
+    State(state): State<AppState>,
+    context: RequestContext,
+) -> Result<axum::Json<Vec<ContractJson>>> {
+    let linked = contracts::linked(&state.store, context.actor()?).await?;
+    Ok(axum::Json(
+        linked
+            .into_iter()
+            .map(|l| {
+                let mut json = ContractJson::new(
+                    &l.contract,
+                    &l.organization_name,
+                    &state.policy,
+                    context.language,
+                );
+                json.linked_at = Some(l.linked_at);
+                json
+            })
+            .collect(),
+    ))
+}
+
+/// Removes the signed-in account's link.
+#[utoipa::path(delete, path = "/api/v1/me/contracts/{contract_id}", tag = "contracts",
+    params(("contract_id" = String, Path, description = "The Contract ID")),
+    responses(
+        (status = 204, description = "Unlinked"),
+        (status = 401, description = "`unauthenticated`", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "`csrf_failed`", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "`not_found`: not linked to this account", body = Problem, content_type = "application/problem+json"),
+    ),
+    security(("bearer" = []), ("session" = [])))]
+pub async fn unlink(
+    State(state): State<AppState>,
+    context: RequestContext,
+    Path(contract_id): Path<String>,
+) -> Result<StatusCode> {
+    contracts::unlink(
+        &state.store,
+        context.actor()?,
+        &contract_id,
+        OffsetDateTime::now_utc(),
+    )
+    .await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// A contract's balance and ledger (linked accounts, the owning organization's admins, operators).
+#[utoipa::path(get, path = "/api/v1/contracts/{contract_id}", tag = "contracts",
+    params(("contract_id" = String, Path, description = "The Contract ID")),
+    responses(
+        (status = 200, body = ContractJson),
+        (status = 401, description = "`unauthenticated`", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "`not_found`", body = Problem, content_type = "application/problem+json"),
+    ),
+    security(("bearer" = []), ("session" = [])))]
+pub async fn show(
+    State(state): State<AppState>,
+    context: RequestContext,
+    Path(contract_id): Path<String>,
+) -> Result<axum::Json<ContractJson>> {
+    let detail = contracts::show(&state.store, context.actor()?, &contract_id).await?;
+    Ok(axum::Json(ContractJson::detail(
+        detail,
+        &state.policy,
+        context.language,
+    )))
+}
+
+/// The contracts an organization owns (its Global admins and Partner admins, operators).
+#[utoipa::path(get, path = "/api/v1/organizations/{org_id}/contracts", tag = "contracts",
+    params(("org_id" = i64, Path, description = "The organization's id")),
+    responses(
+        (status = 200, body = Vec<ContractJson>),
+        (status = 401, description = "`unauthenticated`", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "`forbidden_role`", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "`not_found`", body = Problem, content_type = "application/problem+json"),
+    ),
+    security(("bearer" = []), ("session" = [])))]
+pub async fn of_organization(
+    State(state): State<AppState>,
+    context: RequestContext,
+    Path(org_id): Path<i64>,
+) -> Result<axum::Json<Vec<ContractJson>>> {
+    let actor = context.actor()?;
+    let contracts = contracts::of_organization(&state.store, actor, OrganizationId(org_id)).await?;
+    let name = state
+        .store
+        .organization(OrganizationId(org_id))
+        .await?
+        .map(|o| o.name)
+        .unwrap_or_default();
+    Ok(axum::Json(
+        contracts
+            .iter()
+            .map(|c| {
+                let mut json = ContractJson::new(c, &name, &state.policy, context.language);
+                if actor.can(
+                    crate::domain::Permission::ManageContracts,
+                    Some(c.organization_id),
+                ) {
+                    json.access_id = Some(c.access_id.to_string());
+                }
+                json
+            })
+            .collect(),
+    ))
+}
+
+/// Revokes an account's link (the owning organization's Global admins and Partner admins).
+#[utoipa::path(delete, path = "/api/v1/contracts/{contract_id}/links/{account_id}", tag = "contracts",
+    params(("contract_id" = String, Path, description = "The Contract ID"), ("account_id" = i64, Path, description = "The linked account")),
+    responses(
+        (status = 204, description = "Revoked"),
+        (status = 401, description = "`unauthenticated`", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "`forbidden_role`, `csrf_failed`", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "`not_found`", body = Problem, content_type = "application/problem+json"),
+    ),
+    security(("bearer" = []), ("session" = [])))]
+pub async fn revoke(
+    State(state): State<AppState>,
+    context: RequestContext,
+    Path((contract_id, account_id)): Path<(String, i64)>,
+) -> Result<StatusCode> {
+    contracts::revoke(
+        &state.store,
+        context.actor()?,
+        &contract_id,
+        AccountId(account_id),
+        OffsetDateTime::now_utc(),
+    )
+    .await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct Rotated {
+    /// The new Access ID; the old one no longer works. Links stay.
+    pub access_id: String,
+}
+
+/// Replaces the contract's Access ID (the owning organization's Global admins and Partner admins).
+#[utoipa::path(post, path = "/api/v1/contracts/{contract_id}/access-id", tag = "contracts",
+    params(("contract_id" = String, Path, description = "The Contract ID")),
+    responses(
+        (status = 200, body = Rotated),
+        (status = 401, description = "`unauthenticated`", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "`forbidden_role`, `csrf_failed`", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "`not_found`", body = Problem, content_type = "application/problem+json"),
+    ),
+    security(("bearer" = []), ("session" = [])))]
+pub async fn rotate(
+    State(state): State<AppState>,
+    context: RequestContext,
+    Path(contract_id): Path<String>,
+) -> Result<axum::Json<Rotated>> {
+    let access_id = contracts::rotate(&state.store, context.actor()?, &contract_id).await?;
+    Ok(axum::Json(Rotated {
+        access_id: access_id.to_string(),
+    }))
+}

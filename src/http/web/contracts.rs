@@ -1,0 +1,331 @@
+//! "My support plans" (linking and balances) and the contract page (ledger, chart, links).
+
+use super::{Layout, render, see_other};
+use crate::actions::contracts::{self, ContractDetail};
+use crate::domain::contract::{Contract, ContractStatus, LedgerKind};
+use crate::domain::policy::Policy;
+use crate::domain::{AccountId, Language};
+use crate::error::{Error, Result};
+use crate::http::AppState;
+use crate::http::context::RequestContext;
+use crate::http::error::problem;
+use crate::http::extract::{Path, Query, WebForm};
+use crate::store::links::LinkedContract;
+use askama::Template;
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::response::Response;
+use serde::Deserialize;
+use std::sync::Arc;
+use time::OffsetDateTime;
+
+/// Shared wording for contracts in both pages.
+pub struct ContractText {
+    policy: Arc<Policy>,
+    language: Language,
+}
+
+impl ContractText {
+    pub fn plan(&self, contract: &Contract) -> String {
+        self.policy
+            .plan_name(&contract.plan_code, self.language == Language::It)
+            .unwrap_or(&contract.plan_code)
+            .to_owned()
+    }
+
+    pub fn status(&self, contract: &Contract) -> ContractStatus {
+        contract.status(OffsetDateTime::now_utc().date())
+    }
+
+    pub fn badge(&self, contract: &Contract) -> &'static str {
+        match self.status(contract) {
+            ContractStatus::Active => "badge-ok",
+            ContractStatus::NotStarted => "badge-info",
+            ContractStatus::Expired | ContractStatus::Exhausted => "badge-muted",
+        }
+    }
+
+    pub fn status_text(&self, contract: &Contract) -> String {
+        crate::i18n::t(
+            self.language,
+            &format!("contract-status-{}", self.status(contract).as_str()),
+        )
+    }
+
+    pub fn scopes(&self, contract: &Contract) -> String {
+        contract
+            .scopes
+            .iter()
+            .map(|s| crate::i18n::t(self.language, &format!("scope-{}", s.as_str())))
+            .collect::<Vec<_>>()
+            .join(" · ")
+    }
+}
+
+#[derive(Template)]
+#[template(path = "contracts/list.html")]
+pub struct ListPage {
+    layout: Layout,
+    text: ContractText,
+    linked: Vec<LinkedContract>,
+    notice: Option<String>,
+    error: Option<String>,
+    error_field: Option<String>,
+    contract_id: String,
+    access_id: String,
+}
+
+#[derive(Deserialize, Default)]
+pub struct ListQuery {
+    linked: Option<String>,
+    already: Option<String>,
+    unlinked: Option<String>,
+}
+
+async fn list_page(
+    state: &AppState,
+    context: &RequestContext,
+    notice: Option<String>,
+) -> Result<ListPage> {
+    let actor = context.actor()?;
+    Ok(ListPage {
+        layout: Layout::new(context, "support-title"),
+        text: ContractText {
+            policy: state.policy.clone(),
+            language: context.language,
+        },
+        linked: contracts::linked(&state.store, actor).await?,
+        notice,
+        error: None,
+        error_field: None,
+        contract_id: String::new(),
+        access_id: String::new(),
+    })
+}
+
+/// `GET /support`
+pub async fn list(
+    State(state): State<AppState>,
+    context: RequestContext,
+    Query(query): Query<ListQuery>,
+) -> Result<Response> {
+    let language = context.language;
+    let notice = if let Some(code) = query.linked {
+        Some(crate::i18n::t_args(
+            language,
+            "support-linked",
+            &[("contract_id", code)],
+        ))
+    } else if let Some(code) = query.already {
+        Some(crate::i18n::t_args(
+            language,
+            "support-already",
+            &[("contract_id", code)],
+        ))
+    } else {
+        query
+            .unlinked
+            .map(|code| crate::i18n::t_args(language, "support-unlinked", &[("contract_id", code)]))
+    };
+    render(StatusCode::OK, &list_page(&state, &context, notice).await?)
+}
+
+#[derive(Deserialize)]
+pub struct LinkForm {
+    #[serde(default)]
+    contract_id: String,
+    #[serde(default)]
+    access_id: String,
+}
+
+/// `POST /support/link`: every outcome says what is true and what to do.
+pub async fn link(
+    State(state): State<AppState>,
+    context: RequestContext,
+    WebForm(form): WebForm<LinkForm>,
+) -> Result<Response> {
+    let actor = context.actor()?;
+    let outcome = contracts::link(
+        &state.store,
+        &state.policy,
+        &state.settings,
+        actor,
+        contracts::LinkAttempt {
+            contract_id: &form.contract_id,
+            access_id: &form.access_id,
+            client_address: &context.client_address,
+        },
+        OffsetDateTime::now_utc(),
+    )
+    .await;
+    match outcome {
+        Ok((contract, true)) => Ok(see_other(&format!(
+            "/support?linked={}",
+            contract.contract_id
+        ))),
+        Ok((contract, false)) => Ok(see_other(&format!(
+            "/support?already={}",
+            contract.contract_id
+        ))),
+        Err(
+            error @ (Error::MalformedId { .. }
+            | Error::ContractNotFound
+            | Error::ContractExpired { .. }
+            | Error::ContractExhausted { .. }
+            | Error::LinkLimitReached { .. }
+            | Error::TooManyAttempts { .. }),
+        ) => {
+            let mut page = list_page(&state, &context, None).await?;
+            let problem = problem(context.language, &error);
+            page.error = Some(format!("{} {}", problem.title, problem.detail));
+            page.error_field = match &error {
+                Error::MalformedId { field, .. } => Some((*field).to_owned()),
+                _ => None,
+            };
+            page.contract_id = form.contract_id;
+            // The Access ID is a secret: never echoed back into the page.
+            page.access_id = String::new();
+            let mut response = render(error.status(), &page)?;
+            if let Error::TooManyAttempts { retry_after_secs } = error
+                && let Ok(value) = axum::http::HeaderValue::from_str(&retry_after_secs.to_string())
+            {
+                response
+                    .headers_mut()
+                    .insert(axum::http::header::RETRY_AFTER, value);
+            }
+            Ok(response)
+        }
+        Err(error) => Err(error),
+    }
+}
+
+#[derive(Template)]
+#[template(path = "contracts/show.html")]
+pub struct ShowPage {
+    layout: Layout,
+    text: ContractText,
+    detail: ContractDetail,
+    chart: String,
+    rotated: bool,
+}
+
+impl ShowPage {
+    fn kind_text(&self, kind: &LedgerKind) -> String {
+        self.layout.t(&format!("ledger-{}", kind.as_str()))
+    }
+
+    fn amount_text(&self, kind: &LedgerKind, amount: &Option<i64>) -> String {
+        match (kind, amount) {
+            (LedgerKind::Grant, None) => self.layout.t("benefits-unlimited"),
+            (LedgerKind::Consume, Some(n)) => format!("−{n}"),
+            (_, Some(n)) if *n >= 0 => format!("+{n}"),
+            (_, Some(n)) => format!("−{}", n.abs()),
+            (_, None) => String::new(),
+        }
+    }
+}
+
+#[derive(Deserialize, Default)]
+pub struct ShowQuery {
+    rotated: Option<String>,
+}
+
+/// `GET /contracts/{contract_id}`
+pub async fn show(
+    State(state): State<AppState>,
+    context: RequestContext,
+    Path(contract_id): Path<String>,
+    Query(query): Query<ShowQuery>,
+) -> Result<Response> {
+    let detail = contracts::show(&state.store, context.actor()?, &contract_id).await?;
+    let text = ContractText {
+        policy: state.policy.clone(),
+        language: context.language,
+    };
+    let mut layout = Layout::new(&context, "contract-title");
+    layout.title = text.plan(&detail.contract);
+    let today = OffsetDateTime::now_utc().date();
+    let summary = crate::i18n::t_args(
+        context.language,
+        "contract-chart-desc",
+        &[
+            ("used", detail.contract.used.to_string()),
+            ("start", detail.contract.start.to_string()),
+        ],
+    );
+    let chart = super::chart::usage_svg(
+        &detail.contract,
+        &detail.ledger,
+        today,
+        &layout.t("contract-chart-title"),
+        &summary,
+    );
+    render(
+        StatusCode::OK,
+        &ShowPage {
+            layout,
+            text,
+            detail,
+            chart,
+            rotated: query.rotated.is_some(),
+        },
+    )
+}
+
+#[derive(Deserialize)]
+pub struct EmptyForm {}
+
+/// `POST /contracts/{contract_id}/unlink`
+pub async fn unlink(
+    State(state): State<AppState>,
+    context: RequestContext,
+    Path(contract_id): Path<String>,
+    WebForm(_): WebForm<EmptyForm>,
+) -> Result<Response> {
+    contracts::unlink(
+        &state.store,
+        context.actor()?,
+        &contract_id,
+        OffsetDateTime::now_utc(),
+    )
+    .await?;
+    Ok(see_other(&format!(
+        "/support?unlinked={}",
+        super::encode_component(&contract_id)
+    )))
+}
+
+/// `POST /contracts/{contract_id}/links/{account_id}/revoke`
+pub async fn revoke(
+    State(state): State<AppState>,
+    context: RequestContext,
+    Path((contract_id, account_id)): Path<(String, i64)>,
+    WebForm(_): WebForm<EmptyForm>,
+) -> Result<Response> {
+    contracts::revoke(
+        &state.store,
+        context.actor()?,
+        &contract_id,
+        AccountId(account_id),
+        OffsetDateTime::now_utc(),
+    )
+    .await?;
+    Ok(see_other(&format!(
+        "/contracts/{}",
+        super::encode_component(&contract_id)
+    )))
+}
+
+/// `POST /contracts/{contract_id}/rotate`
+pub async fn rotate(
+    State(state): State<AppState>,
+    context: RequestContext,
+    Path(contract_id): Path<String>,
+    WebForm(_): WebForm<EmptyForm>,
+) -> Result<Response> {
+    contracts::rotate(&state.store, context.actor()?, &contract_id).await?;
+    Ok(see_other(&format!(
+        "/contracts/{}?rotated=1",
+        super::encode_component(&contract_id)
+    )))
+}

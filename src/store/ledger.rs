@@ -1,0 +1,164 @@
+//! Balance changes. Each is one transaction whose first statement is the guarded write on the
+//! contract's counters; the ledger entry follows only if that write took. So counters and
+//! ledger always agree, and no concurrency can overspend, double-refund or go below zero.
+
+use super::{Store, to_millis};
+use crate::domain::AccountId;
+use crate::error::Result;
+use crate::{in_tx, on_pool};
+use time::OffsetDateTime;
+
+/// One contract whose counters disagree with its ledger.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LedgerMismatch {
+    pub contract_code: String,
+    /// Counters as stored: (allotted, used); `None` allotted is unlimited.
+    pub stored: (Option<i64>, i64),
+    /// The same, summed from the ledger.
+    pub from_ledger: (Option<i64>, i64),
+}
+
+/// The guarded consume, for use inside a larger transaction (a support request's).
+macro_rules! consume_on {
+    ($tx:expr, $contract:expr, $request:expr, $actor:expr, $now:expr) => {{
+        let taken = sqlx::query(
+            "UPDATE contracts SET used = used + 1 WHERE id = $1 AND (allotted IS NULL OR used < allotted)",
+        )
+        .bind($contract)
+        .execute(&mut *$tx)
+        .await?
+        .rows_affected();
+        if taken == 1 {
+            sqlx::query(
+                "INSERT INTO ledger_entries (contract_id, kind, amount, request_id, actor_id, at) VALUES ($1, 'consume', 1, $2, $3, $4)",
+            )
+            .bind($contract)
+            .bind($request)
+            .bind($actor)
+            .bind($now)
+            .execute(&mut *$tx)
+            .await?;
+        }
+        taken == 1
+    }};
+}
+
+impl Store {
+    /// Uses one incident; false when none is left.
+    pub async fn consume(
+        &self,
+        contract: i64,
+        request: Option<i64>,
+        actor: Option<AccountId>,
+        now: OffsetDateTime,
+    ) -> Result<bool> {
+        let now = to_millis(now);
+        let actor = actor.map(|a| a.0);
+        Ok(in_tx!(self, tx => consume_on!(tx, contract, request, actor, now)))
+    }
+
+    /// Gives one incident back; false when nothing is used.
+    pub async fn refund(
+        &self,
+        contract: i64,
+        request: Option<i64>,
+        actor: Option<AccountId>,
+        reason: &str,
+        now: OffsetDateTime,
+    ) -> Result<bool> {
+        let now = to_millis(now);
+        Ok(in_tx!(self, tx => {
+            let given = sqlx::query("UPDATE contracts SET used = used - 1 WHERE id = $1 AND used > 0")
+                .bind(contract)
+                .execute(&mut *tx)
+                .await?
+                .rows_affected();
+            if given == 1 {
+                sqlx::query(
+                    "INSERT INTO ledger_entries (contract_id, kind, amount, request_id, actor_id, reason, at) \
+                     VALUES ($1, 'refund', 1, $2, $3, $4, $5)",
+                )
+                .bind(contract)
+                .bind(request)
+                .bind(actor.map(|a| a.0))
+                .bind(reason)
+                .bind(now)
+                .execute(&mut *tx)
+                .await?;
+            }
+            given == 1
+        }))
+    }
+
+    /// Changes a counted contract's allotment by `delta`; false if it is unlimited or the new
+    /// allotment would be below what is already used.
+    pub async fn adjust(
+        &self,
+        contract: i64,
+        delta: i64,
+        actor: Option<AccountId>,
+        reason: &str,
+        now: OffsetDateTime,
+    ) -> Result<bool> {
+        let now = to_millis(now);
+        Ok(in_tx!(self, tx => {
+            let changed = sqlx::query(
+                "UPDATE contracts SET allotted = allotted + $1 WHERE id = $2 AND allotted IS NOT NULL AND allotted + $1 >= used",
+            )
+            .bind(delta)
+            .bind(contract)
+            .execute(&mut *tx)
+            .await?
+            .rows_affected();
+            if changed == 1 {
+                sqlx::query(
+                    "INSERT INTO ledger_entries (contract_id, kind, amount, actor_id, reason, at) VALUES ($1, 'adjustment', $2, $3, $4, $5)",
+                )
+                .bind(contract)
+                .bind(delta)
+                .bind(actor.map(|a| a.0))
+                .bind(reason)
+                .bind(now)
+                .execute(&mut *tx)
+                .await?;
+            }
+            changed == 1
+        }))
+    }
+
+    /// Every contract whose counters differ from the sum of its ledger.
+    pub async fn ledger_mismatches(&self) -> Result<Vec<LedgerMismatch>> {
+        type Row = (String, Option<i64>, i64, i64, i64, i64);
+        let rows: Vec<Row> = on_pool!(self, pool => sqlx::query_as(
+            "SELECT c.contract_code, c.allotted, c.used, \
+                CAST(COALESCE(SUM(CASE WHEN l.kind IN ('grant', 'adjustment') THEN l.amount ELSE 0 END), 0) AS BIGINT), \
+                CAST(COUNT(CASE WHEN l.kind = 'grant' AND l.amount IS NULL THEN 1 END) AS BIGINT), \
+                CAST(COALESCE(SUM(CASE WHEN l.kind = 'consume' THEN l.amount WHEN l.kind = 'refund' THEN -l.amount ELSE 0 END), 0) AS BIGINT) \
+             FROM contracts c LEFT JOIN ledger_entries l ON l.contract_id = c.id \
+             GROUP BY c.id, c.contract_code, c.allotted, c.used ORDER BY c.id",
+        )
+        .fetch_all(pool)
+        .await)?;
+        Ok(rows
+            .into_iter()
+            .filter_map(
+                |(contract_code, allotted, used, granted, unlimited_grants, consumed)| {
+                    let from_ledger = (
+                        if unlimited_grants > 0 {
+                            None
+                        } else {
+                            Some(granted)
+                        },
+                        consumed,
+                    );
+                    let stored = (allotted, used);
+                    (stored != from_ledger).then_some(LedgerMismatch {
+                        contract_code,
+                        stored,
+                        from_ledger,
+                    })
+                },
+            )
+            .collect())
+    }
+}
