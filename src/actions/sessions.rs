@@ -149,11 +149,22 @@ pub async fn resolve_token(
 
 /// Loads an account as an actor.
 pub async fn actor(store: &Store, account: AccountId) -> Result<Option<Actor>> {
-    Ok(store.account(account).await?.map(|account| Actor {
+    let Some(account) = store.account(account).await? else {
+        return Ok(None);
+    };
+    let partner_network = match account.organization_id {
+        Some(organization) => store
+            .organization(organization)
+            .await?
+            .is_some_and(|o| o.in_partner_network()),
+        None => false,
+    };
+    Ok(Some(Actor {
         account_id: account.id,
         email: account.email.to_string(),
         display_name: account.display_name,
         organization_id: account.organization_id,
+        partner_network,
         roles: account.roles,
         language: account.language,
     }))

@@ -127,6 +127,8 @@ pub struct Actor {
     pub email: String,
     pub display_name: String,
     pub organization_id: Option<OrganizationId>,
+    /// Whether that organization is enrolled in the partner network (has technical benefits).
+    pub partner_network: bool,
     pub roles: Vec<Role>,
     pub language: Option<Language>,
 }
@@ -162,6 +164,7 @@ mod tests {
             email: "a@example.com".into(),
             display_name: "A".into(),
             organization_id: org.map(OrganizationId),
+            partner_network: org.is_some(),
             roles: roles.to_vec(),
             language: None,
         }

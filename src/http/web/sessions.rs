@@ -22,7 +22,7 @@ use time::OffsetDateTime;
 pub fn home_path(actor: &Actor) -> &'static str {
     if actor.is_operator() {
         "/operator/organizations"
-    } else if actor.organization_id.is_some() {
+    } else if actor.partner_network {
         "/benefits"
     } else {
         "/support"
