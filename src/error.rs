@@ -73,6 +73,21 @@ pub enum Error {
     /// The plan's limit of linked accounts is reached; `organization` can unlink.
     #[error("link limit of {limit} reached")]
     LinkLimitReached { limit: u32, organization: String },
+    /// The organization is not enrolled in the CSP program.
+    #[error("organization not in the CSP program")]
+    NotCsp,
+    /// The chosen plan cannot be used for this request; `reason` says why.
+    #[error("plan not eligible: {reason}")]
+    PlanNotEligible { reason: &'static str },
+    /// The same `Idempotency-Key` was sent with a different request body.
+    #[error("idempotency key reused")]
+    IdempotencyKeyReused,
+    /// The lifecycle does not allow this status change.
+    #[error("status change not allowed: {from} to {to}")]
+    TransitionNotAllowed { from: String, to: String },
+    /// The request was not charged, or was already refunded.
+    #[error("already refunded or not charged")]
+    NotRefundable,
     /// Nothing by that name is visible to this actor.
     #[error("not found")]
     NotFound,
@@ -100,6 +115,11 @@ impl Error {
             Self::ForbiddenRole { .. } => "forbidden_role",
             Self::NotPartnerNetwork => "not_partner_network",
             Self::NotFound => "not_found",
+            Self::NotCsp => "not_csp",
+            Self::PlanNotEligible { .. } => "plan_not_eligible",
+            Self::IdempotencyKeyReused => "idempotency_key_reused",
+            Self::TransitionNotAllowed { .. } => "transition_not_allowed",
+            Self::NotRefundable => "not_refundable",
             Self::MalformedId { .. } => "malformed_id",
             Self::ContractNotFound => "contract_not_found",
             Self::ContractExpired { .. } => "contract_expired",
@@ -125,7 +145,13 @@ impl Error {
                 StatusCode::FORBIDDEN
             }
             Self::NotFound | Self::UnknownBenefit | Self::ContractNotFound => StatusCode::NOT_FOUND,
-            Self::MalformedId { .. } => StatusCode::UNPROCESSABLE_ENTITY,
+            Self::MalformedId { .. } | Self::PlanNotEligible { .. } => {
+                StatusCode::UNPROCESSABLE_ENTITY
+            }
+            Self::NotCsp => StatusCode::FORBIDDEN,
+            Self::IdempotencyKeyReused
+            | Self::TransitionNotAllowed { .. }
+            | Self::NotRefundable => StatusCode::CONFLICT,
             Self::ContractExpired { .. }
             | Self::ContractExhausted { .. }
             | Self::LinkLimitReached { .. } => StatusCode::CONFLICT,

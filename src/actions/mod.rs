@@ -5,8 +5,12 @@ pub mod accounts;
 pub mod activations;
 pub mod benefits;
 pub mod contracts;
+pub mod customers;
 pub mod memberships;
+pub mod orders;
 pub mod organizations;
+pub mod products;
+pub mod requests;
 pub mod sessions;
 pub mod tokens;
 

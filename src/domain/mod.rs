@@ -6,11 +6,14 @@ pub mod activation;
 pub mod benefit;
 pub mod contract;
 pub mod csv_import;
+pub mod eligibility;
 pub mod identifiers;
 pub mod ids;
 pub mod membership;
 pub mod organization;
 pub mod policy;
+pub mod product;
+pub mod request;
 pub mod role;
 
 pub use account::{AccountKind, Email, Language};

@@ -44,6 +44,10 @@ pub struct Problem {
     /// For `import_rejected`: every bad row of the file.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub problems: Vec<ImportProblem>,
+    /// For `plan_not_eligible`: why (`expired`, `exhausted`, `older_version`, `wrong_scope`,
+    /// `not_started`, `not_linked`, `not_csp`, `customer_needs_csp`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
     /// For `forbidden_role`: the roles that may do this.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub needed_roles: Option<Vec<Role>>,
@@ -113,6 +117,13 @@ pub fn problem(language: Language, error: &Error) -> Problem {
             ("reason", t(language, &format!("id-reason-{reason}"))),
         ],
         Error::ContractExpired { end } => vec![("end", end.to_string())],
+        Error::PlanNotEligible { reason } => {
+            vec![("reason", t(language, &format!("plan-reason-{reason}")))]
+        }
+        Error::TransitionNotAllowed { from, to } => vec![
+            ("from", t(language, &format!("request-status-{from}"))),
+            ("to", t(language, &format!("request-status-{to}"))),
+        ],
         Error::ContractExhausted { used, allotted } => {
             vec![
                 ("used", used.to_string()),
@@ -166,6 +177,10 @@ pub fn problem(language: Language, error: &Error) -> Problem {
         },
         retry_after: match error {
             Error::TooManyAttempts { retry_after_secs } => Some(*retry_after_secs),
+            _ => None,
+        },
+        reason: match error {
+            Error::PlanNotEligible { reason } => Some((*reason).to_owned()),
             _ => None,
         },
         needed_roles: match error {

@@ -173,3 +173,28 @@ macro_rules! issue_contract {
     }};
 }
 pub(crate) use issue_contract;
+
+impl Store {
+    /// Records a paid-plan order and issues its contract, in one transaction.
+    pub async fn insert_order(
+        &self,
+        new: &NewContract,
+        actor: AccountId,
+        now: time::OffsetDateTime,
+    ) -> Result<i64> {
+        let now = crate::store::to_millis(now);
+        let id = crate::in_tx!(self, tx => {
+            let contract = issue_contract!(tx, new, Some(actor), now);
+            sqlx::query("INSERT INTO orders (organization_id, plan_code, contract_id, created_by, created_at) VALUES ($1, $2, $3, $4, $5)")
+                .bind(new.organization_id.0)
+                .bind(&new.plan_code)
+                .bind(contract)
+                .bind(actor.0)
+                .bind(now)
+                .execute(&mut *tx)
+                .await?;
+            contract
+        });
+        Ok(id)
+    }
+}

@@ -3,12 +3,15 @@
 pub mod accounts;
 pub mod activations;
 pub mod contracts;
+pub mod customers;
 pub mod jobs;
 pub mod ledger;
 pub mod links;
 pub mod memberships;
 pub mod organizations;
 pub mod outbox;
+pub mod products;
+pub mod requests;
 pub mod sessions;
 pub mod throttle;
 pub mod tokens;

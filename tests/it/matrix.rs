@@ -120,6 +120,42 @@ fn rows() -> Vec<Row> {
             "/api/v1/contracts/{contract_id}/access-id",
             "UFFAAFN",
         ),
+        row(Method::POST, "/api/v1/products", "UFFFFAF"),
+        row(Method::GET, "/api/v1/products", "UAAAAAA"),
+        row(
+            Method::POST,
+            "/api/v1/organizations/{org_id}/customers",
+            "UFAAAFN",
+        ),
+        row(
+            Method::GET,
+            "/api/v1/organizations/{org_id}/customers",
+            "UFAAAFN",
+        ),
+        row(
+            Method::POST,
+            "/api/v1/organizations/{org_id}/orders",
+            "UFFFFAF",
+        ),
+        row(Method::GET, "/api/v1/me/support-plans", "UAAAAAA"),
+        row(Method::POST, "/api/v1/support-requests", "UAAAAAA"),
+        row(Method::GET, "/api/v1/support-requests", "UAAAAAA"),
+        row(Method::GET, "/api/v1/support-requests/{number}", "UNNAAAN"),
+        row(
+            Method::POST,
+            "/api/v1/support-requests/{number}/status",
+            "UNNAAAN",
+        ),
+        row(
+            Method::POST,
+            "/api/v1/support-requests/{number}/comments",
+            "UNNAAAN",
+        ),
+        row(
+            Method::POST,
+            "/api/v1/support-requests/{number}/refund",
+            "UFFFFAF",
+        ),
         row(Method::GET, "/", "UAAAAAA"),
         row(Method::GET, "/sign-in", "AAAAAAA"),
         row(Method::POST, "/sign-in", "AAAAAAA"),
@@ -225,6 +261,20 @@ fn body_for(route: &str, unique: usize, org_id: i64) -> Option<Value> {
         "/api/v1/accounts/{account_id}/roles" => json!({"roles": ["member"]}),
         "/operator/accounts/{account_id}/roles" => json!({"roles": ["member"]}),
         "/language" => json!({"lang": "it", "return_to": "/"}),
+        "/api/v1/products" => {
+            json!({"code": format!("matrix-{unique}"), "name": "Matrix", "scope": "cloud", "workload": "azure"})
+        }
+        "/api/v1/organizations/{org_id}/customers" => {
+            json!({"name": "Customer", "domain": format!("c{unique}.example.com")})
+        }
+        "/api/v1/organizations/{org_id}/orders" => json!({"plan": "advanced", "allotment": 5}),
+        "/api/v1/support-requests" => {
+            json!({"title": "Matrix", "description": "Matrix request", "product": "matrix-cloud",
+                                             "severity": "C", "plan": "csp"})
+        }
+        "/api/v1/support-requests/{number}/status" => json!({"status": "in_progress"}),
+        "/api/v1/support-requests/{number}/comments" => json!({"body": "A comment"}),
+        "/api/v1/support-requests/{number}/refund" => json!({"reason": "goodwill"}),
         "/api/v1/organizations/{org_id}/memberships"
         | "/operator/organizations/{org_id}/memberships" => {
             json!({"offer": "action_pack", "start": "2026-01-01", "end": "2026-12-31"})
@@ -281,6 +331,60 @@ async fn every_caller_gets_what_the_matrix_says() {
         today + time::Duration::days(100),
     )
     .await;
+    app.caller("signin@example.com", None, &[]).await;
+    let target = app
+        .caller("target@example.com", Some(home), &[Role::Member])
+        .await;
+    let target_id = target.account_id.expect("id").0;
+    let cloud = sportello::domain::product::Product {
+        code: "matrix-cloud".into(),
+        name: "Matrix Cloud".into(),
+        scope: sportello::domain::policy::Scope::Cloud,
+        workload: "azure".into(),
+        versions: vec![],
+    };
+    app.store()
+        .insert_product(&cloud, now)
+        .await
+        .expect("product");
+    let filed = app
+        .store()
+        .file_request(
+            &sportello::store::requests::NewRequest {
+                title: "Fixture".into(),
+                description: "Fixture request".into(),
+                product_code: "matrix-cloud".into(),
+                version: None,
+                severity: "C".into(),
+                plan: "csp".into(),
+                charge_contract: None,
+                contract_id: None,
+                created_by: sportello::domain::AccountId(target_id),
+                organization_id: Some(home),
+                customer_id: None,
+                contact: "target@example.com".into(),
+                first_response_due: now,
+                idempotency: None,
+            },
+            &sportello::store::requests::FilingMessages {
+                created: &|_| sportello::store::outbox::NewMessage {
+                    kind: "request_created".into(),
+                    account_id: None,
+                    recipient: "target@example.com".into(),
+                    subject: "s".into(),
+                    body: "b".into(),
+                    dedupe_key: None,
+                },
+                low_balance: &|_| None,
+            },
+            now,
+        )
+        .await
+        .expect("request");
+    let sportello::store::requests::Filed::Created(request_id) = filed else {
+        panic!("fixture request not created: {filed:?}");
+    };
+    let number = sportello::domain::request::format_number(now.year(), request_id);
     let mut pending = Vec::new();
     for benefit in ["product_support", "signature_cloud"] {
         let new = sportello::store::activations::NewActivation {
@@ -298,11 +402,6 @@ async fn every_caller_gets_what_the_matrix_says() {
                 .id,
         );
     }
-    app.caller("signin@example.com", None, &[]).await;
-    let target = app
-        .caller("target@example.com", Some(home), &[Role::Member])
-        .await;
-    let target_id = target.account_id.expect("id").0;
     let mut failures = Vec::new();
     let mut unique = 0;
     for row in rows() {
@@ -345,7 +444,13 @@ async fn every_caller_gets_what_the_matrix_says() {
                 .replace("{membership_id}", &membership.to_string())
                 .replace("{benefit_code}", "product_support")
                 .replace("{activation_id}", &activation.to_string())
-                .replace("{contract_id}", &contract.contract_id.to_string());
+                .replace("{contract_id}", &contract.contract_id.to_string())
+                .replace("{number}", &number);
+            let uri = if row.route == "/api/v1/me/support-plans" {
+                format!("{uri}?product=matrix-cloud")
+            } else {
+                uri
+            };
             // Revoking needs a link to revoke; linking needs the current Access ID (rows rotate it).
             if row.route.contains("/links/{account_id}") {
                 app.store()

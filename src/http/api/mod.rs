@@ -4,9 +4,13 @@ pub mod accounts;
 pub mod activations;
 pub mod benefits;
 pub mod contracts;
+pub mod customers;
 pub mod memberships;
 pub mod openapi;
+pub mod orders;
 pub mod organizations;
+pub mod products;
+pub mod requests;
 pub mod session;
 pub mod tokens;
 
@@ -78,6 +82,24 @@ pub fn routes(routes: Routes) -> Routes {
             "/api/v1/contracts/{contract_id}/access-id",
             contracts::rotate,
         )
+        .post("/api/v1/products", products::create)
+        .get("/api/v1/products", products::list)
+        .post(
+            "/api/v1/organizations/{org_id}/customers",
+            customers::create,
+        )
+        .get("/api/v1/organizations/{org_id}/customers", customers::list)
+        .post("/api/v1/organizations/{org_id}/orders", orders::create)
+        .get("/api/v1/me/support-plans", requests::plans)
+        .post("/api/v1/support-requests", requests::create)
+        .get("/api/v1/support-requests", requests::list)
+        .get("/api/v1/support-requests/{number}", requests::show)
+        .post("/api/v1/support-requests/{number}/status", requests::status)
+        .post(
+            "/api/v1/support-requests/{number}/comments",
+            requests::comment,
+        )
+        .post("/api/v1/support-requests/{number}/refund", requests::refund)
 }
 
 /// `?limit=&offset=` on every list.

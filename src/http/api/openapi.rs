@@ -1,7 +1,8 @@
 //! The OpenAPI 3.1 document, generated from the handlers' annotations.
 
 use super::{
-    accounts, activations, benefits, contracts, memberships, organizations, session, tokens,
+    accounts, activations, benefits, contracts, customers, memberships, orders, organizations,
+    products, requests, session, tokens,
 };
 use axum::Json;
 use utoipa::openapi::security::{ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder, SecurityScheme};
@@ -21,6 +22,9 @@ use utoipa::{Modify, OpenApi};
         activations::queue, activations::approve, activations::reject,
         contracts::link, contracts::mine, contracts::unlink, contracts::show, contracts::of_organization,
         contracts::revoke, contracts::rotate,
+        products::create, products::list, customers::create, customers::list, orders::create,
+        requests::plans, requests::create, requests::list, requests::show, requests::status, requests::comment,
+        requests::refund,
         document,
     ),
     modifiers(&SecuritySchemes),

@@ -80,7 +80,7 @@ pub fn usage_svg(
     let mut svg = String::new();
     let _ = write!(
         svg,
-        r#"<svg class="chart" viewBox="0 0 {WIDTH} {HEIGHT}" role="img" aria-labelledby="chart-title chart-desc" xmlns="http://www.w3.org/2000/svg">"#
+        r#"<svg class="chart" viewBox="0 0 {WIDTH} {HEIGHT}" role="img" aria-labelledby="chart-title" aria-describedby="chart-desc" xmlns="http://www.w3.org/2000/svg">"#
     );
     let _ = write!(
         svg,
@@ -131,13 +131,19 @@ pub fn usage_svg(
     }
     let _ = write!(
         svg,
-        r##"<text x="{LEFT}" y="{}" font-size="12" fill="#374151">{}</text><text x="{}" y="{}" text-anchor="end" font-size="12" fill="#374151">{}</text>"##,
+        r##"<text x="{LEFT}" y="{}" font-size="12" fill="#374151">{}</text>"##,
         HEIGHT - 12.0,
-        contract.start,
-        WIDTH - RIGHT,
-        HEIGHT - 12.0,
-        last_day
+        contract.start
     );
+    if last_day > contract.start {
+        let _ = write!(
+            svg,
+            r##"<text x="{}" y="{}" text-anchor="end" font-size="12" fill="#374151">{}</text>"##,
+            WIDTH - RIGHT,
+            HEIGHT - 12.0,
+            last_day
+        );
+    }
     svg.push_str("</svg>");
     svg
 }

@@ -69,7 +69,8 @@ pub struct ListPage {
     text: ContractText,
     linked: Vec<LinkedContract>,
     notice: Option<String>,
-    error: Option<String>,
+    /// Title and detail of a refused link.
+    error: Option<(String, String)>,
     error_field: Option<String>,
     contract_id: String,
     access_id: String,
@@ -177,7 +178,7 @@ pub async fn link(
         ) => {
             let mut page = list_page(&state, &context, None).await?;
             let problem = problem(context.language, &error);
-            page.error = Some(format!("{} {}", problem.title, problem.detail));
+            page.error = Some((problem.title, problem.detail));
             page.error_field = match &error {
                 Error::MalformedId { field, .. } => Some((*field).to_owned()),
                 _ => None,
@@ -207,6 +208,7 @@ pub struct ShowPage {
     detail: ContractDetail,
     chart: String,
     rotated: bool,
+    revoked: Option<String>,
 }
 
 impl ShowPage {
@@ -228,6 +230,7 @@ impl ShowPage {
 #[derive(Deserialize, Default)]
 pub struct ShowQuery {
     rotated: Option<String>,
+    revoked: Option<String>,
 }
 
 /// `GET /contracts/{contract_id}`
@@ -268,6 +271,7 @@ pub async fn show(
             detail,
             chart,
             rotated: query.rotated.is_some(),
+            revoked: query.revoked,
         },
     )
 }

@@ -1,0 +1,542 @@
+//! Support requests: which plans an account can use, filing with exact consumption and
+//! idempotency, the lifecycle, comments and refunds.
+
+use super::authorize;
+use crate::domain::contract::Contract;
+use crate::domain::eligibility::{
+    Candidate, Eligible, PlanRef, Request, Resolution, parse_plan, resolve,
+};
+use crate::domain::policy::{Policy, Scope};
+use crate::domain::product::Product;
+use crate::domain::request::{
+    RefundReason, RequestStatus, can_transition, first_response_due, format_number, parse_number,
+    validate_description, validate_title,
+};
+use crate::domain::{Actor, FieldError, Permission, required_text};
+use crate::error::{Error, Result, Validator};
+use crate::i18n::t_args;
+use crate::store::customers::Customer;
+use crate::store::outbox::NewMessage;
+use crate::store::requests::{
+    Filed, FilingMessages, NewRequest, RequestEvent, RequestFilter, SupportRequest,
+};
+use crate::store::{Page, Store};
+use sha2::{Digest, Sha256};
+use time::{Date, OffsetDateTime};
+
+/// What the eligibility question is about.
+pub struct PlanQuery<'a> {
+    pub product: &'a str,
+    pub version: Option<&'a str>,
+    pub customer_id: Option<i64>,
+    pub as_of: Date,
+}
+
+/// The plans an account can and cannot use for a product, with the contracts behind them.
+pub struct Plans {
+    pub product: Product,
+    pub customer: Option<Customer>,
+    pub resolution: Resolution,
+    /// The linked contracts, to name plans and balances.
+    pub contracts: Vec<Contract>,
+}
+
+impl Plans {
+    pub fn contract(&self, id: &crate::domain::identifiers::ContractId) -> Option<&Contract> {
+        self.contracts.iter().find(|c| &c.contract_id == id)
+    }
+}
+
+async fn product_and_version(
+    store: &Store,
+    product: &str,
+    version: Option<&str>,
+    checks: &mut Validator,
+) -> Result<Option<Product>> {
+    let Some(product) = store.product(product.trim()).await? else {
+        checks.push(FieldError::new("product", "unknown_product"));
+        return Ok(None);
+    };
+    match (
+        product.scope,
+        version.map(str::trim).filter(|v| !v.is_empty()),
+    ) {
+        (Scope::Cloud, Some(_)) => {
+            checks.push(FieldError::new("version", "version_not_applicable"))
+        }
+        (Scope::OnPremises, None) => checks.push(FieldError::new("version", "version_required")),
+        (Scope::OnPremises, Some(name)) if !product.versions.iter().any(|v| v.name == name) => {
+            checks.push(FieldError::new("version", "unknown_version"))
+        }
+        _ => {}
+    }
+    Ok(Some(product))
+}
+
+/// The customer a request is filed for: one of the actor's own CSP organization's customers,
+/// and only Admin agents may file for customers.
+async fn customer_for(store: &Store, actor: &Actor, customer_id: i64) -> Result<Customer> {
+    let customer = store
+        .customer(customer_id)
+        .await?
+        .ok_or_else(|| Error::field("customer_id", "unknown_customer"))?;
+    if actor.organization_id != Some(customer.organization_id) {
+        return Err(Error::field("customer_id", "unknown_customer"));
+    }
+    authorize(
+        actor,
+        Permission::FileForCustomers,
+        Some(customer.organization_id),
+    )?;
+    Ok(customer)
+}
+
+/// Eligible and unavailable plans for the actor (`GET /api/v1/me/support-plans`).
+pub async fn plans(
+    store: &Store,
+    policy: &Policy,
+    actor: &Actor,
+    query: &PlanQuery<'_>,
+) -> Result<Plans> {
+    let mut checks = Validator::default();
+    let product = product_and_version(store, query.product, query.version, &mut checks).await?;
+    checks.finish()?;
+    let product = product.ok_or(Error::NotFound)?;
+    let customer = match query.customer_id {
+        Some(id) => Some(customer_for(store, actor, id).await?),
+        None => None,
+    };
+    let account_is_csp = match actor.organization_id {
+        Some(org) => store.organization(org).await?.is_some_and(|o| o.csp),
+        None => false,
+    };
+    let contracts: Vec<Contract> = store
+        .linked_contracts(actor.account_id)
+        .await?
+        .into_iter()
+        .map(|l| l.contract)
+        .collect();
+    let candidates: Vec<Candidate<'_>> = contracts
+        .iter()
+        .map(|contract| Candidate {
+            contract,
+            recent_versions_only: policy
+                .benefit(&contract.plan_code)
+                .is_some_and(|b| b.recent_versions_only),
+        })
+        .collect();
+    let request = Request {
+        product: &product,
+        version: query.version.map(str::trim).filter(|v| !v.is_empty()),
+        for_customer: customer.is_some(),
+        account_is_csp,
+    };
+    let resolution = resolve(
+        &request,
+        &candidates,
+        policy.supported_previous_versions,
+        query.as_of,
+    );
+    Ok(Plans {
+        product,
+        customer,
+        resolution,
+        contracts,
+    })
+}
+
+/// A request as the client sends it.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct FileInput {
+    pub title: String,
+    pub description: String,
+    pub product: String,
+    pub version: Option<String>,
+    pub severity: String,
+    pub plan: String,
+    pub customer_id: Option<i64>,
+    pub contact: Option<String>,
+}
+
+/// Files a request. Returns it and whether it is a replay of an earlier one with the same
+/// `Idempotency-Key` (then nothing was charged again).
+pub async fn file(
+    store: &Store,
+    policy: &Policy,
+    actor: &Actor,
+    input: &FileInput,
+    idempotency_key: Option<&str>,
+    now: OffsetDateTime,
+) -> Result<(SupportRequest, bool)> {
+    let mut checks = Validator::default();
+    let title = checks.check(validate_title(&input.title));
+    let description = checks.check(validate_description(&input.description));
+    let severity = policy.severity(input.severity.trim());
+    if severity.is_none() {
+        checks.push(FieldError::new("severity", "unknown_severity"));
+    }
+    let contact = match input
+        .contact
+        .as_deref()
+        .map(str::trim)
+        .filter(|c| !c.is_empty())
+    {
+        Some(contact) => checks.check(required_text("contact", contact, 200)),
+        None => Some(actor.email.clone()),
+    };
+    let plan = parse_plan(&input.plan);
+    if plan.is_none() {
+        checks.push(FieldError::new("plan", "unknown_plan"));
+    }
+    let product =
+        product_and_version(store, &input.product, input.version.as_deref(), &mut checks).await?;
+    if let Some(key) = idempotency_key
+        && (key.is_empty() || key.len() > 200)
+    {
+        checks.push(FieldError::new(
+            "idempotency_key",
+            "invalid_idempotency_key",
+        ));
+    }
+    checks.finish()?;
+    let (Some(plan), Some(product), Some(severity)) = (plan, product, severity) else {
+        return Err(Error::Other(anyhow::anyhow!(
+            "validated request lost a field"
+        )));
+    };
+    let query = PlanQuery {
+        product: &product.code,
+        version: input.version.as_deref(),
+        customer_id: input.customer_id,
+        as_of: now.date(),
+    };
+    let plans = plans(store, policy, actor, &query).await?;
+    let contract = match &plan {
+        PlanRef::Csp => {
+            if !plans
+                .resolution
+                .eligible
+                .iter()
+                .any(|e| matches!(e, Eligible::Csp))
+            {
+                return Err(Error::PlanNotEligible { reason: "not_csp" });
+            }
+            None
+        }
+        PlanRef::Contract(id) => {
+            if let Some((_, reason)) = plans.resolution.unavailable.iter().find(|(c, _)| c == id) {
+                return Err(Error::PlanNotEligible {
+                    reason: reason.as_str(),
+                });
+            }
+            let eligible =
+                plans.resolution.eligible.iter().any(
+                    |e| matches!(e, Eligible::Contract { contract_id, .. } if contract_id == id),
+                );
+            if !eligible {
+                return Err(Error::PlanNotEligible {
+                    reason: if input.customer_id.is_some() {
+                        "customer_needs_csp"
+                    } else {
+                        "not_linked"
+                    },
+                });
+            }
+            plans.contract(id).cloned()
+        }
+    };
+    let digest = {
+        let canonical = serde_json::to_string(input).unwrap_or_default();
+        Sha256::digest(canonical.as_bytes())
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect::<String>()
+    };
+    let new = NewRequest {
+        title: title.unwrap_or_default(),
+        description: description.unwrap_or_default(),
+        product_code: product.code.clone(),
+        version: input
+            .version
+            .as_deref()
+            .map(str::trim)
+            .filter(|v| !v.is_empty())
+            .map(str::to_owned),
+        severity: severity.code.clone(),
+        plan: match &plan {
+            PlanRef::Csp => "csp".to_owned(),
+            PlanRef::Contract(id) => id.to_string(),
+        },
+        charge_contract: contract
+            .as_ref()
+            .filter(|c| c.allotted.is_some())
+            .map(|c| c.id),
+        contract_id: contract.as_ref().map(|c| c.id),
+        created_by: actor.account_id,
+        organization_id: actor.organization_id,
+        customer_id: plans.customer.as_ref().map(|c| c.id),
+        contact: contact.unwrap_or_default(),
+        first_response_due: first_response_due(now, severity.first_response_hours),
+        idempotency: idempotency_key.map(|key| (key.to_owned(), digest)),
+    };
+    let language = actor.language.unwrap_or_default();
+    let year = now.year();
+    let created = |id: i64| NewMessage {
+        kind: "request_created".into(),
+        account_id: Some(actor.account_id.0),
+        recipient: actor.email.clone(),
+        subject: t_args(
+            language,
+            "mail-request-created-subject",
+            &[("number", format_number(year, id))],
+        ),
+        body: t_args(
+            language,
+            "mail-request-created-body",
+            &[
+                ("number", format_number(year, id)),
+                ("title", new.title.clone()),
+            ],
+        ),
+        dedupe_key: Some(format!("request-{id}-created")),
+    };
+    let thresholds = &policy.low_balance_thresholds;
+    let contract_code = contract
+        .as_ref()
+        .map(|c| c.contract_id.to_string())
+        .unwrap_or_default();
+    let contract_row = contract.as_ref().map(|c| c.id).unwrap_or_default();
+    let low_balance = |remaining: i64| {
+        let threshold = u32::try_from(remaining)
+            .ok()
+            .filter(|r| thresholds.contains(r))?;
+        Some(NewMessage {
+            kind: "contract_low_balance".into(),
+            account_id: Some(actor.account_id.0),
+            recipient: actor.email.clone(),
+            subject: t_args(
+                language,
+                "mail-low-balance-subject",
+                &[("contract_id", contract_code.clone())],
+            ),
+            body: t_args(
+                language,
+                "mail-low-balance-body",
+                &[
+                    ("contract_id", contract_code.clone()),
+                    ("remaining", remaining.to_string()),
+                ],
+            ),
+            dedupe_key: Some(format!("contract-{contract_row}-low-{threshold}")),
+        })
+    };
+    let messages = FilingMessages {
+        created: &created,
+        low_balance: &low_balance,
+    };
+    match store.file_request(&new, &messages, now).await? {
+        Filed::Created(id) => {
+            tracing::info!(account = %actor.account_id, request = id, charged = new.charge_contract.is_some(), "support request filed");
+            Ok((
+                store.support_request(id).await?.ok_or(Error::NotFound)?,
+                false,
+            ))
+        }
+        Filed::Replayed(id) => Ok((
+            store.support_request(id).await?.ok_or(Error::NotFound)?,
+            true,
+        )),
+        Filed::KeyReused => Err(Error::IdempotencyKeyReused),
+        Filed::Exhausted => {
+            let current = match &contract {
+                Some(c) => store.contract(c.id).await?,
+                None => None,
+            };
+            Err(Error::ContractExhausted {
+                used: current.as_ref().map_or(0, |c| c.used),
+                allotted: current.and_then(|c| c.allotted).unwrap_or_default(),
+            })
+        }
+    }
+}
+
+/// A request by its number, for its creator, its organization's admins and operators.
+pub async fn get(store: &Store, actor: &Actor, number: &str) -> Result<SupportRequest> {
+    let (year, id) = parse_number(number).ok_or(Error::NotFound)?;
+    let request = store.support_request(id).await?.ok_or(Error::NotFound)?;
+    if request.created_at.year() != year {
+        return Err(Error::NotFound);
+    }
+    let organization_admin = request
+        .organization_id
+        .is_some_and(|org| actor.can(Permission::ManageContracts, Some(org)));
+    if request.created_by == actor.account_id || actor.is_operator() || organization_admin {
+        Ok(request)
+    } else {
+        Err(Error::NotFound)
+    }
+}
+
+pub async fn events(store: &Store, request: &SupportRequest) -> Result<Vec<RequestEvent>> {
+    store.request_events(request.id).await
+}
+
+/// The actor's own requests (and, for organization admins, their organization's).
+pub async fn mine(store: &Store, actor: &Actor, page: Page) -> Result<(Vec<SupportRequest>, i64)> {
+    let filter = match actor.organization_id {
+        Some(org) if actor.can(Permission::ManageContracts, Some(org)) => RequestFilter {
+            organization: Some(org),
+            ..Default::default()
+        },
+        _ => RequestFilter {
+            created_by: Some(actor.account_id),
+            ..Default::default()
+        },
+    };
+    store.support_requests(&filter, page).await
+}
+
+/// The operators' queue.
+pub async fn queue(
+    store: &Store,
+    actor: &Actor,
+    filter: RequestFilter,
+    page: Page,
+) -> Result<(Vec<SupportRequest>, i64)> {
+    authorize(actor, Permission::OperateProgram, None)?;
+    store.support_requests(&filter, page).await
+}
+
+/// Moves a request through its lifecycle, with an optional comment.
+pub async fn change_status(
+    store: &Store,
+    actor: &Actor,
+    number: &str,
+    to: &str,
+    comment: Option<&str>,
+    now: OffsetDateTime,
+) -> Result<SupportRequest> {
+    let request = get(store, actor, number).await?;
+    let to_status =
+        RequestStatus::parse(to).ok_or_else(|| Error::field("status", "unknown_status"))?;
+    let from_status = RequestStatus::parse(&request.status)
+        .ok_or_else(|| anyhow::anyhow!("request has status {:?}", request.status))?;
+    let by_operator = actor.is_operator();
+    if !can_transition(from_status, to_status, by_operator) {
+        return Err(Error::TransitionNotAllowed {
+            from: request.status.clone(),
+            to: to_status.as_str().to_owned(),
+        });
+    }
+    let comment = match comment.map(str::trim).filter(|c| !c.is_empty()) {
+        Some(text) => {
+            Some(validate_description(text).map_err(|_| Error::field("comment", "too_long"))?)
+        }
+        None => None,
+    };
+    let language = store
+        .account(request.created_by)
+        .await?
+        .and_then(|a| a.language)
+        .unwrap_or_default();
+    let status_name = crate::i18n::t(language, &format!("request-status-{}", to_status.as_str()));
+    let message = NewMessage {
+        kind: "request_status".into(),
+        account_id: Some(request.created_by.0),
+        recipient: request.created_by_email.clone(),
+        subject: t_args(
+            language,
+            "mail-request-status-subject",
+            &[
+                ("number", request.number.clone()),
+                ("status", status_name.clone()),
+            ],
+        ),
+        body: t_args(
+            language,
+            "mail-request-status-body",
+            &[("number", request.number.clone()), ("status", status_name)],
+        ),
+        dedupe_key: None,
+    };
+    let moved = store
+        .change_request_status(
+            request.id,
+            &request.status,
+            to_status.as_str(),
+            actor.account_id,
+            comment.as_deref(),
+            by_operator,
+            &message,
+            now,
+        )
+        .await?;
+    if !moved {
+        return Err(Error::TransitionNotAllowed {
+            from: request.status,
+            to: to_status.as_str().to_owned(),
+        });
+    }
+    tracing::info!(actor = %actor.account_id, request = request.id, to = to_status.as_str(), "request status changed");
+    store
+        .support_request(request.id)
+        .await?
+        .ok_or(Error::NotFound)
+}
+
+/// Adds a comment; an operator's first comment counts as the first response.
+pub async fn comment(
+    store: &Store,
+    actor: &Actor,
+    number: &str,
+    body: &str,
+    now: OffsetDateTime,
+) -> Result<SupportRequest> {
+    let request = get(store, actor, number).await?;
+    if request.status == RequestStatus::Closed.as_str() {
+        return Err(Error::TransitionNotAllowed {
+            from: request.status,
+            to: "comment".into(),
+        });
+    }
+    let body = validate_description(body)
+        .map_err(|error| Error::InvalidInput(vec![FieldError::new("body", error.code)]))?;
+    store
+        .comment_request(
+            request.id,
+            actor.account_id,
+            &body,
+            actor.is_operator(),
+            now,
+        )
+        .await?;
+    store
+        .support_request(request.id)
+        .await?
+        .ok_or(Error::NotFound)
+}
+
+/// An operator marks a request not chargeable: its incident returns to the contract, once.
+pub async fn refund(
+    store: &Store,
+    actor: &Actor,
+    number: &str,
+    reason: &str,
+    now: OffsetDateTime,
+) -> Result<SupportRequest> {
+    authorize(actor, Permission::OperateProgram, None)?;
+    let reason = RefundReason::parse(reason.trim())
+        .ok_or_else(|| Error::field("reason", "unknown_refund_reason"))?;
+    let request = get(store, actor, number).await?;
+    if !store
+        .refund_request(request.id, reason.as_str(), actor.account_id, now)
+        .await?
+    {
+        return Err(Error::NotRefundable);
+    }
+    tracing::info!(actor = %actor.account_id, request = request.id, reason = reason.as_str(), "request refunded");
+    store
+        .support_request(request.id)
+        .await?
+        .ok_or(Error::NotFound)
+}

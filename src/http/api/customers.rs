@@ -1,0 +1,73 @@
+//! A CSP organization's customers.
+
+use crate::actions::customers;
+use crate::domain::OrganizationId;
+use crate::error::Result;
+use crate::http::AppState;
+use crate::http::context::RequestContext;
+use crate::http::error::Problem;
+use crate::http::extract::{Json, Path};
+use crate::store::customers::Customer;
+use axum::extract::State;
+use axum::http::StatusCode;
+use serde::Deserialize;
+use time::OffsetDateTime;
+use utoipa::ToSchema;
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CustomerBody {
+    pub name: String,
+    /// The customer's domain, like `fabrikam.com`.
+    pub domain: String,
+}
+
+/// Adds a customer (the CSP organization's admins and Admin agents).
+#[utoipa::path(post, path = "/api/v1/organizations/{org_id}/customers", tag = "customers", request_body = CustomerBody,
+    params(("org_id" = i64, Path, description = "The organization's id")),
+    responses(
+        (status = 201, body = Customer),
+        (status = 400, description = "`malformed_body`", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "`unauthenticated`", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "`forbidden_role`, `not_csp`, `csrf_failed`", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "`not_found`", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "`invalid_input`: `required`, `invalid_domain`, `customer_domain_taken`", body = Problem, content_type = "application/problem+json"),
+    ),
+    security(("bearer" = []), ("session" = [])))]
+pub async fn create(
+    State(state): State<AppState>,
+    context: RequestContext,
+    Path(org_id): Path<i64>,
+    Json(body): Json<CustomerBody>,
+) -> Result<(StatusCode, axum::Json<Customer>)> {
+    let customer = customers::create(
+        &state.store,
+        context.actor()?,
+        OrganizationId(org_id),
+        &body.name,
+        &body.domain,
+        OffsetDateTime::now_utc(),
+    )
+    .await?;
+    Ok((StatusCode::CREATED, axum::Json(customer)))
+}
+
+/// The CSP organization's customers.
+#[utoipa::path(get, path = "/api/v1/organizations/{org_id}/customers", tag = "customers",
+    params(("org_id" = i64, Path, description = "The organization's id")),
+    responses(
+        (status = 200, body = Vec<Customer>),
+        (status = 401, description = "`unauthenticated`", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "`forbidden_role`, `not_csp`", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "`not_found`", body = Problem, content_type = "application/problem+json"),
+    ),
+    security(("bearer" = []), ("session" = [])))]
+pub async fn list(
+    State(state): State<AppState>,
+    context: RequestContext,
+    Path(org_id): Path<i64>,
+) -> Result<axum::Json<Vec<Customer>>> {
+    Ok(axum::Json(
+        customers::list(&state.store, context.actor()?, OrganizationId(org_id)).await?,
+    ))
+}

@@ -1,0 +1,52 @@
+//! Products and versions.
+
+use crate::actions::products;
+use crate::domain::product::{Product, ProductInput};
+use crate::error::Result;
+use crate::http::AppState;
+use crate::http::context::RequestContext;
+use crate::http::error::Problem;
+use crate::http::extract::Json;
+use axum::extract::State;
+use axum::http::StatusCode;
+use time::OffsetDateTime;
+
+/// Adds a product (operators); on-premises products list their versions.
+#[utoipa::path(post, path = "/api/v1/products", tag = "products", request_body = ProductInput,
+    responses(
+        (status = 201, body = Product),
+        (status = 400, description = "`malformed_body`", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "`unauthenticated`", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "`forbidden_role`, `csrf_failed`", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "`invalid_input`: `invalid_code`, `unknown_scope`, `cloud_has_no_versions`, `versions_required`, `invalid_date`, `dates_out_of_order`, `duplicate_version`, `product_code_taken`", body = Problem, content_type = "application/problem+json"),
+    ),
+    security(("bearer" = []), ("session" = [])))]
+pub async fn create(
+    State(state): State<AppState>,
+    context: RequestContext,
+    Json(body): Json<ProductInput>,
+) -> Result<(StatusCode, axum::Json<Product>)> {
+    let product = products::create(
+        &state.store,
+        context.actor()?,
+        &body,
+        OffsetDateTime::now_utc(),
+    )
+    .await?;
+    Ok((StatusCode::CREATED, axum::Json(product)))
+}
+
+/// Every product with its versions.
+#[utoipa::path(get, path = "/api/v1/products", tag = "products",
+    responses(
+        (status = 200, body = Vec<Product>),
+        (status = 401, description = "`unauthenticated`", body = Problem, content_type = "application/problem+json"),
+    ),
+    security(("bearer" = []), ("session" = [])))]
+pub async fn list(
+    State(state): State<AppState>,
+    context: RequestContext,
+) -> Result<axum::Json<Vec<Product>>> {
+    context.actor()?;
+    Ok(axum::Json(products::list(&state.store).await?))
+}

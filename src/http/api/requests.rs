@@ -1,0 +1,445 @@
+//! Eligible plans, filing support requests (with `Idempotency-Key`), the lifecycle, refunds.
+
+use crate::actions::requests::{self, FileInput, PlanQuery};
+use crate::domain::Language;
+use crate::domain::eligibility::Eligible;
+use crate::error::{Error, Result};
+use crate::http::AppState;
+use crate::http::context::RequestContext;
+use crate::http::error::Problem;
+use crate::http::extract::{Json, Path, Query};
+use crate::store::requests::{RequestEvent, RequestFilter, SupportRequest};
+use axum::extract::State;
+use axum::http::{HeaderMap, StatusCode};
+use serde::{Deserialize, Serialize};
+use time::OffsetDateTime;
+use utoipa::{IntoParams, ToSchema};
+
+#[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct PlansParams {
+    /// The product code.
+    pub product: String,
+    /// The version (on-premises products).
+    pub version: Option<String>,
+    /// A CSP customer the request would be for (Admin agents).
+    pub customer: Option<i64>,
+    /// The day to answer for, `YYYY-MM-DD`; today when absent.
+    pub as_of: Option<String>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct EligiblePlan {
+    /// The Contract ID, or `csp`.
+    pub plan: String,
+    pub plan_name: String,
+    pub contract_id: Option<String>,
+    /// Incidents left; absent when unlimited or for the csp plan.
+    pub remaining: Option<i64>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct UnavailablePlan {
+    pub plan: String,
+    pub plan_name: String,
+    pub contract_id: String,
+    /// `expired`, `exhausted`, `older_version`, `wrong_scope` or `not_started`.
+    pub reason: String,
+    pub detail: String,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct PlansJson {
+    pub eligible: Vec<EligiblePlan>,
+    pub unavailable: Vec<UnavailablePlan>,
+}
+
+/// The plans the signed-in account can use for a product, and every other linked plan with the
+/// reason it cannot.
+#[utoipa::path(get, path = "/api/v1/me/support-plans", tag = "requests", params(PlansParams),
+    responses(
+        (status = 200, body = PlansJson),
+        (status = 400, description = "`malformed_query`", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "`unauthenticated`", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "`forbidden_role` (customers are for Admin agents)", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "`invalid_input`: `unknown_product`, `unknown_version`, `version_required`, `version_not_applicable`, `unknown_customer`, `invalid_date`", body = Problem, content_type = "application/problem+json"),
+    ),
+    security(("bearer" = []), ("session" = [])))]
+pub async fn plans(
+    State(state): State<AppState>,
+    context: RequestContext,
+    Query(params): Query<PlansParams>,
+) -> Result<axum::Json<PlansJson>> {
+    let actor = context.actor()?;
+    let as_of = match params.as_of.as_deref() {
+        Some(raw) => crate::domain::membership::parse_date(raw)
+            .ok_or_else(|| Error::field("as_of", "invalid_date"))?,
+        None => OffsetDateTime::now_utc().date(),
+    };
+    let query = PlanQuery {
+        product: &params.product,
+        version: params.version.as_deref(),
+        customer_id: params.customer,
+        as_of,
+    };
+    let plans = requests::plans(&state.store, &state.policy, actor, &query).await?;
+    Ok(axum::Json(plans_json(&state, &plans, context.language)))
+}
+
+pub fn plans_json(state: &AppState, plans: &requests::Plans, language: Language) -> PlansJson {
+    let italian = language == Language::It;
+    let name = |code: &str| {
+        state
+            .policy
+            .plan_name(code, italian)
+            .unwrap_or(code)
+            .to_owned()
+    };
+    let eligible = plans
+        .resolution
+        .eligible
+        .iter()
+        .map(|e| match e {
+            Eligible::Contract {
+                contract_id,
+                remaining,
+            } => EligiblePlan {
+                plan: contract_id.to_string(),
+                plan_name: plans
+                    .contract(contract_id)
+                    .map(|c| name(&c.plan_code))
+                    .unwrap_or_default(),
+                contract_id: Some(contract_id.to_string()),
+                remaining: *remaining,
+            },
+            Eligible::Csp => EligiblePlan {
+                plan: "csp".into(),
+                plan_name: crate::i18n::t(language, "plan-csp"),
+                contract_id: None,
+                remaining: None,
+            },
+        })
+        .collect();
+    let unavailable = plans
+        .resolution
+        .unavailable
+        .iter()
+        .map(|(contract_id, reason)| {
+            let contract = plans.contract(contract_id);
+            let args = [
+                (
+                    "end",
+                    contract.map(|c| c.end.to_string()).unwrap_or_default(),
+                ),
+                (
+                    "start",
+                    contract.map(|c| c.start.to_string()).unwrap_or_default(),
+                ),
+            ];
+            UnavailablePlan {
+                plan: contract_id.to_string(),
+                plan_name: contract.map(|c| name(&c.plan_code)).unwrap_or_default(),
+                contract_id: contract_id.to_string(),
+                reason: reason.as_str().to_owned(),
+                detail: crate::i18n::t_args(
+                    language,
+                    &format!("unavailable-{}", reason.as_str()),
+                    &args,
+                ),
+            }
+        })
+        .collect();
+    PlansJson {
+        eligible,
+        unavailable,
+    }
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RequestBody {
+    pub title: String,
+    pub description: String,
+    pub product: String,
+    #[serde(default)]
+    pub version: Option<String>,
+    /// `A` (critical), `B` or `C`.
+    pub severity: String,
+    /// A Contract ID, or `csp`.
+    pub plan: String,
+    #[serde(default)]
+    pub customer_id: Option<i64>,
+    /// Who to contact; the account's email when absent.
+    #[serde(default)]
+    pub contact: Option<String>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct RequestJson {
+    #[serde(flatten)]
+    pub request: SupportRequest,
+    /// Whether the first response came (or is still due) after its target.
+    pub response_missed: bool,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub events: Option<Vec<RequestEvent>>,
+}
+
+fn request_json(request: SupportRequest, events: Option<Vec<RequestEvent>>) -> RequestJson {
+    let missed = crate::domain::request::response_missed(
+        request.first_response_due,
+        request.first_response_at,
+        OffsetDateTime::now_utc(),
+    );
+    RequestJson {
+        request,
+        response_missed: missed,
+        events,
+    }
+}
+
+/// Files a support request. On a counted contract one incident is consumed in the same
+/// transaction. With `Idempotency-Key`, a retry returns the first result and charges nothing.
+#[utoipa::path(post, path = "/api/v1/support-requests", tag = "requests", request_body = RequestBody,
+    params(("Idempotency-Key" = Option<String>, Header, description = "Retries with the same key return the first result (kept 24 hours)")),
+    responses(
+        (status = 201, description = "Filed", body = RequestJson),
+        (status = 200, description = "A retry with the same Idempotency-Key: the first result, nothing charged again", body = RequestJson),
+        (status = 400, description = "`malformed_body`", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "`unauthenticated`", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "`forbidden_role`, `csrf_failed`", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "`contract_exhausted`, `idempotency_key_reused`", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "`invalid_input`, `plan_not_eligible` (with the reason)", body = Problem, content_type = "application/problem+json"),
+    ),
+    security(("bearer" = []), ("session" = [])))]
+pub async fn create(
+    State(state): State<AppState>,
+    context: RequestContext,
+    headers: HeaderMap,
+    Json(body): Json<RequestBody>,
+) -> Result<(StatusCode, axum::Json<RequestJson>)> {
+    let actor = context.actor()?;
+    let key = match headers.get("idempotency-key") {
+        Some(value) => Some(
+            value
+                .to_str()
+                .map_err(|_| Error::field("idempotency_key", "invalid_idempotency_key"))?
+                .to_owned(),
+        ),
+        None => None,
+    };
+    let input = FileInput {
+        title: body.title,
+        description: body.description,
+        product: body.product,
+        version: body.version,
+        severity: body.severity,
+        plan: body.plan,
+        customer_id: body.customer_id,
+        contact: body.contact,
+    };
+    let (request, replayed) = requests::file(
+        &state.store,
+        &state.policy,
+        actor,
+        &input,
+        key.as_deref(),
+        OffsetDateTime::now_utc(),
+    )
+    .await?;
+    let status = if replayed {
+        StatusCode::OK
+    } else {
+        StatusCode::CREATED
+    };
+    Ok((status, axum::Json(request_json(request, None))))
+}
+
+/// A request with its history.
+#[utoipa::path(get, path = "/api/v1/support-requests/{number}", tag = "requests",
+    params(("number" = String, Path, description = "Like SR-2026-000042")),
+    responses(
+        (status = 200, body = RequestJson),
+        (status = 401, description = "`unauthenticated`", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "`not_found`", body = Problem, content_type = "application/problem+json"),
+    ),
+    security(("bearer" = []), ("session" = [])))]
+pub async fn show(
+    State(state): State<AppState>,
+    context: RequestContext,
+    Path(number): Path<String>,
+) -> Result<axum::Json<RequestJson>> {
+    let request = requests::get(&state.store, context.actor()?, &number).await?;
+    let events = requests::events(&state.store, &request).await?;
+    Ok(axum::Json(request_json(request, Some(events))))
+}
+
+#[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct QueueParams {
+    /// `open`, `in_progress`, `waiting_on_customer`, `resolved` or `closed`.
+    pub status: Option<String>,
+    /// `A`, `B` or `C`.
+    pub severity: Option<String>,
+    /// Only requests whose first response is overdue.
+    pub overdue: Option<bool>,
+    /// Operators: everything; others: their own (organization admins: their organization's).
+    pub limit: Option<i64>,
+    pub offset: Option<i64>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct RequestPage {
+    pub items: Vec<RequestJson>,
+    pub total: i64,
+    pub limit: i64,
+    pub offset: i64,
+}
+
+/// Requests: the operators' queue (with filters), or the caller's own.
+#[utoipa::path(get, path = "/api/v1/support-requests", tag = "requests", params(QueueParams),
+    responses(
+        (status = 200, body = RequestPage),
+        (status = 400, description = "`malformed_query`", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "`unauthenticated`", body = Problem, content_type = "application/problem+json"),
+    ),
+    security(("bearer" = []), ("session" = [])))]
+pub async fn list(
+    State(state): State<AppState>,
+    context: RequestContext,
+    Query(params): Query<QueueParams>,
+) -> Result<axum::Json<RequestPage>> {
+    let actor = context.actor()?;
+    let page = crate::store::Page::new(params.limit, params.offset);
+    let (items, total) = if actor.is_operator() {
+        let filter = RequestFilter {
+            status: params.status,
+            severity: params.severity,
+            overdue_at: params
+                .overdue
+                .unwrap_or(false)
+                .then(OffsetDateTime::now_utc),
+            ..Default::default()
+        };
+        requests::queue(&state.store, actor, filter, page).await?
+    } else {
+        requests::mine(&state.store, actor, page).await?
+    };
+    Ok(axum::Json(RequestPage {
+        items: items.into_iter().map(|r| request_json(r, None)).collect(),
+        total,
+        limit: page.limit,
+        offset: page.offset,
+    }))
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct StatusBody {
+    pub status: String,
+    #[serde(default)]
+    pub comment: Option<String>,
+}
+
+/// Moves a request through its lifecycle.
+#[utoipa::path(post, path = "/api/v1/support-requests/{number}/status", tag = "requests", request_body = StatusBody,
+    params(("number" = String, Path, description = "Like SR-2026-000042")),
+    responses(
+        (status = 200, body = RequestJson),
+        (status = 400, description = "`malformed_body`", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "`unauthenticated`", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "`csrf_failed`", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "`not_found`", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "`transition_not_allowed`", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "`invalid_input`", body = Problem, content_type = "application/problem+json"),
+    ),
+    security(("bearer" = []), ("session" = [])))]
+pub async fn status(
+    State(state): State<AppState>,
+    context: RequestContext,
+    Path(number): Path<String>,
+    Json(body): Json<StatusBody>,
+) -> Result<axum::Json<RequestJson>> {
+    let request = requests::change_status(
+        &state.store,
+        context.actor()?,
+        &number,
+        &body.status,
+        body.comment.as_deref(),
+        OffsetDateTime::now_utc(),
+    )
+    .await?;
+    Ok(axum::Json(request_json(request, None)))
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CommentBody {
+    pub body: String,
+}
+
+/// Adds a comment.
+#[utoipa::path(post, path = "/api/v1/support-requests/{number}/comments", tag = "requests", request_body = CommentBody,
+    params(("number" = String, Path, description = "Like SR-2026-000042")),
+    responses(
+        (status = 200, body = RequestJson),
+        (status = 400, description = "`malformed_body`", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "`unauthenticated`", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "`csrf_failed`", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "`not_found`", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "`transition_not_allowed`: closed", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "`invalid_input`", body = Problem, content_type = "application/problem+json"),
+    ),
+    security(("bearer" = []), ("session" = [])))]
+pub async fn comment(
+    State(state): State<AppState>,
+    context: RequestContext,
+    Path(number): Path<String>,
+    Json(body): Json<CommentBody>,
+) -> Result<axum::Json<RequestJson>> {
+    let request = requests::comment(
+        &state.store,
+        context.actor()?,
+        &number,
+        &body.body,
+        OffsetDateTime::now_utc(),
+    )
+    .await?;
+    Ok(axum::Json(request_json(request, None)))
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RefundBody {
+    /// `product_defect`, `duplicate`, `frontline` or `goodwill`.
+    pub reason: String,
+}
+
+/// Marks a request not chargeable (operators): its incident returns to the contract, once.
+#[utoipa::path(post, path = "/api/v1/support-requests/{number}/refund", tag = "requests", request_body = RefundBody,
+    params(("number" = String, Path, description = "Like SR-2026-000042")),
+    responses(
+        (status = 200, body = RequestJson),
+        (status = 400, description = "`malformed_body`", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "`unauthenticated`", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "`forbidden_role`, `csrf_failed`", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "`not_found`", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "`not_refundable`: not charged or already refunded", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "`invalid_input`: `unknown_refund_reason`", body = Problem, content_type = "application/problem+json"),
+    ),
+    security(("bearer" = []), ("session" = [])))]
+pub async fn refund(
+    State(state): State<AppState>,
+    context: RequestContext,
+    Path(number): Path<String>,
+    Json(body): Json<RefundBody>,
+) -> Result<axum::Json<RequestJson>> {
+    let request = requests::refund(
+        &state.store,
+        context.actor()?,
+        &number,
+        &body.reason,
+        OffsetDateTime::now_utc(),
+    )
+    .await?;
+    Ok(axum::Json(request_json(request, None)))
+}

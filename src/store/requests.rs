@@ -1,0 +1,531 @@
+//! Support requests: filing with exact incident consumption, history, refunds.
+
+use super::outbox::{NewMessage, insert_message};
+use super::{Page, Store, from_millis, to_millis};
+use crate::domain::{AccountId, OrganizationId};
+use crate::error::{Result, is_unique_violation};
+use crate::{in_tx, on_pool};
+use time::OffsetDateTime;
+
+/// A request as stored, with the names a reader needs.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, utoipa::ToSchema)]
+pub struct SupportRequest {
+    #[serde(skip)]
+    pub id: i64,
+    /// Readable number, like `SR-2026-000042`.
+    pub number: String,
+    pub title: String,
+    pub description: String,
+    pub product: String,
+    pub version: Option<String>,
+    /// `A` (critical), `B` or `C`.
+    pub severity: String,
+    /// The Contract ID, or `csp`.
+    pub plan: String,
+    #[serde(skip)]
+    pub contract_id: Option<i64>,
+    /// Whether an incident was consumed.
+    pub charged: bool,
+    /// Whether that incident was given back.
+    pub refunded: bool,
+    pub refund_reason: Option<String>,
+    #[schema(value_type = i64)]
+    pub created_by: AccountId,
+    pub created_by_email: String,
+    /// The acting partner organization.
+    #[schema(value_type = Option<i64>)]
+    pub organization_id: Option<OrganizationId>,
+    pub customer_id: Option<i64>,
+    pub customer_name: Option<String>,
+    pub contact: String,
+    /// `open`, `in_progress`, `waiting_on_customer`, `resolved`, `closed`.
+    pub status: String,
+    #[serde(with = "time::serde::rfc3339")]
+    #[schema(value_type = String, format = DateTime)]
+    pub first_response_due: OffsetDateTime,
+    #[serde(with = "time::serde::rfc3339::option")]
+    #[schema(value_type = Option<String>, format = DateTime)]
+    pub first_response_at: Option<OffsetDateTime>,
+    #[serde(with = "time::serde::rfc3339")]
+    #[schema(value_type = String, format = DateTime)]
+    pub created_at: OffsetDateTime,
+    #[serde(with = "time::serde::rfc3339")]
+    #[schema(value_type = String, format = DateTime)]
+    pub updated_at: OffsetDateTime,
+}
+
+#[derive(sqlx::FromRow)]
+struct RequestRow {
+    id: i64,
+    title: String,
+    description: String,
+    product_code: String,
+    version: Option<String>,
+    severity: String,
+    plan: String,
+    contract_id: Option<i64>,
+    charged: bool,
+    refunded: bool,
+    refund_reason: Option<String>,
+    created_by: i64,
+    created_by_email: String,
+    organization_id: Option<i64>,
+    customer_id: Option<i64>,
+    customer_name: Option<String>,
+    contact: String,
+    status: String,
+    first_response_due: i64,
+    first_response_at: Option<i64>,
+    created_at: i64,
+    updated_at: i64,
+}
+
+impl From<RequestRow> for SupportRequest {
+    fn from(row: RequestRow) -> Self {
+        let created_at = from_millis(row.created_at);
+        Self {
+            id: row.id,
+            number: crate::domain::request::format_number(created_at.year(), row.id),
+            title: row.title,
+            description: row.description,
+            product: row.product_code,
+            version: row.version,
+            severity: row.severity,
+            plan: row.plan,
+            contract_id: row.contract_id,
+            charged: row.charged,
+            refunded: row.refunded,
+            refund_reason: row.refund_reason,
+            created_by: AccountId(row.created_by),
+            created_by_email: row.created_by_email,
+            organization_id: row.organization_id.map(OrganizationId),
+            customer_id: row.customer_id,
+            customer_name: row.customer_name,
+            contact: row.contact,
+            status: row.status,
+            first_response_due: from_millis(row.first_response_due),
+            first_response_at: row.first_response_at.map(from_millis),
+            created_at,
+            updated_at: from_millis(row.updated_at),
+        }
+    }
+}
+
+const SELECT: &str = "SELECT r.id, r.title, r.description, r.product_code, r.version, r.severity, r.plan, r.contract_id, \
+     r.charged, r.refunded, r.refund_reason, r.created_by, a.email AS created_by_email, r.organization_id, r.customer_id, \
+     c.name AS customer_name, r.contact, r.status, r.first_response_due, r.first_response_at, r.created_at, r.updated_at \
+     FROM support_requests r JOIN accounts a ON a.id = r.created_by LEFT JOIN customers c ON c.id = r.customer_id";
+
+/// One entry of a request's history.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, utoipa::ToSchema)]
+pub struct RequestEvent {
+    #[serde(with = "time::serde::rfc3339")]
+    #[schema(value_type = String, format = DateTime)]
+    pub at: OffsetDateTime,
+    pub actor_email: Option<String>,
+    /// `created`, `status`, `comment` or `refund`.
+    pub kind: String,
+    pub from_status: Option<String>,
+    pub to_status: Option<String>,
+    pub body: Option<String>,
+}
+
+/// A validated request ready to be stored.
+pub struct NewRequest {
+    pub title: String,
+    pub description: String,
+    pub product_code: String,
+    pub version: Option<String>,
+    pub severity: String,
+    pub plan: String,
+    /// The contract whose incident it uses, when counted; `None` for unlimited contracts
+    /// and the csp plan (nothing is consumed).
+    pub charge_contract: Option<i64>,
+    /// The contract it is filed under, counted or not.
+    pub contract_id: Option<i64>,
+    pub created_by: AccountId,
+    pub organization_id: Option<OrganizationId>,
+    pub customer_id: Option<i64>,
+    pub contact: String,
+    pub first_response_due: OffsetDateTime,
+    /// `(key, digest of the body)` when the client sent an `Idempotency-Key`.
+    pub idempotency: Option<(String, String)>,
+}
+
+/// What filing did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Filed {
+    /// A new request with this id.
+    Created(i64),
+    /// The contract had no incident left: nothing was written.
+    Exhausted,
+    /// The same key and body were seen before: the first request's id.
+    Replayed(i64),
+    /// The same key came with a different body.
+    KeyReused,
+}
+
+/// Messages to queue with a new request: the creation notice (given the request id) and, given
+/// the contract's remaining incidents, a low-balance notice.
+pub struct FilingMessages<'a> {
+    pub created: &'a (dyn Fn(i64) -> NewMessage + Sync),
+    pub low_balance: &'a (dyn Fn(i64) -> Option<NewMessage> + Sync),
+}
+
+/// Filters for request lists.
+#[derive(Debug, Clone, Default)]
+pub struct RequestFilter {
+    pub created_by: Option<AccountId>,
+    pub organization: Option<OrganizationId>,
+    pub status: Option<String>,
+    pub severity: Option<String>,
+    /// Only requests still unanswered whose first response was due before this instant.
+    pub overdue_at: Option<OffsetDateTime>,
+}
+
+impl Store {
+    /// Files a request. On a counted contract the first statement is the guarded consume; the
+    /// request, its ledger entry, its history, the idempotency key and the notifications follow
+    /// in the same transaction.
+    pub async fn file_request(
+        &self,
+        new: &NewRequest,
+        messages: &FilingMessages<'_>,
+        now: OffsetDateTime,
+    ) -> Result<Filed> {
+        if let Some(replay) = self.replay(new).await? {
+            return Ok(replay);
+        }
+        let now_ms = to_millis(now);
+        let outcome: std::result::Result<Filed, sqlx::Error> = async {
+            Ok(in_tx!(self, tx => {
+                let mut remaining = None;
+                let mut exhausted = false;
+                if let Some(contract) = new.charge_contract {
+                    let taken = sqlx::query(
+                        "UPDATE contracts SET used = used + 1 WHERE id = $1 AND (allotted IS NULL OR used < allotted)",
+                    )
+                    .bind(contract)
+                    .execute(&mut *tx)
+                    .await?
+                    .rows_affected();
+                    if taken == 0 {
+                        exhausted = true;
+                    } else {
+                        remaining = sqlx::query_scalar::<_, Option<i64>>("SELECT allotted - used FROM contracts WHERE id = $1")
+                            .bind(contract)
+                            .fetch_one(&mut *tx)
+                            .await?;
+                    }
+                }
+                if exhausted {
+                    Filed::Exhausted
+                } else {
+                    let id: i64 = sqlx::query_scalar(
+                        "INSERT INTO support_requests (title, description, product_code, version, severity, plan, contract_id, \
+                         charged, created_by, organization_id, customer_id, contact, status, first_response_due, created_at, updated_at) \
+                         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, 'open', $13, $14, $14) RETURNING id",
+                    )
+                    .bind(&new.title)
+                    .bind(&new.description)
+                    .bind(&new.product_code)
+                    .bind(&new.version)
+                    .bind(&new.severity)
+                    .bind(&new.plan)
+                    .bind(new.contract_id)
+                    .bind(new.charge_contract.is_some())
+                    .bind(new.created_by.0)
+                    .bind(new.organization_id.map(|o| o.0))
+                    .bind(new.customer_id)
+                    .bind(&new.contact)
+                    .bind(to_millis(new.first_response_due))
+                    .bind(now_ms)
+                    .fetch_one(&mut *tx)
+                    .await?;
+                    if let Some(contract) = new.charge_contract {
+                        sqlx::query(
+                            "INSERT INTO ledger_entries (contract_id, kind, amount, request_id, actor_id, at) VALUES ($1, 'consume', 1, $2, $3, $4)",
+                        )
+                        .bind(contract)
+                        .bind(id)
+                        .bind(new.created_by.0)
+                        .bind(now_ms)
+                        .execute(&mut *tx)
+                        .await?;
+                    }
+                    sqlx::query("INSERT INTO request_events (request_id, at, actor_id, kind, to_status) VALUES ($1, $2, $3, 'created', 'open')")
+                        .bind(id)
+                        .bind(now_ms)
+                        .bind(new.created_by.0)
+                        .execute(&mut *tx)
+                        .await?;
+                    if let Some((key, digest)) = &new.idempotency {
+                        sqlx::query(
+                            "INSERT INTO idempotency_keys (account_id, idempotency_key, body_digest, request_id, created_at) VALUES ($1, $2, $3, $4, $5)",
+                        )
+                        .bind(new.created_by.0)
+                        .bind(key)
+                        .bind(digest)
+                        .bind(id)
+                        .bind(now_ms)
+                        .execute(&mut *tx)
+                        .await?;
+                    }
+                    let created = (messages.created)(id);
+                    insert_message!(tx, &created, now_ms);
+                    if let Some(message) = remaining.and_then(|r| (messages.low_balance)(r)) {
+                        insert_message!(tx, &message, now_ms);
+                    }
+                    Filed::Created(id)
+                }
+            }))
+        }
+        .await;
+        match outcome {
+            Ok(filed) => Ok(filed),
+            // A concurrent retry with the same key won the race: answer as a replay.
+            Err(error) if is_unique_violation(&error) && new.idempotency.is_some() => {
+                Ok(self.replay(new).await?.unwrap_or(Filed::KeyReused))
+            }
+            Err(error) => Err(error.into()),
+        }
+    }
+
+    async fn replay(&self, new: &NewRequest) -> Result<Option<Filed>> {
+        let Some((key, digest)) = &new.idempotency else {
+            return Ok(None);
+        };
+        let seen: Option<(String, i64)> = on_pool!(self, pool => sqlx::query_as(
+            "SELECT body_digest, request_id FROM idempotency_keys WHERE account_id = $1 AND idempotency_key = $2",
+        )
+        .bind(new.created_by.0)
+        .bind(key)
+        .fetch_optional(pool)
+        .await)?;
+        Ok(seen.map(|(seen_digest, id)| {
+            if &seen_digest == digest {
+                Filed::Replayed(id)
+            } else {
+                Filed::KeyReused
+            }
+        }))
+    }
+
+    /// Forgets idempotency keys older than `before` (kept at least 24 hours).
+    pub async fn prune_idempotency_keys(&self, before: OffsetDateTime) -> Result<u64> {
+        let done = on_pool!(self, pool => sqlx::query("DELETE FROM idempotency_keys WHERE created_at < $1")
+            .bind(to_millis(before))
+            .execute(pool)
+            .await
+            .map(|r| r.rows_affected()))?;
+        Ok(done)
+    }
+
+    pub async fn support_request(&self, id: i64) -> Result<Option<SupportRequest>> {
+        let sql = format!("{SELECT} WHERE r.id = $1");
+        let row: Option<RequestRow> =
+            on_pool!(self, pool => sqlx::query_as(&sql).bind(id).fetch_optional(pool).await)?;
+        Ok(row.map(Into::into))
+    }
+
+    /// Requests matching the filter, newest first, with the total count.
+    pub async fn support_requests(
+        &self,
+        filter: &RequestFilter,
+        page: Page,
+    ) -> Result<(Vec<SupportRequest>, i64)> {
+        let conditions = "($1 IS NULL OR r.created_by = $1) AND ($2 IS NULL OR r.organization_id = $2) \
+             AND ($3 IS NULL OR r.status = $3) AND ($4 IS NULL OR r.severity = $4) \
+             AND ($5 IS NULL OR (r.first_response_at IS NULL AND r.first_response_due < $5 AND r.status <> 'closed'))";
+        let sql = format!("{SELECT} WHERE {conditions} ORDER BY r.id DESC LIMIT $6 OFFSET $7");
+        let count_sql = format!("SELECT COUNT(*) FROM support_requests r WHERE {conditions}");
+        let created_by = filter.created_by.map(|a| a.0);
+        let organization = filter.organization.map(|o| o.0);
+        let overdue = filter.overdue_at.map(to_millis);
+        let (rows, total): (Vec<RequestRow>, i64) = on_pool!(self, pool => {
+            let rows = sqlx::query_as(&sql)
+                .bind(created_by)
+                .bind(organization)
+                .bind(&filter.status)
+                .bind(&filter.severity)
+                .bind(overdue)
+                .bind(page.limit)
+                .bind(page.offset)
+                .fetch_all(pool)
+                .await?;
+            let total = sqlx::query_scalar(&count_sql)
+                .bind(created_by)
+                .bind(organization)
+                .bind(&filter.status)
+                .bind(&filter.severity)
+                .bind(overdue)
+                .fetch_one(pool)
+                .await?;
+            (rows, total)
+        });
+        Ok((rows.into_iter().map(Into::into).collect(), total))
+    }
+
+    pub async fn request_events(&self, request: i64) -> Result<Vec<RequestEvent>> {
+        type EventRow = (
+            i64,
+            Option<String>,
+            String,
+            Option<String>,
+            Option<String>,
+            Option<String>,
+        );
+        let rows: Vec<EventRow> = on_pool!(self, pool => sqlx::query_as(
+                "SELECT e.at, a.email, e.kind, e.from_status, e.to_status, e.body FROM request_events e \
+                 LEFT JOIN accounts a ON a.id = e.actor_id WHERE e.request_id = $1 ORDER BY e.id",
+            )
+            .bind(request)
+            .fetch_all(pool)
+            .await)?;
+        Ok(rows
+            .into_iter()
+            .map(
+                |(at, actor_email, kind, from_status, to_status, body)| RequestEvent {
+                    at: from_millis(at),
+                    actor_email,
+                    kind,
+                    from_status,
+                    to_status,
+                    body,
+                },
+            )
+            .collect())
+    }
+
+    /// Moves a request from `from` to `to` (guarded on `from`), with an optional comment;
+    /// `first_response` marks the first answer from the support side. False if the request
+    /// was no longer in `from`.
+    #[allow(clippy::too_many_arguments)]
+    pub async fn change_request_status(
+        &self,
+        request: i64,
+        from: &str,
+        to: &str,
+        actor: AccountId,
+        comment: Option<&str>,
+        first_response: bool,
+        message: &NewMessage,
+        now: OffsetDateTime,
+    ) -> Result<bool> {
+        let now = to_millis(now);
+        Ok(in_tx!(self, tx => {
+            let moved = sqlx::query(
+                "UPDATE support_requests SET status = $1, updated_at = $2, \
+                 first_response_at = CASE WHEN $3 AND first_response_at IS NULL THEN $2 ELSE first_response_at END \
+                 WHERE id = $4 AND status = $5",
+            )
+            .bind(to)
+            .bind(now)
+            .bind(first_response)
+            .bind(request)
+            .bind(from)
+            .execute(&mut *tx)
+            .await?
+            .rows_affected();
+            if moved == 1 {
+                sqlx::query(
+                    "INSERT INTO request_events (request_id, at, actor_id, kind, from_status, to_status, body) \
+                     VALUES ($1, $2, $3, 'status', $4, $5, $6)",
+                )
+                .bind(request)
+                .bind(now)
+                .bind(actor.0)
+                .bind(from)
+                .bind(to)
+                .bind(comment)
+                .execute(&mut *tx)
+                .await?;
+                insert_message!(tx, message, now);
+            }
+            moved == 1
+        }))
+    }
+
+    /// Adds a comment; `first_response` marks the first answer from the support side.
+    pub async fn comment_request(
+        &self,
+        request: i64,
+        actor: AccountId,
+        body: &str,
+        first_response: bool,
+        now: OffsetDateTime,
+    ) -> Result<()> {
+        let now = to_millis(now);
+        in_tx!(self, tx => {
+            sqlx::query(
+                "UPDATE support_requests SET updated_at = $1, \
+                 first_response_at = CASE WHEN $2 AND first_response_at IS NULL THEN $1 ELSE first_response_at END WHERE id = $3",
+            )
+            .bind(now)
+            .bind(first_response)
+            .bind(request)
+            .execute(&mut *tx)
+            .await?;
+            sqlx::query("INSERT INTO request_events (request_id, at, actor_id, kind, body) VALUES ($1, $2, $3, 'comment', $4)")
+                .bind(request)
+                .bind(now)
+                .bind(actor.0)
+                .bind(body)
+                .execute(&mut *tx)
+                .await?;
+        });
+        Ok(())
+    }
+
+    /// Marks a charged request not chargeable and gives its incident back, exactly once:
+    /// the guarded flag comes first, then the contract's counter and the refund entry naming
+    /// the request and the reason. False if it was not charged or already refunded.
+    pub async fn refund_request(
+        &self,
+        request: i64,
+        reason: &str,
+        actor: AccountId,
+        now: OffsetDateTime,
+    ) -> Result<bool> {
+        let now = to_millis(now);
+        Ok(in_tx!(self, tx => {
+            let contract: Option<Option<i64>> = sqlx::query_scalar(
+                "UPDATE support_requests SET refunded = TRUE, refund_reason = $1, updated_at = $2 \
+                 WHERE id = $3 AND charged AND NOT refunded RETURNING contract_id",
+            )
+            .bind(reason)
+            .bind(now)
+            .bind(request)
+            .fetch_optional(&mut *tx)
+            .await?;
+            match contract.flatten() {
+                Some(contract) => {
+                    sqlx::query("UPDATE contracts SET used = used - 1 WHERE id = $1 AND used > 0")
+                        .bind(contract)
+                        .execute(&mut *tx)
+                        .await?;
+                    sqlx::query(
+                        "INSERT INTO ledger_entries (contract_id, kind, amount, request_id, actor_id, reason, at) \
+                         VALUES ($1, 'refund', 1, $2, $3, $4, $5)",
+                    )
+                    .bind(contract)
+                    .bind(request)
+                    .bind(actor.0)
+                    .bind(reason)
+                    .bind(now)
+                    .execute(&mut *tx)
+                    .await?;
+                    sqlx::query("INSERT INTO request_events (request_id, at, actor_id, kind, body) VALUES ($1, $2, $3, 'refund', $4)")
+                        .bind(request)
+                        .bind(now)
+                        .bind(actor.0)
+                        .bind(reason)
+                        .execute(&mut *tx)
+                        .await?;
+                    true
+                }
+                None => false,
+            }
+        }))
+    }
+}
