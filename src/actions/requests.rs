@@ -225,6 +225,16 @@ pub async fn file(
         }
         PlanRef::Contract(id) => {
             if let Some((_, reason)) = plans.resolution.unavailable.iter().find(|(c, _)| c == id) {
+                // No incidents left is answered the same whether seen here or by the guarded
+                // consume under concurrency: `contract_exhausted`.
+                if *reason == crate::domain::eligibility::Unavailable::Exhausted
+                    && let Some(contract) = plans.contract(id)
+                {
+                    return Err(Error::ContractExhausted {
+                        used: contract.used,
+                        allotted: contract.allotted.unwrap_or_default(),
+                    });
+                }
                 return Err(Error::PlanNotEligible {
                     reason: reason.as_str(),
                 });

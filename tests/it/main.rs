@@ -6,6 +6,7 @@ mod contracts;
 mod i18n;
 mod matrix;
 mod migrations;
+mod requests;
 mod server;
 mod store;
 mod support;
