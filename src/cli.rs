@@ -191,9 +191,17 @@ async fn serve(args: ServeArgs) -> Result<(), Failure> {
         })?;
     tracing::info!(address = %args.listen, backend = ?store.backend(), "serving");
     let (stop_jobs, jobs_stopped) = tokio::sync::watch::channel(false);
+    let mailer = match &args.settings.smtp_url {
+        Some(url) => Some(
+            crate::jobs::mail::Mailer::new(url, &args.settings.mail_from)
+                .map_err(Failure::setup)?,
+        ),
+        None => None,
+    };
     let runner = tokio::spawn(crate::jobs::run(
         store.clone(),
         policy.clone(),
+        mailer,
         jobs_stopped,
     ));
     let app = router(AppState::new(store.clone(), args.settings, policy));

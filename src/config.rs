@@ -59,6 +59,17 @@ pub struct Settings {
     /// Take the client address from the first `X-Forwarded-For` entry (only behind a trusted proxy).
     #[arg(long, env = "SPORTELLO_TRUST_FORWARDED_FOR")]
     pub trust_forwarded_for: bool,
+    /// An SMTP relay for notifications, like `smtp://127.0.0.1:25` (plain SMTP; use a local
+    /// relay for TLS). Without it, messages stay in the outbox for operators to read.
+    #[arg(long, env = "SPORTELLO_SMTP_URL")]
+    pub smtp_url: Option<String>,
+    /// The sender address of notifications.
+    #[arg(
+        long,
+        env = "SPORTELLO_MAIL_FROM",
+        default_value = "Sportello <sportello@localhost>"
+    )]
+    pub mail_from: String,
     /// `auto`: activations complete after `--activation-delay`; `manual`: an operator approves
     /// or rejects each one.
     #[arg(long, env = "SPORTELLO_ACTIVATION_MODE", default_value = "auto")]

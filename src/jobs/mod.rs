@@ -1,6 +1,9 @@
 //! The durable job runner: claims due jobs from the database and runs them; a failed job is
 //! retried with exponential backoff, a crashed worker's job is claimed again when its lease ends.
 
+pub mod expiry;
+pub mod mail;
+
 use crate::actions;
 use crate::domain::policy::Policy;
 use crate::store::Store;
@@ -55,16 +58,41 @@ async fn execute(
     }
 }
 
-/// Polls for jobs until `shutdown` turns true.
-pub async fn run(store: Store, policy: Arc<Policy>, mut shutdown: watch::Receiver<bool>) {
+/// Polls for jobs until `shutdown` turns true; sends due notifications when a mailer is
+/// configured; hourly, queues expiry notices and forgets idempotency keys older than a day.
+pub async fn run(
+    store: Store,
+    policy: Arc<Policy>,
+    mailer: Option<mail::Mailer>,
+    mut shutdown: watch::Receiver<bool>,
+) {
+    let mut last_hourly: Option<OffsetDateTime> = None;
     loop {
-        let ran = match run_once(&store, &policy, OffsetDateTime::now_utc()).await {
+        let now = OffsetDateTime::now_utc();
+        let ran = match run_once(&store, &policy, now).await {
             Ok(ran) => ran,
             Err(error) => {
                 tracing::error!(error = %error, "job runner failed to claim a job");
                 false
             }
         };
+        if let Some(mailer) = &mailer
+            && let Err(error) = mail::send_due(&store, mailer, now).await
+        {
+            tracing::error!(error = %error, "sending notifications failed");
+        }
+        if last_hourly.is_none_or(|at| now - at >= Duration::hours(1)) {
+            last_hourly = Some(now);
+            if let Err(error) = expiry::notify_expiring(&store, now).await {
+                tracing::error!(error = %error, "queueing expiry notices failed");
+            }
+            if let Err(error) = store
+                .prune_idempotency_keys(now - Duration::hours(24))
+                .await
+            {
+                tracing::error!(error = %error, "pruning idempotency keys failed");
+            }
+        }
         if *shutdown.borrow() {
             break;
         }

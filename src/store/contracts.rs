@@ -198,3 +198,32 @@ impl Store {
         Ok(id)
     }
 }
+
+impl Store {
+    /// Contracts whose last day falls in `[from, to]`, with the emails of their organization's
+    /// Global admins and Partner admins.
+    pub async fn contracts_ending_between(
+        &self,
+        from: Date,
+        to: Date,
+    ) -> Result<Vec<(Contract, Vec<String>)>> {
+        let sql = format!(
+            "SELECT {CONTRACT_COLUMNS} FROM contracts WHERE ends_on >= $1 AND ends_on <= $2 ORDER BY id"
+        );
+        let rows: Vec<ContractRow> =
+            on_pool!(self, pool => sqlx::query_as(&sql).bind(from).bind(to).fetch_all(pool).await)?;
+        let mut result = Vec::new();
+        for row in rows {
+            let contract = row.into_contract()?;
+            let admins: Vec<String> = on_pool!(self, pool => sqlx::query_scalar(
+                "SELECT DISTINCT a.email FROM accounts a JOIN account_roles r ON r.account_id = a.id \
+                 WHERE a.organization_id = $1 AND r.role IN ('global_admin', 'partner_admin') ORDER BY a.email",
+            )
+            .bind(contract.organization_id.0)
+            .fetch_all(pool)
+            .await)?;
+            result.push((contract, admins));
+        }
+        Ok(result)
+    }
+}

@@ -111,3 +111,100 @@ impl Store {
         Ok((messages, total))
     }
 }
+
+/// A message claimed for sending.
+#[derive(Debug, Clone)]
+pub struct Outgoing {
+    pub id: i64,
+    pub recipient: String,
+    pub subject: String,
+    pub body: String,
+    /// Including this one.
+    pub attempts: i32,
+}
+
+impl Store {
+    /// Claims up to `limit` unsent messages that are due, holding each for `lease` so another
+    /// instance does not send it too.
+    pub async fn claim_outgoing(
+        &self,
+        now: OffsetDateTime,
+        lease: time::Duration,
+        limit: i64,
+    ) -> Result<Vec<Outgoing>> {
+        let now_ms = super::to_millis(now);
+        let until = super::to_millis(now + lease);
+        let rows: Vec<(i64, String, String, String, i32)> = match &self.pool {
+            super::Pool::Postgres(pool) => {
+                sqlx::query_as(
+                    "UPDATE outbox SET next_attempt_at = $1, attempts = attempts + 1 WHERE id IN ( \
+                         SELECT id FROM outbox WHERE sent_at IS NULL AND (next_attempt_at IS NULL OR next_attempt_at <= $2) \
+                         ORDER BY id LIMIT $3 FOR UPDATE SKIP LOCKED) \
+                     RETURNING id, recipient, subject, body, attempts",
+                )
+                .bind(until)
+                .bind(now_ms)
+                .bind(limit)
+                .fetch_all(pool)
+                .await?
+            }
+            super::Pool::Sqlite(_) => crate::in_tx!(self, tx => {
+                sqlx::query_as(
+                    "UPDATE outbox SET next_attempt_at = $1, attempts = attempts + 1 WHERE id IN ( \
+                         SELECT id FROM outbox WHERE sent_at IS NULL AND (next_attempt_at IS NULL OR next_attempt_at <= $2) \
+                         ORDER BY id LIMIT $3) \
+                     RETURNING id, recipient, subject, body, attempts",
+                )
+                .bind(until)
+                .bind(now_ms)
+                .bind(limit)
+                .fetch_all(&mut *tx)
+                .await?
+            }),
+        };
+        Ok(rows
+            .into_iter()
+            .map(|(id, recipient, subject, body, attempts)| Outgoing {
+                id,
+                recipient,
+                subject,
+                body,
+                attempts,
+            })
+            .collect())
+    }
+
+    pub async fn mark_sent(&self, id: i64, now: OffsetDateTime) -> Result<()> {
+        on_pool!(self, pool => sqlx::query("UPDATE outbox SET sent_at = $1, last_error = NULL WHERE id = $2")
+            .bind(super::to_millis(now))
+            .bind(id)
+            .execute(pool)
+            .await
+            .map(|_| ()))?;
+        Ok(())
+    }
+
+    /// Keeps a message that could not be sent, to try again at `retry_at`.
+    pub async fn mark_failed(&self, id: i64, error: &str, retry_at: OffsetDateTime) -> Result<()> {
+        on_pool!(self, pool => sqlx::query("UPDATE outbox SET last_error = $1, next_attempt_at = $2 WHERE id = $3")
+            .bind(error)
+            .bind(super::to_millis(retry_at))
+            .bind(id)
+            .execute(pool)
+            .await
+            .map(|_| ()))?;
+        Ok(())
+    }
+
+    /// Queues messages outside any other change (the daily expiry notices); duplicates by
+    /// `dedupe_key` are skipped.
+    pub async fn queue_messages(&self, messages: &[NewMessage], now: OffsetDateTime) -> Result<()> {
+        let now = super::to_millis(now);
+        crate::in_tx!(self, tx => {
+            for message in messages {
+                insert_message!(tx, message, now);
+            }
+        });
+        Ok(())
+    }
+}

@@ -4,6 +4,7 @@ mod api;
 mod benefits;
 mod contracts;
 mod i18n;
+mod mail;
 mod matrix;
 mod migrations;
 mod requests;
