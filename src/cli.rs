@@ -54,6 +54,19 @@ pub enum Command {
     /// Ledger checks.
     #[command(subcommand)]
     Ledger(LedgerCommand),
+    /// Audit log checks.
+    #[command(subcommand)]
+    Audit(AuditCommand),
+}
+
+#[derive(Subcommand, Debug)]
+pub enum AuditCommand {
+    /// Walk the hash chain and report the first entry that was changed, removed or inserted;
+    /// exit 1 if there is one.
+    Verify {
+        #[command(flatten)]
+        database: DatabaseArgs,
+    },
 }
 
 #[derive(Subcommand, Debug)]
@@ -138,6 +151,7 @@ pub async fn run(cli: Cli) -> ExitCode {
             import_memberships(&file, &database).await
         }
         Command::Ledger(LedgerCommand::Verify { database }) => verify_ledger(&database).await,
+        Command::Audit(AuditCommand::Verify { database }) => verify_audit(&database).await,
     };
     match outcome {
         Ok(()) => ExitCode::SUCCESS,
@@ -179,6 +193,21 @@ pub fn load_policy(path: Option<&std::path::Path>) -> Result<Policy, Failure> {
 async fn serve(args: ServeArgs) -> Result<(), Failure> {
     let policy = Arc::new(load_policy(args.policy.as_deref())?);
     let store = open(&args.database).await?;
+    let source = args
+        .policy
+        .as_ref()
+        .map_or_else(|| "default".to_owned(), |p| p.display().to_string());
+    let loaded = crate::store::audit::AuditEntry::new(
+        None,
+        "policy.loaded",
+        format!("policy:{source}"),
+        serde_json::json!({"benefits": policy.benefits.iter().map(|b| b.code.clone()).collect::<Vec<_>>(),
+                           "term_years": policy.term_years, "term_days": policy.term_days}),
+    );
+    store
+        .audit(&loaded, OffsetDateTime::now_utc())
+        .await
+        .map_err(Failure::run)?;
     if args.demo {
         crate::demo::load(&store, &policy, OffsetDateTime::now_utc())
             .await
@@ -305,6 +334,20 @@ async fn import_memberships(
             }
             Err(Failure::run(report))
         }
+    }
+}
+
+async fn verify_audit(database: &DatabaseArgs) -> Result<(), Failure> {
+    let store = open(database).await?;
+    match store.verify_audit().await.map_err(Failure::run)? {
+        (count, None) => {
+            println!("audit log verified: {count} entries, the hash chain is intact");
+            Ok(())
+        }
+        (_, Some(broken)) => Err(Failure::run(format!(
+            "audit log broken at entry {}: {}",
+            broken.id, broken.reason
+        ))),
     }
 }
 

@@ -255,7 +255,7 @@ async fn add_memberships(
             end: now.date() + time::Duration::days(305),
         };
         store
-            .insert_membership(*organization, &membership, now)
+            .insert_membership(*organization, &membership, None, now)
             .await?;
     }
     Ok(())
@@ -284,7 +284,7 @@ async fn activate_contoso(
         membership_id: membership.id,
         requested_by: admin.account_id,
     };
-    let (activation, created) = store.request_activation(&new, None, now).await?;
+    let (activation, created) = store.request_activation(&new, None, &crate::store::audit::AuditEntry::new(Some(admin.account_id.0), "benefit.activation_requested", String::new(), serde_json::json!({"benefit": "product_support", "organization": contoso.0, "demo": true})), now).await?;
     if created {
         crate::actions::activations::complete(store, policy, activation.id, None, now).await?;
     }

@@ -140,7 +140,15 @@ pub async fn set_roles(
     let mut roles = roles;
     roles.sort();
     roles.dedup();
-    store.set_roles(id, &roles).await?;
+    let entry = crate::store::audit::AuditEntry::new(
+        Some(actor.account_id.0),
+        "account.roles_changed",
+        format!("account:{id}"),
+        serde_json::json!({"from": account.roles, "to": roles}),
+    );
+    store
+        .set_roles(id, &roles, &entry, time::OffsetDateTime::now_utc())
+        .await?;
     tracing::info!(actor = %actor.account_id, account = %id, roles = ?roles, "roles changed");
     store.account(id).await?.ok_or(Error::NotFound)
 }

@@ -81,7 +81,7 @@ pub async fn reject(
         dedupe_key: Some(format!("activation-{id}-rejected")),
     };
     if !store
-        .reject_activation(id, actor.account_id, &reason, &message, now)
+        .reject_activation(id, actor.account_id, &reason, &message, &crate::store::audit::AuditEntry::new(Some(actor.account_id.0), "benefit.activation_rejected", format!("activation:{id}"), serde_json::json!({"benefit": activation.benefit_code, "organization": activation.organization_id.0, "reason": reason})), now)
         .await?
     {
         return Err(Error::ActivationProcessed);
@@ -179,7 +179,7 @@ pub async fn complete(
             dedupe_key: Some(format!("activation-{id}-completed")),
         };
         match store
-            .complete_activation(id, processed_by, &contract, &message, now)
+            .complete_activation(id, processed_by, &contract, &message, &crate::store::audit::AuditEntry::new(processed_by.map(|a| a.0), "benefit.activated", format!("activation:{id}"), serde_json::json!({"benefit": activation.benefit_code, "organization": activation.organization_id.0, "contract_id": contract.contract_id.to_string(), "allotted": contract.allotted})), now)
             .await
         {
             Ok(issued) => {

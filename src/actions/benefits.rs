@@ -130,7 +130,19 @@ pub async fn activate(
         membership_id: benefit.source_membership_id,
         requested_by: actor.account_id,
     };
-    let (activation, created) = store.request_activation(&new, job_at, now).await?;
+    let (activation, created) = store
+        .request_activation(
+            &new,
+            job_at,
+            &crate::store::audit::AuditEntry::new(
+                Some(actor.account_id.0),
+                "benefit.activation_requested",
+                String::new(),
+                serde_json::json!({"benefit": benefit_code, "organization": organization.id.0}),
+            ),
+            now,
+        )
+        .await?;
     if created {
         tracing::info!(actor = %actor.account_id, organization = %organization.id, benefit = benefit_code, activation = activation.id, "activation requested");
     }

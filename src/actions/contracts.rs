@@ -124,6 +124,12 @@ pub async fn link(
             contract.id,
             actor.account_id,
             policy.max_linked_accounts,
+            &crate::store::audit::AuditEntry::new(
+                Some(actor.account_id.0),
+                "contract.linked",
+                format!("contract:{}", contract.contract_id),
+                serde_json::json!({"account": actor.account_id.0}),
+            ),
             now,
         )
         .await?
@@ -173,7 +179,18 @@ pub async fn unlink(
 ) -> Result<()> {
     let contract = find(store, contract_id).await?;
     if store
-        .revoke_link(contract.id, actor.account_id, actor.account_id, now)
+        .revoke_link(
+            contract.id,
+            actor.account_id,
+            actor.account_id,
+            &crate::store::audit::AuditEntry::new(
+                Some(actor.account_id.0),
+                "contract.unlinked",
+                format!("contract:{}", contract.contract_id),
+                serde_json::json!({"account": actor.account_id.0}),
+            ),
+            now,
+        )
         .await?
     {
         tracing::info!(account = %actor.account_id, contract = %contract.contract_id, "contract unlinked");
@@ -250,7 +267,18 @@ pub async fn revoke(
         });
     }
     if store
-        .revoke_link(contract.id, account, actor.account_id, now)
+        .revoke_link(
+            contract.id,
+            account,
+            actor.account_id,
+            &crate::store::audit::AuditEntry::new(
+                Some(actor.account_id.0),
+                "contract.link_revoked",
+                format!("contract:{}", contract.contract_id),
+                serde_json::json!({"account": account.0}),
+            ),
+            now,
+        )
         .await?
     {
         tracing::info!(actor = %actor.account_id, contract = %contract.contract_id, account = %account, "link revoked");
@@ -271,7 +299,19 @@ pub async fn rotate(store: &Store, actor: &Actor, contract_id: &str) -> Result<A
         });
     }
     let access_id = AccessId::generate(&mut rand::rng());
-    store.rotate_access_id(contract.id, &access_id).await?;
+    store
+        .rotate_access_id(
+            contract.id,
+            &access_id,
+            &crate::store::audit::AuditEntry::new(
+                Some(actor.account_id.0),
+                "contract.access_id_rotated",
+                format!("contract:{}", contract.contract_id),
+                serde_json::json!({}),
+            ),
+            time::OffsetDateTime::now_utc(),
+        )
+        .await?;
     tracing::info!(actor = %actor.account_id, contract = %contract.contract_id, "access id rotated");
     Ok(access_id)
 }

@@ -41,7 +41,9 @@ pub async fn add(
         .ok_or(Error::NotFound)?;
     let competencies = store.competencies().await?;
     let valid = validate(input, &competencies).map_err(Error::InvalidInput)?;
-    let membership = store.insert_membership(organization, &valid, now).await?;
+    let membership = store
+        .insert_membership(organization, &valid, Some(actor.account_id.0), now)
+        .await?;
     tracing::info!(actor = %actor.account_id, %organization, membership = membership.id, "membership added");
     Ok(membership)
 }
@@ -64,7 +66,15 @@ pub async fn end(
     if end < membership.start {
         return Err(Error::field("end", "end_before_start"));
     }
-    store.end_membership(organization, id, end).await?;
+    store
+        .end_membership(
+            organization,
+            id,
+            end,
+            Some(actor.account_id.0),
+            OffsetDateTime::now_utc(),
+        )
+        .await?;
     tracing::info!(actor = %actor.account_id, %organization, membership = id, %end, "membership ended");
     store
         .membership(organization, id)
@@ -84,7 +94,15 @@ pub async fn remove(
         .membership(organization, id)
         .await?
         .ok_or(Error::NotFound)?;
-    if store.delete_membership(organization, id).await? {
+    if store
+        .delete_membership(
+            organization,
+            id,
+            Some(actor.account_id.0),
+            OffsetDateTime::now_utc(),
+        )
+        .await?
+    {
         tracing::info!(actor = %actor.account_id, %organization, membership = id, "membership removed");
         Ok(())
     } else {
@@ -125,7 +143,9 @@ pub async fn import(
     if !problems.is_empty() {
         return Err(Error::ImportRejected(problems));
     }
-    let count = store.insert_memberships(&resolved, now).await?;
+    let count = store
+        .insert_memberships(&resolved, Some(actor.account_id.0), now)
+        .await?;
     tracing::info!(actor = %actor.account_id, count, "memberships imported");
     Ok(count)
 }

@@ -60,6 +60,13 @@ pub async fn sign_in(
             store
                 .record_failure(ADDRESS_SCOPE, client_address, now)
                 .await?;
+            let entry = crate::store::audit::AuditEntry::new(
+                None,
+                "session.sign_in_failed",
+                format!("email:{email}"),
+                serde_json::json!({"address": client_address, "known_account": credentials.is_some()}),
+            );
+            store.audit(&entry, now).await?;
             tracing::info!(client_address, "failed sign-in");
             return Err(Error::InvalidCredentials);
         }

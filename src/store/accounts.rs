@@ -1,5 +1,6 @@
 //! Accounts, their organization roles and the operator role.
 
+use super::audit::{AuditEntry, append_audit};
 use super::{Backend, Page, Store, from_millis, to_millis};
 use crate::domain::account::Account;
 use crate::domain::{AccountId, AccountKind, Email, Language, OrganizationId, Role};
@@ -155,7 +156,14 @@ impl Store {
     }
 
     /// Replaces the account's roles with `roles`.
-    pub async fn set_roles(&self, account: AccountId, roles: &[Role]) -> Result<()> {
+    pub async fn set_roles(
+        &self,
+        account: AccountId,
+        roles: &[Role],
+        audit: &AuditEntry,
+        now: OffsetDateTime,
+    ) -> Result<()> {
+        let now = to_millis(now);
         in_tx!(self, tx => {
             sqlx::query("DELETE FROM account_roles WHERE account_id = $1")
                 .bind(account.0)
@@ -168,6 +176,7 @@ impl Store {
                     .execute(&mut *tx)
                     .await?;
             }
+            append_audit!(tx, self, audit, now);
         });
         Ok(())
     }

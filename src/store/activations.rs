@@ -1,5 +1,6 @@
 //! Activation requests, their queue, and completion into a contract.
 
+use super::audit::{AuditEntry, append_audit};
 use super::contracts::{NewContract, issue_contract};
 use super::outbox::{NewMessage, insert_message};
 use super::{Page, Store, from_millis, to_millis};
@@ -74,6 +75,7 @@ impl Store {
         &self,
         new: &NewActivation<'_>,
         job_at: Option<OffsetDateTime>,
+        audit: &AuditEntry,
         now: OffsetDateTime,
     ) -> Result<(Activation, bool)> {
         if let Some(existing) = self.live_activation(new).await? {
@@ -92,6 +94,9 @@ impl Store {
                 .bind(to_millis(now))
                 .fetch_one(&mut *tx)
                 .await?;
+                let mut entry = audit.clone();
+                entry.subject = format!("activation:{id}");
+                append_audit!(tx, self, &entry, to_millis(now));
                 if let Some(run_at) = job_at {
                     sqlx::query("INSERT INTO jobs (kind, payload, run_at, created_at) VALUES ('activation', $1, $2, $3)")
                         .bind(id.to_string())
@@ -182,6 +187,7 @@ impl Store {
         processed_by: Option<AccountId>,
         contract: &NewContract,
         message: &NewMessage,
+        audit: &AuditEntry,
         now: OffsetDateTime,
     ) -> Result<Option<i64>> {
         let now = to_millis(now);
@@ -204,6 +210,7 @@ impl Store {
                     .execute(&mut *tx)
                     .await?;
                 insert_message!(tx, message, now);
+                append_audit!(tx, self, audit, now);
                 Some(contract_id)
             } else {
                 None
@@ -219,6 +226,7 @@ impl Store {
         processed_by: AccountId,
         reason: &str,
         message: &NewMessage,
+        audit: &AuditEntry,
         now: OffsetDateTime,
     ) -> Result<bool> {
         let now = to_millis(now);
@@ -236,6 +244,7 @@ impl Store {
             .rows_affected();
             if done == 1 {
                 insert_message!(tx, message, now);
+                append_audit!(tx, self, audit, now);
             }
             done == 1
         });

@@ -1,5 +1,6 @@
 //! Links between contracts and the accounts that use them; Access ID rotation.
 
+use super::audit::{AuditEntry, append_audit};
 use super::contracts::{CONTRACT_COLUMNS, ContractRow};
 use super::{Pool, Store, from_millis, to_millis};
 use crate::domain::contract::Contract;
@@ -52,6 +53,7 @@ impl Store {
         contract: i64,
         account: AccountId,
         max_links: u32,
+        audit: &AuditEntry,
         now: OffsetDateTime,
     ) -> Result<LinkOutcome> {
         let outcome: std::result::Result<LinkOutcome, sqlx::Error> = async {
@@ -86,6 +88,7 @@ impl Store {
                         .bind(to_millis(now))
                         .execute(&mut *tx)
                         .await?;
+                    append_audit!(tx, self, audit, to_millis(now));
                     LinkOutcome::Linked
                 }
             }))
@@ -116,20 +119,27 @@ impl Store {
         contract: i64,
         account: AccountId,
         by: AccountId,
+        audit: &AuditEntry,
         now: OffsetDateTime,
     ) -> Result<bool> {
-        let done = on_pool!(self, pool => sqlx::query(
-            "UPDATE contract_links SET revoked_at = $1, revoked_by = $2 \
-             WHERE contract_id = $3 AND account_id = $4 AND revoked_at IS NULL",
-        )
-        .bind(to_millis(now))
-        .bind(by.0)
-        .bind(contract)
-        .bind(account.0)
-        .execute(pool)
-        .await
-        .map(|r| r.rows_affected()))?;
-        Ok(done == 1)
+        let now = to_millis(now);
+        Ok(in_tx!(self, tx => {
+            let done = sqlx::query(
+                "UPDATE contract_links SET revoked_at = $1, revoked_by = $2 \
+                 WHERE contract_id = $3 AND account_id = $4 AND revoked_at IS NULL",
+            )
+            .bind(now)
+            .bind(by.0)
+            .bind(contract)
+            .bind(account.0)
+            .execute(&mut *tx)
+            .await?
+            .rows_affected();
+            if done == 1 {
+                append_audit!(tx, self, audit, now);
+            }
+            done == 1
+        }))
     }
 
     /// The accounts holding live links to a contract, oldest first.
@@ -178,13 +188,22 @@ impl Store {
     }
 
     /// Replaces a contract's Access ID; links stay.
-    pub async fn rotate_access_id(&self, contract: i64, access_id: &AccessId) -> Result<()> {
-        on_pool!(self, pool => sqlx::query("UPDATE contracts SET access_id = $1 WHERE id = $2")
-            .bind(access_id.as_str())
-            .bind(contract)
-            .execute(pool)
-            .await
-            .map(|_| ()))?;
+    pub async fn rotate_access_id(
+        &self,
+        contract: i64,
+        access_id: &AccessId,
+        audit: &AuditEntry,
+        now: OffsetDateTime,
+    ) -> Result<()> {
+        let now = to_millis(now);
+        in_tx!(self, tx => {
+            sqlx::query("UPDATE contracts SET access_id = $1 WHERE id = $2")
+                .bind(access_id.as_str())
+                .bind(contract)
+                .execute(&mut *tx)
+                .await?;
+            append_audit!(tx, self, audit, now);
+        });
         Ok(())
     }
 

@@ -1,5 +1,6 @@
 //! Competencies and memberships.
 
+use super::audit::{AuditEntry, append_audit};
 use super::{Store, to_millis};
 use crate::domain::OrganizationId;
 use crate::domain::membership::{Competency, Membership, Offer, ValidMembership};
@@ -52,21 +53,34 @@ impl Store {
         &self,
         organization: OrganizationId,
         membership: &ValidMembership,
+        actor: Option<i64>,
         now: OffsetDateTime,
     ) -> Result<Membership> {
         let sql = format!(
             "INSERT INTO memberships (organization_id, offer, competency_code, starts_on, ends_on, created_at) \
              VALUES ($1, $2, $3, $4, $5, $6) RETURNING {COLUMNS}"
         );
-        let row: MembershipRow = on_pool!(self, pool => sqlx::query_as(&sql)
-            .bind(organization.0)
-            .bind(membership.offer.as_str())
-            .bind(&membership.competency)
-            .bind(membership.start)
-            .bind(membership.end)
-            .bind(to_millis(now))
-            .fetch_one(pool)
-            .await)?;
+        let now = to_millis(now);
+        let row: MembershipRow = in_tx!(self, tx => {
+            let row: MembershipRow = sqlx::query_as(&sql)
+                .bind(organization.0)
+                .bind(membership.offer.as_str())
+                .bind(&membership.competency)
+                .bind(membership.start)
+                .bind(membership.end)
+                .bind(now)
+                .fetch_one(&mut *tx)
+                .await?;
+            let entry = AuditEntry::new(
+                actor,
+                "membership.added",
+                format!("organization:{}", organization.0),
+                serde_json::json!({"membership": row.id, "offer": row.offer, "competency": row.competency_code,
+                                   "start": row.starts_on.to_string(), "end": row.ends_on.to_string()}),
+            );
+            append_audit!(tx, self, &entry, now);
+            row
+        });
         row.into_membership()
     }
 
@@ -74,8 +88,10 @@ impl Store {
     pub async fn insert_memberships(
         &self,
         rows: &[(OrganizationId, ValidMembership)],
+        actor: Option<i64>,
         now: OffsetDateTime,
     ) -> Result<usize> {
+        let now = to_millis(now);
         in_tx!(self, tx => {
             for (organization, membership) in rows {
                 sqlx::query(
@@ -87,10 +103,12 @@ impl Store {
                 .bind(&membership.competency)
                 .bind(membership.start)
                 .bind(membership.end)
-                .bind(to_millis(now))
+                .bind(now)
                 .execute(&mut *tx)
                 .await?;
             }
+            let entry = AuditEntry::new(actor, "membership.imported", "memberships", serde_json::json!({"rows": rows.len()}));
+            append_audit!(tx, self, &entry, now);
         });
         Ok(rows.len())
     }
@@ -122,16 +140,29 @@ impl Store {
         organization: OrganizationId,
         id: i64,
         end: Date,
+        actor: Option<i64>,
+        now: OffsetDateTime,
     ) -> Result<()> {
-        let done = on_pool!(self, pool => sqlx::query(
-            "UPDATE memberships SET ends_on = $1 WHERE organization_id = $2 AND id = $3",
-        )
-        .bind(end)
-        .bind(organization.0)
-        .bind(id)
-        .execute(pool)
-        .await
-        .map(|r| r.rows_affected()))?;
+        let now = to_millis(now);
+        let done = in_tx!(self, tx => {
+            let done = sqlx::query("UPDATE memberships SET ends_on = $1 WHERE organization_id = $2 AND id = $3")
+                .bind(end)
+                .bind(organization.0)
+                .bind(id)
+                .execute(&mut *tx)
+                .await?
+                .rows_affected();
+            if done == 1 {
+                let entry = AuditEntry::new(
+                    actor,
+                    "membership.ended",
+                    format!("organization:{}", organization.0),
+                    serde_json::json!({"membership": id, "end": end.to_string()}),
+                );
+                append_audit!(tx, self, &entry, now);
+            }
+            done
+        });
         if done == 1 {
             Ok(())
         } else {
@@ -140,26 +171,44 @@ impl Store {
     }
 
     /// Removes a membership that no activation refers to; false if one does.
-    pub async fn delete_membership(&self, organization: OrganizationId, id: i64) -> Result<bool> {
-        let referenced: i64 = on_pool!(self, pool => sqlx::query_scalar(
-            "SELECT COUNT(*) FROM activations WHERE membership_id = $1",
-        )
-        .bind(id)
-        .fetch_one(pool)
-        .await)?;
-        if referenced > 0 {
-            return Ok(false);
-        }
-        let done = on_pool!(self, pool => sqlx::query("DELETE FROM memberships WHERE organization_id = $1 AND id = $2")
-            .bind(organization.0)
-            .bind(id)
-            .execute(pool)
-            .await
-            .map(|r| r.rows_affected()))?;
-        if done == 1 {
-            Ok(true)
-        } else {
-            Err(Error::NotFound)
+    pub async fn delete_membership(
+        &self,
+        organization: OrganizationId,
+        id: i64,
+        actor: Option<i64>,
+        now: OffsetDateTime,
+    ) -> Result<bool> {
+        let now = to_millis(now);
+        let outcome = in_tx!(self, tx => {
+            let referenced: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM activations WHERE membership_id = $1")
+                .bind(id)
+                .fetch_one(&mut *tx)
+                .await?;
+            if referenced > 0 {
+                None
+            } else {
+                let done = sqlx::query("DELETE FROM memberships WHERE organization_id = $1 AND id = $2")
+                    .bind(organization.0)
+                    .bind(id)
+                    .execute(&mut *tx)
+                    .await?
+                    .rows_affected();
+                if done == 1 {
+                    let entry = AuditEntry::new(
+                        actor,
+                        "membership.removed",
+                        format!("organization:{}", organization.0),
+                        serde_json::json!({"membership": id}),
+                    );
+                    append_audit!(tx, self, &entry, now);
+                }
+                Some(done)
+            }
+        });
+        match outcome {
+            None => Ok(false),
+            Some(1) => Ok(true),
+            Some(_) => Err(Error::NotFound),
         }
     }
 

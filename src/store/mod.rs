@@ -2,6 +2,7 @@
 
 pub mod accounts;
 pub mod activations;
+pub mod audit;
 pub mod contracts;
 pub mod customers;
 pub mod jobs;

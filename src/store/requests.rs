@@ -1,5 +1,6 @@
 //! Support requests: filing with exact incident consumption, history, refunds.
 
+use super::audit::{AuditEntry, append_audit};
 use super::outbox::{NewMessage, insert_message};
 use super::{Page, Store, from_millis, to_millis};
 use crate::domain::{AccountId, OrganizationId};
@@ -271,6 +272,14 @@ impl Store {
                         .execute(&mut *tx)
                         .await?;
                     }
+                    let entry = AuditEntry::new(
+                        Some(new.created_by.0),
+                        "request.filed",
+                        format!("request:{id}"),
+                        serde_json::json!({"plan": new.plan, "charged": new.charge_contract.is_some(), "contract": new.contract_id,
+                                           "customer": new.customer_id, "severity": new.severity}),
+                    );
+                    append_audit!(tx, self, &entry, now_ms);
                     let created = (messages.created)(id);
                     insert_message!(tx, &created, now_ms);
                     if let Some(message) = remaining.and_then(|r| (messages.low_balance)(r)) {
@@ -441,6 +450,13 @@ impl Store {
                 .execute(&mut *tx)
                 .await?;
                 insert_message!(tx, message, now);
+                let entry = AuditEntry::new(
+                    Some(actor.0),
+                    "request.status_changed",
+                    format!("request:{request}"),
+                    serde_json::json!({"from": from, "to": to}),
+                );
+                append_audit!(tx, self, &entry, now);
             }
             moved == 1
         }))
@@ -515,6 +531,13 @@ impl Store {
                     .bind(now)
                     .execute(&mut *tx)
                     .await?;
+                    let entry = AuditEntry::new(
+                        Some(actor.0),
+                        "request.refunded",
+                        format!("request:{request}"),
+                        serde_json::json!({"contract": contract, "reason": reason}),
+                    );
+                    append_audit!(tx, self, &entry, now);
                     sqlx::query("INSERT INTO request_events (request_id, at, actor_id, kind, body) VALUES ($1, $2, $3, 'refund', $4)")
                         .bind(request)
                         .bind(now)

@@ -1,12 +1,14 @@
 //! Integration tests: one binary (link time matters), one module per kind.
 
 mod api;
+mod audit;
 mod benefits;
 mod contracts;
 mod i18n;
 mod mail;
 mod matrix;
 mod migrations;
+mod request_pages;
 mod requests;
 mod server;
 mod store;

@@ -214,6 +214,28 @@ fn rows() -> Vec<Row> {
             "UFFAAFN",
         ),
         row(Method::POST, "/contracts/{contract_id}/rotate", "UFFAAFN"),
+        row(Method::GET, "/support/new", "UAAAAAA"),
+        row(Method::POST, "/support/requests", "UAAAAAA"),
+        row(Method::GET, "/support/requests", "UAAAAAA"),
+        row(Method::GET, "/support/requests/{number}", "UNNAAAN"),
+        row(
+            Method::POST,
+            "/support/requests/{number}/comments",
+            "UNNAAAN",
+        ),
+        row(Method::POST, "/support/requests/{number}/status", "UNNAAAN"),
+        row(Method::POST, "/support/requests/{number}/refund", "UFFFFAF"),
+        row(Method::GET, "/customers", "UFAAAFF"),
+        row(Method::POST, "/customers", "UFAAAFF"),
+        // The fixture has no customer id to put in the path: this row checks sign-in comes
+        // first and that an id naming nothing is not found (tests/it/request_pages.rs covers
+        // a real customer page).
+        row(Method::GET, "/customers/{customer_id}", "UNNNNNN"),
+        row(Method::GET, "/operator/requests", "UFFFFAF"),
+        row(Method::GET, "/operator/products", "UFFFFAF"),
+        row(Method::POST, "/operator/products", "UFFFFAF"),
+        row(Method::GET, "/operator/orders", "UFFFFAF"),
+        row(Method::POST, "/operator/orders", "UFFFFAF"),
     ]
 }
 
@@ -275,6 +297,20 @@ fn body_for(route: &str, unique: usize, org_id: i64) -> Option<Value> {
         "/api/v1/support-requests/{number}/status" => json!({"status": "in_progress"}),
         "/api/v1/support-requests/{number}/comments" => json!({"body": "A comment"}),
         "/api/v1/support-requests/{number}/refund" => json!({"reason": "goodwill"}),
+        "/support/requests" => {
+            json!({"title": "Matrix", "description": "Matrix request", "product": "matrix-cloud",
+                   "severity": "C", "plan": "csp"})
+        }
+        "/support/requests/{number}/comments" => json!({"body": "A comment"}),
+        "/support/requests/{number}/status" => json!({"status": "in_progress"}),
+        "/support/requests/{number}/refund" => json!({"reason": "goodwill"}),
+        "/customers" => json!({"name": "Customer", "domain": format!("w{unique}.example.com")}),
+        "/operator/products" => {
+            json!({"code": format!("web-{unique}"), "name": "Matrix", "scope": "cloud", "workload": "azure"})
+        }
+        "/operator/orders" => {
+            json!({"organization_id": org_id.to_string(), "plan": "advanced", "allotment": "5"})
+        }
         "/api/v1/organizations/{org_id}/memberships"
         | "/operator/organizations/{org_id}/memberships" => {
             json!({"offer": "action_pack", "start": "2026-01-01", "end": "2026-12-31"})
@@ -307,14 +343,14 @@ async fn every_caller_gets_what_the_matrix_says() {
     let now = time::OffsetDateTime::now_utc();
     let kept = app
         .store()
-        .insert_membership(home, &valid("gold", Some("cloud_platform")), now)
+        .insert_membership(home, &valid("gold", Some("cloud_platform")), None, now)
         .await
         .expect("membership");
     let mut removable = Vec::new();
     for _ in 0..2 {
         removable.push(
             app.store()
-                .insert_membership(home, &valid("action_pack", None), now)
+                .insert_membership(home, &valid("action_pack", None), None, now)
                 .await
                 .expect("membership")
                 .id,
@@ -395,7 +431,7 @@ async fn every_caller_gets_what_the_matrix_says() {
         };
         pending.push(
             app.store()
-                .request_activation(&new, None, now)
+                .request_activation(&new, None, &crate::support::fixture_audit(), now)
                 .await
                 .expect("activation")
                 .0
@@ -458,6 +494,7 @@ async fn every_caller_gets_what_the_matrix_says() {
                         contract.id,
                         sportello::domain::AccountId(target_id),
                         1000,
+                        &crate::support::fixture_audit(),
                         now,
                     )
                     .await

@@ -100,6 +100,7 @@ async fn eligibility_lists_every_linked_plan_with_its_reason() {
                 contract.id,
                 engineer.account_id.expect("id"),
                 10,
+                &crate::support::fixture_audit(),
                 OffsetDateTime::now_utc(),
             )
             .await

@@ -164,7 +164,12 @@ async fn accounts_round_trip(backend: Backend) {
     assert!(everyone.iter().any(|a| a.roles.is_empty()));
 
     store
-        .set_roles(id, &[Role::PartnerAdmin])
+        .set_roles(
+            id,
+            &[Role::PartnerAdmin],
+            &crate::support::fixture_audit(),
+            now,
+        )
         .await
         .expect("roles");
     assert_eq!(

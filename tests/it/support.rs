@@ -428,3 +428,8 @@ pub fn captured_logs() -> String {
     let bytes = buffer.lock().expect("lock").clone();
     String::from_utf8_lossy(&bytes).into_owned()
 }
+
+/// The audit entry fixtures record when they change state directly through the store.
+pub fn fixture_audit() -> sportello::store::audit::AuditEntry {
+    sportello::store::audit::AuditEntry::new(None, "test.fixture", "fixture", serde_json::json!({}))
+}

@@ -6,9 +6,13 @@ pub mod assets;
 pub mod benefits;
 pub mod chart;
 pub mod contracts;
+pub mod customers;
 pub mod memberships;
+pub mod orders;
 pub mod organizations;
+pub mod products;
 pub mod profile;
+pub mod requests;
 pub mod sessions;
 
 use super::Routes;
@@ -77,6 +81,21 @@ pub fn routes(routes: Routes) -> Routes {
             contracts::revoke,
         )
         .post("/contracts/{contract_id}/rotate", contracts::rotate)
+        .get("/support/new", requests::compose)
+        .post("/support/requests", requests::file)
+        .get("/support/requests", requests::list)
+        .get("/support/requests/{number}", requests::show)
+        .post("/support/requests/{number}/comments", requests::comment)
+        .post("/support/requests/{number}/status", requests::status)
+        .post("/support/requests/{number}/refund", requests::refund)
+        .get("/customers", customers::list)
+        .post("/customers", customers::create)
+        .get("/customers/{customer_id}", customers::show)
+        .get("/operator/requests", requests::queue)
+        .get("/operator/products", products::list)
+        .post("/operator/products", products::create)
+        .get("/operator/orders", orders::form)
+        .post("/operator/orders", orders::create)
 }
 
 /// One entry of the left navigation.
@@ -134,15 +153,45 @@ impl Layout {
             .actor
             .as_ref()
             .is_some_and(|a| a.organization_id.is_some());
-        if in_organization {
+        let mut items = if in_organization {
             self.nav_items(&[
                 ("/benefits", "nav-benefits"),
                 ("/support", "nav-support"),
+                ("/support/requests", "nav-requests"),
                 ("/account", "nav-account"),
             ])
-        } else {
+        } else if self.is_operator() {
             self.nav_items(&[("/support", "nav-support"), ("/account", "nav-account")])
+        } else {
+            self.nav_items(&[
+                ("/support", "nav-support"),
+                ("/support/requests", "nav-requests"),
+                ("/account", "nav-account"),
+            ])
+        };
+        // Customers belong to CSP organizations; the Actor carries no CSP flag, so the entry
+        // shows for the roles that manage customers and the page answers `not_csp` otherwise.
+        let manages_customers = self.actor.as_ref().is_some_and(|a| {
+            a.organization_id.is_some()
+                && a.roles
+                    .iter()
+                    .any(|r| matches!(r, Role::AdminAgent | Role::GlobalAdmin | Role::PartnerAdmin))
+        });
+        if manages_customers {
+            let customers = self.nav_items(&[("/customers", "nav-customers")]);
+            let at = items.len().saturating_sub(1);
+            items.splice(at..at, customers);
         }
+        // `/support/requests` also lies under `/support`: only the closest entry is current.
+        let closest = items
+            .iter()
+            .filter(|item| item.current)
+            .map(|item| item.href.len())
+            .max();
+        for item in &mut items {
+            item.current = item.current && Some(item.href.len()) == closest;
+        }
+        items
     }
 
     /// The operator console's entries (empty for everyone else).
@@ -154,6 +203,9 @@ impl Layout {
             ("/operator/organizations", "nav-organizations"),
             ("/operator/accounts", "nav-accounts"),
             ("/operator/activations", "nav-activations"),
+            ("/operator/requests", "nav-queue"),
+            ("/operator/products", "nav-products"),
+            ("/operator/orders", "nav-orders"),
             ("/operator/memberships/import", "nav-import"),
         ])
     }

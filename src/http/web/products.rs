@@ -1,0 +1,200 @@
+//! Operator console: the products requests are filed for, with their versions.
+
+use super::{FormErrors, Layout, render, see_other};
+use crate::actions::{authorize, products};
+use crate::domain::Permission;
+use crate::domain::policy::Scope;
+use crate::domain::product::{Product, ProductInput, VersionInput};
+use crate::error::{Error, Result};
+use crate::http::AppState;
+use crate::http::context::RequestContext;
+use crate::http::extract::{Query, WebForm};
+use askama::Template;
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::response::Response;
+use serde::Deserialize;
+use time::OffsetDateTime;
+
+/// How many version rows the add form offers.
+const VERSION_ROWS: usize = 3;
+
+/// One version row of the form, as typed.
+#[derive(Default, Clone)]
+pub struct VersionRow {
+    name: String,
+    released: String,
+    mainstream_end: String,
+    extended_end: String,
+}
+
+impl VersionRow {
+    fn is_empty(&self) -> bool {
+        [
+            &self.name,
+            &self.released,
+            &self.mainstream_end,
+            &self.extended_end,
+        ]
+        .iter()
+        .all(|v| v.trim().is_empty())
+    }
+}
+
+/// The values of the add form; version fields repeat once per row.
+#[derive(Default, Deserialize)]
+pub struct ProductForm {
+    #[serde(default)]
+    code: String,
+    #[serde(default)]
+    name: String,
+    #[serde(default)]
+    scope: String,
+    #[serde(default)]
+    workload: String,
+    #[serde(default)]
+    version_name: Vec<String>,
+    #[serde(default)]
+    version_released: Vec<String>,
+    #[serde(default)]
+    version_mainstream_end: Vec<String>,
+    #[serde(default)]
+    version_extended_end: Vec<String>,
+}
+
+impl ProductForm {
+    /// Always [`VERSION_ROWS`] rows (or more, if more were sent), as typed.
+    fn rows(&self) -> Vec<VersionRow> {
+        let count = [
+            self.version_name.len(),
+            self.version_released.len(),
+            self.version_mainstream_end.len(),
+            self.version_extended_end.len(),
+            VERSION_ROWS,
+        ]
+        .into_iter()
+        .max()
+        .unwrap_or(VERSION_ROWS);
+        let at = |values: &Vec<String>, i: usize| values.get(i).cloned().unwrap_or_default();
+        (0..count)
+            .map(|i| VersionRow {
+                name: at(&self.version_name, i),
+                released: at(&self.version_released, i),
+                mainstream_end: at(&self.version_mainstream_end, i),
+                extended_end: at(&self.version_extended_end, i),
+            })
+            .collect()
+    }
+
+    fn input(&self) -> ProductInput {
+        ProductInput {
+            code: self.code.clone(),
+            name: self.name.clone(),
+            scope: self.scope.clone(),
+            workload: self.workload.clone(),
+            versions: self
+                .rows()
+                .into_iter()
+                .filter(|row| !row.is_empty())
+                .map(|row| VersionInput {
+                    name: row.name,
+                    released: row.released,
+                    mainstream_end: row.mainstream_end,
+                    extended_end: row.extended_end,
+                })
+                .collect(),
+        }
+    }
+}
+
+#[derive(Template)]
+#[template(path = "products/list.html")]
+pub struct ListPage {
+    layout: Layout,
+    products: Vec<Product>,
+    created: Option<String>,
+    form: ProductForm,
+    rows: Vec<VersionRow>,
+    errors: FormErrors,
+}
+
+impl ListPage {
+    fn scope_text(&self, scope: &Scope) -> String {
+        self.layout.t(&format!("product-scope-{}", scope.as_str()))
+    }
+
+    fn error(&self, field: &str) -> Option<String> {
+        self.errors.get(&self.layout.language, field)
+    }
+}
+
+#[derive(Deserialize, Default)]
+pub struct ListQuery {
+    created: Option<String>,
+}
+
+async fn list_page(
+    state: &AppState,
+    context: &RequestContext,
+    created: Option<String>,
+    form: ProductForm,
+    errors: FormErrors,
+) -> Result<ListPage> {
+    authorize(context.actor()?, Permission::OperateProgram, None)?;
+    let products = products::list(&state.store).await?;
+    let created = created
+        .and_then(|code| products.iter().find(|p| p.code == code))
+        .map(|p| p.name.clone());
+    Ok(ListPage {
+        layout: Layout::new(context, "products-title"),
+        products,
+        created,
+        rows: form.rows(),
+        form,
+        errors,
+    })
+}
+
+/// `GET /operator/products`
+pub async fn list(
+    State(state): State<AppState>,
+    context: RequestContext,
+    Query(query): Query<ListQuery>,
+) -> Result<Response> {
+    let page = list_page(
+        &state,
+        &context,
+        query.created,
+        ProductForm::default(),
+        FormErrors::default(),
+    )
+    .await?;
+    render(StatusCode::OK, &page)
+}
+
+/// `POST /operator/products`: version rows left empty are ignored.
+pub async fn create(
+    State(state): State<AppState>,
+    context: RequestContext,
+    WebForm(form): WebForm<ProductForm>,
+) -> Result<Response> {
+    let input = form.input();
+    match products::create(
+        &state.store,
+        context.actor()?,
+        &input,
+        OffsetDateTime::now_utc(),
+    )
+    .await
+    {
+        Ok(product) => Ok(see_other(&format!(
+            "/operator/products?created={}",
+            super::encode_component(&product.code)
+        ))),
+        Err(Error::InvalidInput(fields)) => {
+            let page = list_page(&state, &context, None, form, FormErrors(fields)).await?;
+            render(StatusCode::UNPROCESSABLE_ENTITY, &page)
+        }
+        Err(error) => Err(error),
+    }
+}
