@@ -219,6 +219,8 @@ pub async fn load(store: &Store, policy: &Policy, now: OffsetDateTime) -> Result
     }
     add_memberships(store, &organization_ids, now).await?;
     activate_contoso(store, policy, organization_ids.get(3).copied(), now).await?;
+    add_products(store, now).await?;
+    add_customers(store, organization_ids.get(5).copied(), now).await?;
     println!(
         "Demo data ready ({created} accounts added). Sign in with password \"{DEMO_PASSWORD}\" as:"
     );
@@ -287,6 +289,134 @@ async fn activate_contoso(
     let (activation, created) = store.request_activation(&new, None, &crate::store::audit::AuditEntry::new(Some(admin.account_id.0), "benefit.activation_requested", String::new(), serde_json::json!({"benefit": "product_support", "organization": contoso.0, "demo": true})), now).await?;
     if created {
         crate::actions::activations::complete(store, policy, activation.id, None, now).await?;
+        // Contoso's engineer holds the contract, so filing a request works at once.
+        let contract = store
+            .activation(activation.id)
+            .await?
+            .and_then(|a| a.contract_id);
+        let engineer = store
+            .credentials(&Email::parse("email", "engineer@contoso.demo")?)
+            .await?;
+        if let (Some(contract), Some(engineer)) = (contract, engineer) {
+            let entry = crate::store::audit::AuditEntry::new(
+                None,
+                "contract.linked",
+                format!("contract-row:{contract}"),
+                serde_json::json!({"account": engineer.account_id.0, "demo": true}),
+            );
+            store
+                .link(
+                    contract,
+                    engineer.account_id,
+                    policy.max_linked_accounts,
+                    &entry,
+                    now,
+                )
+                .await?;
+        }
+    }
+    Ok(())
+}
+
+/// SQL Server with an old, a previous and a current version; Windows Server; two cloud products.
+async fn add_products(store: &Store, now: OffsetDateTime) -> Result<()> {
+    use crate::domain::product::{ProductInput, VersionInput, validate_product};
+    let year = now.year();
+    let version = |name: &str, released: &str, mainstream: String, extended: String| VersionInput {
+        name: name.into(),
+        released: released.into(),
+        mainstream_end: mainstream,
+        extended_end: extended,
+    };
+    let inputs = [
+        ProductInput {
+            code: "sql-server".into(),
+            name: "SQL Server".into(),
+            scope: "on_premises".into(),
+            workload: "sql-server".into(),
+            versions: vec![
+                version(
+                    "2017",
+                    "2017-09-29",
+                    "2022-10-11".into(),
+                    "2027-10-12".into(),
+                ),
+                version(
+                    "2019",
+                    "2019-11-04",
+                    format!("{}-12-31", year + 1),
+                    format!("{}-01-08", year + 4),
+                ),
+                version(
+                    "2022",
+                    "2022-11-16",
+                    format!("{}-01-11", year + 2),
+                    format!("{}-01-11", year + 5),
+                ),
+            ],
+        },
+        ProductInput {
+            code: "windows-server".into(),
+            name: "Windows Server".into(),
+            scope: "on_premises".into(),
+            workload: "windows".into(),
+            versions: vec![
+                version(
+                    "2019",
+                    "2018-11-13",
+                    "2024-01-09".into(),
+                    "2029-01-09".into(),
+                ),
+                version(
+                    "2022",
+                    "2021-08-18",
+                    format!("{}-10-13", year + 1),
+                    format!("{}-10-14", year + 4),
+                ),
+            ],
+        },
+        ProductInput {
+            code: "azure-vm".into(),
+            name: "Azure Virtual Machines".into(),
+            scope: "cloud".into(),
+            workload: "azure".into(),
+            versions: vec![],
+        },
+        ProductInput {
+            code: "microsoft-365".into(),
+            name: "Microsoft 365".into(),
+            scope: "cloud".into(),
+            workload: "microsoft-365".into(),
+            versions: vec![],
+        },
+    ];
+    for input in inputs {
+        if store.product(&input.code).await?.is_some() {
+            continue;
+        }
+        let product = validate_product(&input).map_err(Error::InvalidInput)?;
+        store.insert_product(&product, now).await?;
+    }
+    Ok(())
+}
+
+/// Adatum's CSP customers.
+async fn add_customers(
+    store: &Store,
+    adatum: Option<OrganizationId>,
+    now: OffsetDateTime,
+) -> Result<()> {
+    let Some(adatum) = adatum else {
+        return Ok(());
+    };
+    let existing = store.customers(adatum).await?;
+    for (name, domain) in [
+        ("Fabrikam Retail", "fabrikam-retail.example"),
+        ("Proseware", "proseware.example"),
+    ] {
+        if !existing.iter().any(|c| c.domain == domain) {
+            store.insert_customer(adatum, name, domain, now).await?;
+        }
     }
     Ok(())
 }
