@@ -408,3 +408,5 @@ field-invalid_term = The term must be 1 to 36600 days.
 field-invalid_allotment = The allotment must be at least 1 incident, or unlimited.
 contract-revoked = { $email } no longer holds this contract.
 contract-chart-legend = The blue line counts incidents used; the dashed line is the allotment ({ $allotted }).
+support-new-request = New support request
+support-my-requests = My support requests

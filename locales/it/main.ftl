@@ -408,3 +408,5 @@ field-invalid_term = La durata deve essere da 1 a 36600 giorni.
 field-invalid_allotment = La dotazione deve essere di almeno 1 incidente, oppure illimitata.
 contract-revoked = { $email } non ha più questo contratto.
 contract-chart-legend = La linea blu conta gli incidenti usati; la linea tratteggiata è la dotazione ({ $allotted }).
+support-new-request = Nuova richiesta di supporto
+support-my-requests = Le mie richieste di supporto

@@ -182,6 +182,18 @@ impl Layout {
             let at = items.len().saturating_sub(1);
             items.splice(at..at, customers);
         }
+        // Filing a request belongs with the requests; operators open requests from their queue.
+        for item in &mut items {
+            if item.href == "/support/requests" && self.path.starts_with("/support/new") {
+                item.current = true;
+            }
+            if item.href == "/support"
+                && self.is_operator()
+                && self.path.starts_with("/support/requests")
+            {
+                item.current = false;
+            }
+        }
         // `/support/requests` also lies under `/support`: only the closest entry is current.
         let closest = items
             .iter()
@@ -208,6 +220,14 @@ impl Layout {
             ("/operator/orders", "nav-orders"),
             ("/operator/memberships/import", "nav-import"),
         ])
+        .into_iter()
+        .map(|mut item| {
+            if item.href == "/operator/requests" && self.path.starts_with("/support/requests/") {
+                item.current = true;
+            }
+            item
+        })
+        .collect()
     }
 
     fn nav_items(&self, items: &[(&'static str, &str)]) -> Vec<NavItem> {

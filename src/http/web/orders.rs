@@ -81,7 +81,24 @@ impl OrderPage {
     }
 
     fn error(&self, field: &str) -> Option<String> {
+        if field == "organization_id" && self.form.organization_id.trim().is_empty() {
+            return self
+                .errors
+                .0
+                .iter()
+                .any(|e| e.field == field)
+                .then(|| self.layout.t("orders-organization-required"));
+        }
         self.errors.get(&self.layout.language, field)
+    }
+
+    /// The summary above the form: each refused field with its message.
+    fn summary(&self) -> Vec<(&'static str, String)> {
+        self.errors
+            .0
+            .iter()
+            .map(|e| (e.field, self.error(e.field).unwrap_or_default()))
+            .collect()
     }
 }
 

@@ -71,8 +71,13 @@ impl ShowPage {
         }
     }
 
-    fn is_comment(&self, event: &RequestEvent) -> bool {
-        event.kind == "comment"
+    /// What precedes an event's text: a status change's comment, a refund's reason.
+    fn event_label(&self, event: &RequestEvent) -> Option<String> {
+        match event.kind.as_str() {
+            "status" => Some(self.layout.t("request-event-note")),
+            "refund" => Some(self.layout.t("request-event-reason")),
+            _ => None,
+        }
     }
 
     fn reason_text(&self, reason: &str) -> String {
@@ -152,10 +157,14 @@ async fn show_page(
     let text = RequestText::load(state, context.language, &[&request]).await?;
     let from = RequestStatus::parse(&request.status);
     let is_operator = actor.is_operator();
-    let transitions = RequestStatus::ALL
+    let mut transitions: Vec<RequestStatus> = RequestStatus::ALL
         .into_iter()
         .filter(|to| from.is_some_and(|from| can_transition(from, *to, is_operator)))
         .collect();
+    if !is_operator {
+        // The customer side's main choice, closing, comes first.
+        transitions.sort_by_key(|to| *to != RequestStatus::Closed);
+    }
     let mut layout = Layout::new(context, "request-title");
     layout.title = format!("{} · {}", request.number, request.title);
     let page = ShowPage {

@@ -125,6 +125,26 @@ impl NewPage {
         })
     }
 
+    /// The summary above the form: each refused field's label with its message.
+    fn summary(&self) -> Vec<(&'static str, String)> {
+        self.errors
+            .0
+            .iter()
+            .map(|e| {
+                let label = match e.field {
+                    "title" => self.layout.t("request-field-title"),
+                    "description" => self.layout.t("request-field-description"),
+                    "severity" => self.layout.t("request-field-severity"),
+                    "contact" => self.layout.t("request-field-contact"),
+                    "plan" => self.layout.t("request-plan"),
+                    _ => self.layout.t("request-product"),
+                };
+                let message = self.error(e.field).unwrap_or_default();
+                (e.field, format!("{label}: {message}"))
+            })
+            .collect()
+    }
+
     fn choice_error(&self, field: &str) -> Option<String> {
         self.choice_errors.get(&self.layout.language, field)
     }
