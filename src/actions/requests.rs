@@ -511,6 +511,18 @@ pub async fn comment(
     }
     let body = validate_description(body)
         .map_err(|error| Error::InvalidInput(vec![FieldError::new("body", error.code)]))?;
+    // The customer side answering a request that waits on it hands it back to support.
+    if !actor.is_operator() && request.status == RequestStatus::WaitingOnCustomer.as_str() {
+        return change_status(
+            store,
+            actor,
+            number,
+            RequestStatus::InProgress.as_str(),
+            Some(&body),
+            now,
+        )
+        .await;
+    }
     store
         .comment_request(
             request.id,

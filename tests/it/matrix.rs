@@ -230,7 +230,7 @@ fn rows() -> Vec<Row> {
         // The fixture has no customer id to put in the path: this row checks sign-in comes
         // first and that an id naming nothing is not found (tests/it/request_pages.rs covers
         // a real customer page).
-        row(Method::GET, "/customers/{customer_id}", "UNNNNNN"),
+        row(Method::GET, "/customers/{customer_id}", "UFAAAFN"),
         row(Method::GET, "/operator/requests", "UFFFFAF"),
         row(Method::GET, "/operator/products", "UFFFFAF"),
         row(Method::POST, "/operator/products", "UFFFFAF"),
@@ -421,6 +421,11 @@ async fn every_caller_gets_what_the_matrix_says() {
         panic!("fixture request not created: {filed:?}");
     };
     let number = sportello::domain::request::format_number(now.year(), request_id);
+    let customer = app
+        .store()
+        .insert_customer(home, "Matrix Customer", "matrix-customer.example", now)
+        .await
+        .expect("customer");
     let mut pending = Vec::new();
     for benefit in ["product_support", "signature_cloud"] {
         let new = sportello::store::activations::NewActivation {
@@ -481,7 +486,8 @@ async fn every_caller_gets_what_the_matrix_says() {
                 .replace("{benefit_code}", "product_support")
                 .replace("{activation_id}", &activation.to_string())
                 .replace("{contract_id}", &contract.contract_id.to_string())
-                .replace("{number}", &number);
+                .replace("{number}", &number)
+                .replace("{customer_id}", &customer.id.to_string());
             let uri = if row.route == "/api/v1/me/support-plans" {
                 format!("{uri}?product=matrix-cloud")
             } else {
