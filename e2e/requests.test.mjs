@@ -185,7 +185,9 @@ describe('requests: plans, filing, CSP customers and refunds', { timeout: 300_00
     await page.waitForLoadState('load');
   };
   const planSection = () => page.getByRole('region', { name: '2. Support plan', exact: true });
-  const planRadios = () => planSection().getByRole('radio');
+  // The severity radios are in the same section: only the plan fieldset's radios are plans.
+  const planRadios = () => planSection()
+    .getByRole('group', { name: 'Which plan should this request use?', exact: true }).getByRole('radio');
   /** The visible text of the label of each plan radio. */
   const planLabels = async () => {
     const radios = planRadios();
@@ -697,7 +699,9 @@ describe('requests: plans, filing, CSP customers and refunds', { timeout: 300_00
     const row = ledger.getByRole('row').filter({ hasText: 'Given back' });
     assert.equal(await row.count(), 1, 'one "Given back" row');
     const cells = (await row.getByRole('cell').allTextContents()).map(squash);
-    assert.equal(cells[3], numbers.member, `the Request column names ${numbers.member}: ${JSON.stringify(cells)}`);
-    assert.equal(cells[4], 'Product defect', `the Reason column says "Product defect": ${JSON.stringify(cells)}`);
+    // SPEC §2: the refund is "a ledger entry naming the request and the reason". Users know a
+    // request by its number (SR-…) and a reason by its words, as the request page shows them.
+    assert.deepEqual({ request: cells[3], reason: cells[4] }, { request: numbers.member, reason: 'Product defect' },
+      `the "Given back" row's Request and Reason columns (row: ${JSON.stringify(cells)})`);
   });
 });
