@@ -778,3 +778,52 @@ async fn low_balance_is_told_once_per_threshold() {
     );
     assert!(messages.iter().any(|m| m.kind == "request_created"));
 }
+
+#[tokio::test]
+async fn contracts_ending_within_30_days_are_announced_once() {
+    let app = TestApp::new().await;
+    let org = app.organization("Ending", Some("5510008"), false).await;
+    app.caller("admin@ending.com", Some(org), &[Role::GlobalAdmin])
+        .await;
+    app.caller("partner@ending.com", Some(org), &[Role::PartnerAdmin])
+        .await;
+    app.caller("member@ending.com", Some(org), &[Role::Member])
+        .await;
+    issue(
+        app.store(),
+        org,
+        Some(5),
+        today() - Duration::days(300),
+        today() + Duration::days(10),
+    )
+    .await;
+    issue(
+        app.store(),
+        org,
+        Some(5),
+        today() - Duration::days(10),
+        today() + Duration::days(200),
+    )
+    .await;
+    for _ in 0..2 {
+        sportello::jobs::expiry::notify_expiring(app.store(), OffsetDateTime::now_utc())
+            .await
+            .expect("notify");
+    }
+    let (messages, _) = app
+        .store()
+        .outbox(sportello::store::Page::new(None, None))
+        .await
+        .expect("outbox");
+    let mut recipients: Vec<&str> = messages
+        .iter()
+        .filter(|m| m.kind == "contract_expiring")
+        .map(|m| m.recipient.as_str())
+        .collect();
+    recipients.sort_unstable();
+    assert_eq!(
+        recipients,
+        vec!["admin@ending.com", "partner@ending.com"],
+        "each admin once, only for the ending contract"
+    );
+}

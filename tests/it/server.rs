@@ -362,3 +362,62 @@ fn set_cookie(response: &str, name: &str) -> String {
         .unwrap_or_else(|| panic!("no {name} cookie: {response}"))
         .to_owned()
 }
+
+#[test]
+fn the_verify_commands_catch_tampering() {
+    let dir = tempfile::tempdir().expect("dir");
+    let path = dir.path().join("verify.db");
+    let url = format!("sqlite://{}", path.display());
+    let run = |args: &[&str]| {
+        Command::new(BIN)
+            .args(args)
+            .args(["--database-url", &url])
+            .output()
+            .expect("run")
+    };
+    assert!(run(&["demo"]).status.success());
+    let ledger = run(&["ledger", "verify"]);
+    assert!(
+        ledger.status.success(),
+        "{}",
+        String::from_utf8_lossy(&ledger.stdout)
+    );
+    let audit = run(&["audit", "verify"]);
+    assert!(
+        audit.status.success(),
+        "{}",
+        String::from_utf8_lossy(&audit.stderr)
+    );
+
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("runtime");
+    let code: String = runtime.block_on(async {
+        let pool = sqlx::SqlitePool::connect(&url).await.expect("open");
+        sqlx::query("UPDATE contracts SET used = used + 1")
+            .execute(&pool)
+            .await
+            .expect("tamper");
+        sqlx::query("UPDATE audit_log SET details = '{}' WHERE id = 2")
+            .execute(&pool)
+            .await
+            .expect("tamper");
+        let code = sqlx::query_scalar("SELECT contract_code FROM contracts LIMIT 1")
+            .fetch_one(&pool)
+            .await
+            .expect("code");
+        pool.close().await;
+        code
+    });
+    let ledger = run(&["ledger", "verify"]);
+    assert_eq!(ledger.status.code(), Some(1));
+    let stdout = String::from_utf8_lossy(&ledger.stdout);
+    assert!(stdout.contains(&format!("contract {code}: counters say allotted 20, used 1, the ledger sums to allotted 20, used 0")), "{stdout}");
+    let audit = run(&["audit", "verify"]);
+    assert_eq!(audit.status.code(), Some(1));
+    assert!(
+        String::from_utf8_lossy(&audit.stderr)
+            .contains("audit log broken at entry 2: this entry was changed")
+    );
+}
