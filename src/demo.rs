@@ -1,5 +1,8 @@
-//! Demo data: organizations in each program, accounts with every role and both kinds.
-//! Loading is idempotent: what already exists (by email or partner ID) is left alone.
+//! Demo data: organizations in each program, accounts with every role and both kinds, and
+//! (in [`states`]) every state of benefits, contracts and requests. Loading is idempotent:
+//! what already exists (by email, name or title) is left alone.
+
+mod states;
 
 use crate::domain::membership::{Offer, ValidMembership};
 use crate::domain::policy::Policy;
@@ -67,13 +70,15 @@ const ORGANIZATIONS: &[DemoOrganization] = &[
     },
 ];
 
-/// A demo account: email, display name, kind, index into [`ORGANIZATIONS`], roles.
+/// A demo account: email, display name, kind, index into [`ORGANIZATIONS`], roles, and what
+/// a newcomer signed in as it will see.
 type DemoAccount = (
     &'static str,
     &'static str,
     AccountKind,
     Option<usize>,
     &'static [Role],
+    &'static str,
 );
 
 const ACCOUNTS: &[DemoAccount] = &[
@@ -83,6 +88,7 @@ const ACCOUNTS: &[DemoAccount] = &[
         AccountKind::Work,
         None,
         &[Role::Operator],
+        "the console: Fabrikam's activation waiting, every request status in the queue, audit log, outbox",
     ),
     (
         "admin@northwind.demo",
@@ -90,6 +96,7 @@ const ACCOUNTS: &[DemoAccount] = &[
         AccountKind::Work,
         Some(0),
         &[Role::GlobalAdmin],
+        "Action Pack: Partner product support available, no cloud plan",
     ),
     (
         "admin@fabrikam.demo",
@@ -97,6 +104,7 @@ const ACCOUNTS: &[DemoAccount] = &[
         AccountKind::Work,
         Some(1),
         &[Role::PartnerAdmin],
+        "Signature cloud support activating (waits for an operator)",
     ),
     (
         "admin@tailspin.demo",
@@ -104,6 +112,7 @@ const ACCOUNTS: &[DemoAccount] = &[
         AccountKind::Work,
         Some(2),
         &[Role::GlobalAdmin],
+        "Signature cloud support rejected, with the reason",
     ),
     (
         "admin@contoso.demo",
@@ -111,6 +120,7 @@ const ACCOUNTS: &[DemoAccount] = &[
         AccountKind::Work,
         Some(3),
         &[Role::GlobalAdmin],
+        "Partner product support active with its IDs; the organization's requests",
     ),
     (
         "partner.admin@contoso.demo",
@@ -118,6 +128,7 @@ const ACCOUNTS: &[DemoAccount] = &[
         AccountKind::Work,
         Some(3),
         &[Role::PartnerAdmin],
+        "the same as Contoso's global admin",
     ),
     (
         "engineer@contoso.demo",
@@ -125,6 +136,7 @@ const ACCOUNTS: &[DemoAccount] = &[
         AccountKind::Work,
         Some(3),
         &[Role::Member],
+        "five requests: open, in progress, waiting on you, resolved, closed",
     ),
     (
         "admin@wingtip.demo",
@@ -132,6 +144,7 @@ const ACCOUNTS: &[DemoAccount] = &[
         AccountKind::Work,
         Some(4),
         &[Role::GlobalAdmin],
+        "benefits available; an expired Premier and an exhausted Advanced contract",
     ),
     (
         "agent@adatum.demo",
@@ -139,6 +152,7 @@ const ACCOUNTS: &[DemoAccount] = &[
         AccountKind::Work,
         Some(5),
         &[Role::AdminAgent],
+        "CSP only: customers and a request for Fabrikam Retail; benefits refused",
     ),
     (
         "admin@adatum.demo",
@@ -146,6 +160,7 @@ const ACCOUNTS: &[DemoAccount] = &[
         AccountKind::Work,
         Some(5),
         &[Role::GlobalAdmin],
+        "CSP only: customers; benefits answer not_partner_network",
     ),
     (
         "admin@litware.demo",
@@ -153,6 +168,7 @@ const ACCOUNTS: &[DemoAccount] = &[
         AccountKind::Work,
         Some(6),
         &[Role::GlobalAdmin],
+        "partner network and CSP: benefits and customers",
     ),
     (
         "agent@litware.demo",
@@ -160,6 +176,7 @@ const ACCOUNTS: &[DemoAccount] = &[
         AccountKind::Work,
         Some(6),
         &[Role::AdminAgent],
+        "files for Litware's customers",
     ),
     (
         "consultant@personal.demo",
@@ -167,6 +184,7 @@ const ACCOUNTS: &[DemoAccount] = &[
         AccountKind::Personal,
         None,
         &[],
+        "a personal account: links a contract with its two IDs",
     ),
 ];
 
@@ -196,7 +214,7 @@ pub async fn load(store: &Store, policy: &Policy, now: OffsetDateTime) -> Result
     let password_hash =
         crate::actions::blocking(|| secrets::hash_password(DEMO_PASSWORD)).await??;
     let mut created = 0;
-    for (email, display_name, kind, organization, roles) in ACCOUNTS {
+    for (email, display_name, kind, organization, roles, _) in ACCOUNTS {
         let email = Email::parse("email", email)?;
         if store.credentials(&email).await?.is_some() {
             continue;
@@ -221,10 +239,20 @@ pub async fn load(store: &Store, policy: &Policy, now: OffsetDateTime) -> Result
     activate_contoso(store, policy, organization_ids.get(3).copied(), now).await?;
     add_products(store, now).await?;
     add_customers(store, organization_ids.get(5).copied(), now).await?;
+    if let [_, fabrikam, tailspin, contoso, wingtip, adatum, ..] = organization_ids[..] {
+        let organizations = states::Organizations {
+            fabrikam,
+            tailspin,
+            contoso,
+            wingtip,
+            adatum,
+        };
+        states::load(store, policy, &organizations, now).await?;
+    }
     println!(
         "Demo data ready ({created} accounts added). Sign in with password \"{DEMO_PASSWORD}\" as:"
     );
-    for (email, display_name, _, organization, roles) in ACCOUNTS {
+    for (email, display_name, _, organization, roles, sees) in ACCOUNTS {
         let place = organization
             .and_then(|index| ORGANIZATIONS.get(index))
             .map_or("no organization", |o| o.name);
@@ -233,6 +261,7 @@ pub async fn load(store: &Store, policy: &Policy, now: OffsetDateTime) -> Result
             "  {email:<30} {display_name:<18} {place} [{}]",
             roles.join(", ")
         );
+        println!("  {:<30} sees: {sees}", "");
     }
     Ok(())
 }

@@ -202,3 +202,4 @@ orders-issued = Contract issued for { $organization }
 orders-issued-once = Copy both IDs now and give them to the organization's admins: the Access ID is not shown on this page again. The organization's Global admins and Partner admins also see it on the contract's page.
 orders-open-contract = Open the contract
 orders-no-organizations = There are no organizations yet. Create one first:
+request-no-plan-unavailable = Your linked contracts cannot be used for this product or version: the reasons are listed below. Choosing a newer version may help.

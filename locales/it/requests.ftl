@@ -202,3 +202,4 @@ orders-issued = Contratto emesso per { $organization }
 orders-issued-once = Copia ora entrambi gli ID e consegnali agli amministratori dell'organizzazione: l'Access ID non comparirà più in questa pagina. I Global admin e i Partner admin dell'organizzazione lo vedono anche nella pagina del contratto.
 orders-open-contract = Apri il contratto
 orders-no-organizations = Non c'è ancora nessuna organizzazione. Creane prima una:
+request-no-plan-unavailable = I contratti collegati non possono essere usati per questo prodotto o versione: i motivi sono elencati qui sotto. Scegliere una versione più recente può aiutare.

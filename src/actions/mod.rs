@@ -3,6 +3,7 @@
 
 pub mod accounts;
 pub mod activations;
+pub mod audit;
 pub mod benefits;
 pub mod contracts;
 pub mod customers;

@@ -159,19 +159,21 @@ pub async fn actor(store: &Store, account: AccountId) -> Result<Option<Actor>> {
     let Some(account) = store.account(account).await? else {
         return Ok(None);
     };
-    let partner_network = match account.organization_id {
-        Some(organization) => store
-            .organization(organization)
-            .await?
-            .is_some_and(|o| o.in_partner_network()),
-        None => false,
+    let organization = match account.organization_id {
+        Some(organization) => store.organization(organization).await?,
+        None => None,
     };
+    let partner_network = organization
+        .as_ref()
+        .is_some_and(|o| o.in_partner_network());
+    let csp = organization.as_ref().is_some_and(|o| o.csp);
     Ok(Some(Actor {
         account_id: account.id,
         email: account.email.to_string(),
         display_name: account.display_name,
         organization_id: account.organization_id,
         partner_network,
+        csp,
         roles: account.roles,
         language: account.language,
     }))

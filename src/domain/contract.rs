@@ -106,6 +106,8 @@ pub struct LedgerEntry {
     /// Incidents moved; absent on the grant of an unlimited contract.
     pub amount: Option<i64>,
     pub request_id: Option<i64>,
+    /// The request's readable number, like `SR-2026-000042`.
+    pub request_number: Option<String>,
     #[schema(value_type = Option<i64>)]
     pub actor_id: Option<AccountId>,
     pub reason: Option<String>,
@@ -146,6 +148,7 @@ mod tests {
             kind,
             amount,
             request_id: None,
+            request_number: None,
             actor_id: None,
             reason: None,
             at: OffsetDateTime::UNIX_EPOCH,

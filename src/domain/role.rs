@@ -129,6 +129,8 @@ pub struct Actor {
     pub organization_id: Option<OrganizationId>,
     /// Whether that organization is enrolled in the partner network (has technical benefits).
     pub partner_network: bool,
+    /// Whether that organization is enrolled in the CSP program (has customers).
+    pub csp: bool,
     pub roles: Vec<Role>,
     pub language: Option<Language>,
 }
@@ -165,6 +167,7 @@ mod tests {
             display_name: "A".into(),
             organization_id: org.map(OrganizationId),
             partner_network: org.is_some(),
+            csp: false,
             roles: roles.to_vec(),
             language: None,
         }

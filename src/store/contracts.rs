@@ -117,28 +117,41 @@ impl Store {
             Option<i64>,
             Option<String>,
             i64,
+            Option<i64>,
         );
         let rows: Vec<Row> = on_pool!(self, pool => sqlx::query_as(
-                "SELECT id, kind, amount, request_id, actor_id, reason, at FROM ledger_entries WHERE contract_id = $1 ORDER BY id",
+                "SELECT l.id, l.kind, l.amount, l.request_id, l.actor_id, l.reason, l.at, r.created_at \
+                 FROM ledger_entries l LEFT JOIN support_requests r ON r.id = l.request_id \
+                 WHERE l.contract_id = $1 ORDER BY l.id",
             )
             .bind(contract)
             .fetch_all(pool)
             .await)?;
         rows.into_iter()
-            .map(|(id, kind, amount, request_id, actor_id, reason, at)| {
-                let kind = LedgerKind::parse(&kind).ok_or_else(|| {
-                    anyhow::anyhow!("ledger entry {id} has unknown kind {kind:?}")
-                })?;
-                Ok(LedgerEntry {
-                    id,
-                    kind,
-                    amount,
-                    request_id,
-                    actor_id: actor_id.map(AccountId),
-                    reason,
-                    at: from_millis(at),
-                })
-            })
+            .map(
+                |(id, kind, amount, request_id, actor_id, reason, at, request_created)| {
+                    let kind = LedgerKind::parse(&kind).ok_or_else(|| {
+                        anyhow::anyhow!("ledger entry {id} has unknown kind {kind:?}")
+                    })?;
+                    let request_number =
+                        request_id.zip(request_created).map(|(request, created)| {
+                            crate::domain::request::format_number(
+                                from_millis(created).year(),
+                                request,
+                            )
+                        });
+                    Ok(LedgerEntry {
+                        id,
+                        kind,
+                        amount,
+                        request_id,
+                        request_number,
+                        actor_id: actor_id.map(AccountId),
+                        reason,
+                        at: from_millis(at),
+                    })
+                },
+            )
             .collect()
     }
 }

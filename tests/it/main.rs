@@ -3,6 +3,7 @@
 mod api;
 mod audit;
 mod benefits;
+mod console_pages;
 mod contracts;
 mod i18n;
 mod mail;

@@ -236,6 +236,8 @@ fn rows() -> Vec<Row> {
         row(Method::POST, "/operator/products", "UFFFFAF"),
         row(Method::GET, "/operator/orders", "UFFFFAF"),
         row(Method::POST, "/operator/orders", "UFFFFAF"),
+        row(Method::GET, "/operator/audit", "UFFFFAF"),
+        row(Method::GET, "/operator/outbox", "UFFFFAF"),
     ]
 }
 

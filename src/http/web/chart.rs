@@ -162,6 +162,7 @@ mod tests {
             kind,
             amount: Some(1),
             request_id: None,
+            request_number: None,
             actor_id: None,
             reason: None,
             at,

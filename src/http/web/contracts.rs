@@ -216,6 +216,16 @@ impl ShowPage {
         self.layout.t(&format!("ledger-{}", kind.as_str()))
     }
 
+    /// Refund reasons are codes with names; adjustment reasons are an operator's words.
+    fn reason_text(&self, reason: &str) -> String {
+        let key = format!("refund-reason-{reason}");
+        if crate::i18n::has_message(self.layout.language, &key) {
+            self.layout.t(&key)
+        } else {
+            reason.to_owned()
+        }
+    }
+
     fn amount_text(&self, kind: &LedgerKind, amount: &Option<i64>) -> String {
         match (kind, amount) {
             (LedgerKind::Grant, None) => self.layout.t("benefits-unlimited"),

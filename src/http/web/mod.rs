@@ -3,6 +3,7 @@
 pub mod accounts;
 pub mod activations;
 pub mod assets;
+pub mod audit;
 pub mod benefits;
 pub mod chart;
 pub mod contracts;
@@ -10,6 +11,7 @@ pub mod customers;
 pub mod memberships;
 pub mod orders;
 pub mod organizations;
+pub mod outbox;
 pub mod products;
 pub mod profile;
 pub mod requests;
@@ -96,6 +98,8 @@ pub fn routes(routes: Routes) -> Routes {
         .post("/operator/products", products::create)
         .get("/operator/orders", orders::form)
         .post("/operator/orders", orders::create)
+        .get("/operator/audit", audit::list)
+        .get("/operator/outbox", outbox::list)
 }
 
 /// One entry of the left navigation.
@@ -149,11 +153,8 @@ impl Layout {
 
     /// The left navigation's main entries.
     pub fn nav_main(&self) -> Vec<NavItem> {
-        let in_organization = self
-            .actor
-            .as_ref()
-            .is_some_and(|a| a.organization_id.is_some());
-        let mut items = if in_organization {
+        let partner = self.actor.as_ref().is_some_and(|a| a.partner_network);
+        let mut items = if partner {
             self.nav_items(&[
                 ("/benefits", "nav-benefits"),
                 ("/support", "nav-support"),
@@ -169,10 +170,9 @@ impl Layout {
                 ("/account", "nav-account"),
             ])
         };
-        // Customers belong to CSP organizations; the Actor carries no CSP flag, so the entry
-        // shows for the roles that manage customers and the page answers `not_csp` otherwise.
+        // Customers belong to CSP organizations, managed by their admins and Admin agents.
         let manages_customers = self.actor.as_ref().is_some_and(|a| {
-            a.organization_id.is_some()
+            a.csp
                 && a.roles
                     .iter()
                     .any(|r| matches!(r, Role::AdminAgent | Role::GlobalAdmin | Role::PartnerAdmin))
@@ -219,6 +219,8 @@ impl Layout {
             ("/operator/products", "nav-products"),
             ("/operator/orders", "nav-orders"),
             ("/operator/memberships/import", "nav-import"),
+            ("/operator/audit", "nav-audit"),
+            ("/operator/outbox", "nav-outbox"),
         ])
         .into_iter()
         .map(|mut item| {

@@ -1,0 +1,70 @@
+# Console operatore: registro di audit e posta in uscita.
+
+nav-audit = Registro di audit
+nav-outbox = Posta in uscita
+
+audit-title = Registro di audit
+audit-lead = Ogni modifica al programma, dalla più recente: chi ha fatto cosa, su cosa e quando. Le voci non vengono mai modificate né rimosse; l'hash di ciascuna copre quella precedente.
+audit-chain-intact = { $count ->
+    [one] La catena di hash del registro di audit è integra (1 voce).
+   *[other] La catena di hash del registro di audit è integra ({ $count } voci).
+}
+audit-chain-broken = La catena di hash del registro di audit è interrotta alla voce n. { $id }.
+audit-chain-broken-reason = Motivo: { $reason }.
+audit-chain-reason-previous = una voce precedente è stata rimossa, inserita o modificata
+audit-chain-reason-changed = questa voce è stata modificata
+audit-chain-broken-help = Qualcuno ha modificato il database fuori da Sportello. Esegui "sportello audit verify" e ripristina un backup precedente alla modifica.
+audit-filter = Filtri
+audit-filter-has-errors = Correggi i filtri qui sotto.
+audit-actor = Autore
+audit-actor-hint = L'indirizzo email o l'id di un account.
+audit-action = Azione
+audit-action-hint = Scegli un suggerimento o scrivi un'azione, come contract.linked.
+audit-subject = Oggetto
+audit-subject-hint = Esattamente come appare nel registro, ad esempio activation:3.
+audit-since = Dal giorno
+audit-until = Al giorno (incluso)
+audit-apply = Applica i filtri
+audit-clear = Azzera i filtri
+audit-count = { $count ->
+    [one] 1 voce
+   *[other] { $count } voci
+}
+audit-none = Il registro di audit è vuoto.
+audit-none-filtered = Nessuna voce corrisponde a questi filtri.
+audit-fix-filters = Correggi i filtri per vedere le voci.
+audit-time = Ora (UTC)
+audit-details = Dettagli
+audit-actor-system = Sportello (automatico)
+audit-actor-id = Account { $id }
+
+field-unknown_account = Nessun account ha questo indirizzo email o id.
+
+outbox-title = Posta in uscita
+outbox-lead = Le notifiche che Sportello scrive quando succede qualcosa: attivazioni completate o rifiutate, richieste aperte o modificate, contratti quasi esauriti o in scadenza. Dalle più recenti.
+outbox-smtp-on = I messaggi vengono inviati via SMTP. Quelli non inviati restano qui e vengono ritentati.
+outbox-smtp-off = Nessun server SMTP configurato (SPORTELLO_SMTP_URL): i messaggi restano qui e non vengono inviati.
+outbox-count = { $count ->
+    [one] 1 messaggio
+   *[other] { $count } messaggi
+}
+outbox-none = Nessun messaggio per ora.
+outbox-created = Creato (UTC)
+outbox-kind = Tipo
+outbox-recipient = Destinatario
+outbox-subject = Oggetto (apri per il testo)
+outbox-status = Stato
+outbox-sent = Inviato { $at }
+outbox-waiting = In attesa di invio
+outbox-kept = Conservato, non inviato
+outbox-failed = { $count ->
+    [one] Non riuscito una volta
+   *[other] Non riuscito { $count } volte
+}
+outbox-last-error = Ultimo errore: { $error }
+outbox-kind-activation_completed = Attivazione completata
+outbox-kind-activation_rejected = Attivazione rifiutata
+outbox-kind-request_created = Richiesta aperta
+outbox-kind-request_status = Stato della richiesta cambiato
+outbox-kind-contract_low_balance = Contratto quasi esaurito
+outbox-kind-contract_expiring = Contratto in scadenza

@@ -1,0 +1,70 @@
+//! What operators read about the program's history: the hash-chained audit log, whether the
+//! chain still holds, and the notification outbox.
+
+use super::authorize;
+use crate::domain::{Actor, Email, Permission};
+use crate::error::{Error, Result};
+use crate::store::audit::{AuditFilter, AuditRecord, ChainBreak};
+use crate::store::outbox::Message;
+use crate::store::{Page, Store};
+
+/// The actions the code records, offered as suggestions when filtering (any text is accepted).
+pub const KNOWN_ACTIONS: &[&str] = &[
+    "account.roles_changed",
+    "benefit.activated",
+    "benefit.activation_rejected",
+    "benefit.activation_requested",
+    "contract.access_id_rotated",
+    "contract.link_revoked",
+    "contract.linked",
+    "contract.unlinked",
+    "membership.added",
+    "membership.ended",
+    "membership.imported",
+    "membership.removed",
+    "policy.loaded",
+    "request.filed",
+    "request.refunded",
+    "request.status_changed",
+    "session.sign_in_failed",
+];
+
+/// Entries matching the filter, newest first, with the total count.
+pub async fn entries(
+    store: &Store,
+    actor: &Actor,
+    filter: &AuditFilter,
+    page: Page,
+) -> Result<(Vec<AuditRecord>, i64)> {
+    authorize(actor, Permission::OperateProgram, None)?;
+    store.audit_entries(filter, page).await
+}
+
+/// Walks the whole hash chain: the number of entries and the first break, if any.
+pub async fn verify(store: &Store, actor: &Actor) -> Result<(usize, Option<ChainBreak>)> {
+    authorize(actor, Permission::OperateProgram, None)?;
+    store.verify_audit().await
+}
+
+/// The account an audit filter names, by id or by email; `unknown_account` on the `actor`
+/// field when no account has that email.
+pub async fn account_id(store: &Store, actor: &Actor, named: &str) -> Result<i64> {
+    authorize(actor, Permission::OperateProgram, None)?;
+    let named = named.trim();
+    if let Ok(id) = named.parse::<i64>() {
+        return Ok(id);
+    }
+    let email =
+        Email::parse("actor", named).map_err(|_| Error::field("actor", "unknown_account"))?;
+    store
+        .credentials(&email)
+        .await?
+        .map(|found| found.account_id.0)
+        .ok_or_else(|| Error::field("actor", "unknown_account"))
+}
+
+/// Notifications, newest first, with the total count.
+pub async fn outbox(store: &Store, actor: &Actor, page: Page) -> Result<(Vec<Message>, i64)> {
+    authorize(actor, Permission::OperateProgram, None)?;
+    store.outbox(page).await
+}

@@ -1,0 +1,86 @@
+//! Operator console: the notification outbox, newest first, with each message's delivery state.
+
+use super::{Layout, render};
+use crate::actions::audit;
+use crate::error::Result;
+use crate::http::AppState;
+use crate::http::context::RequestContext;
+use crate::http::extract::Query;
+use crate::store::Page;
+use crate::store::outbox::Message;
+use askama::Template;
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::response::Response;
+use serde::Deserialize;
+
+#[derive(Template)]
+#[template(path = "outbox/list.html")]
+pub struct ListPage {
+    layout: Layout,
+    messages: Vec<Message>,
+    total: i64,
+    page: Page,
+    smtp: bool,
+}
+
+impl ListPage {
+    fn next_offset(&self) -> Option<i64> {
+        (self.page.offset + self.page.limit < self.total)
+            .then_some(self.page.offset + self.page.limit)
+    }
+
+    fn previous_offset(&self) -> Option<i64> {
+        (self.page.offset > 0).then_some((self.page.offset - self.page.limit).max(0))
+    }
+
+    /// The kind as people say it; the code itself for a kind without a message.
+    fn kind_text(&self, kind: &str) -> String {
+        let key = format!("outbox-kind-{kind}");
+        let text = self.layout.t(&key);
+        if text == key { kind.to_owned() } else { text }
+    }
+
+    /// `(badge class, label)` for where the message stands.
+    fn delivery(&self, message: &Message) -> (&'static str, String) {
+        if let Some(at) = message.sent_at {
+            (
+                "badge-ok",
+                self.layout.t1("outbox-sent", "at", super::date_time(at)),
+            )
+        } else if message.last_error.is_some() {
+            (
+                "badge-danger",
+                self.layout.t1("outbox-failed", "count", message.attempts),
+            )
+        } else if self.smtp {
+            ("badge-info", self.layout.t("outbox-waiting"))
+        } else {
+            ("badge-muted", self.layout.t("outbox-kept"))
+        }
+    }
+}
+
+#[derive(Deserialize, Default)]
+pub struct ListQuery {
+    offset: Option<i64>,
+}
+
+/// `GET /operator/outbox?offset=`
+pub async fn list(
+    State(state): State<AppState>,
+    context: RequestContext,
+    Query(query): Query<ListQuery>,
+) -> Result<Response> {
+    let actor = context.actor()?;
+    let page = Page::new(Some(50), query.offset);
+    let (messages, total) = audit::outbox(&state.store, actor, page).await?;
+    let page = ListPage {
+        layout: Layout::new(&context, "outbox-title"),
+        messages,
+        total,
+        page,
+        smtp: state.settings.smtp_url.is_some(),
+    };
+    render(StatusCode::OK, &page)
+}

@@ -1,0 +1,292 @@
+//! The operator console's audit log and outbox pages, and the demo data that fills them.
+
+use crate::support::{TestApp, TestDb};
+use axum::http::StatusCode;
+use serde_json::json;
+use sportello::domain::Role;
+use sportello::store::Pool;
+use sportello::store::audit::AuditEntry;
+use sportello::store::outbox::NewMessage;
+use time::OffsetDateTime;
+
+#[tokio::test]
+async fn the_audit_log_page_lists_entries_and_filters_them() {
+    let app = TestApp::new().await;
+    let operator = app.operator().await;
+    let org = app.organization("Audited", Some("2000001"), false).await;
+    let member = app
+        .caller("member@audited.com", Some(org), &[Role::Member])
+        .await;
+    let member_id = member.account_id.expect("id").0;
+    let now = OffsetDateTime::now_utc();
+    for (action, subject) in [
+        ("contract.linked", "contract:ABCD-1234"),
+        ("membership.added", "membership:7"),
+        ("contract.linked", "contract:EFGH-5678"),
+    ] {
+        let entry = AuditEntry::new(Some(member_id), action, subject, json!({"note": "seen"}));
+        app.store().audit(&entry, now).await.expect("append");
+    }
+
+    let all = app.get(&operator, "/operator/audit").await;
+    assert_eq!(all.status, StatusCode::OK, "{}", all.text);
+    assert!(all.text.contains("hash chain is intact"), "{}", all.text);
+    for expected in [
+        "contract:ABCD-1234",
+        "membership:7",
+        "member@audited.com",
+        "note:",
+    ] {
+        assert!(all.text.contains(expected), "{expected} missing");
+    }
+    assert!(all.text.contains(r#"href="/operator/audit""#), "nav entry");
+
+    let linked = app
+        .get(&operator, "/operator/audit?action=contract.linked")
+        .await;
+    assert_eq!(linked.status, StatusCode::OK);
+    assert!(linked.text.contains("contract:ABCD-1234"));
+    assert!(linked.text.contains("contract:EFGH-5678"));
+    assert!(!linked.text.contains("membership:7"), "filtered out");
+    assert!(linked.text.contains("2 entries"), "{}", linked.text);
+
+    let by_email = app
+        .get(
+            &operator,
+            "/operator/audit?actor=member%40audited.com&subject=membership%3A7",
+        )
+        .await;
+    assert_eq!(by_email.status, StatusCode::OK);
+    assert!(by_email.text.contains("1 entry"), "{}", by_email.text);
+
+    let today = now.date();
+    let this_day = app
+        .get(
+            &operator,
+            &format!("/operator/audit?since={today}&until={today}&action=membership.added"),
+        )
+        .await;
+    assert!(this_day.text.contains("membership:7"), "an inclusive day");
+    let tomorrow = today.next_day().expect("date");
+    let later = app
+        .get(&operator, &format!("/operator/audit?since={tomorrow}"))
+        .await;
+    assert!(later.text.contains("No entry matches these filters."));
+
+    let bad = app
+        .get(
+            &operator,
+            "/operator/audit?since=2026-02-30&actor=nobody%40x.com",
+        )
+        .await;
+    assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        bad.text.contains("Enter a date as YYYY-MM-DD"),
+        "{}",
+        bad.text
+    );
+    assert!(
+        bad.text
+            .contains("No account has this email address or id.")
+    );
+    assert!(
+        bad.text.contains(r#"value="2026-02-30""#),
+        "the input is kept"
+    );
+}
+
+#[tokio::test]
+async fn a_broken_chain_is_announced() {
+    let app = TestApp::new().await;
+    let operator = app.operator().await;
+    for n in 1..=3 {
+        let entry = AuditEntry::new(None, "test.step", format!("thing:{n}"), json!({"n": n}));
+        app.store()
+            .audit(&entry, OffsetDateTime::now_utc())
+            .await
+            .expect("append");
+    }
+    let Pool::Sqlite(pool) = &app.store().pool else {
+        panic!("sqlite expected");
+    };
+    let id: i64 = sqlx::query_scalar("SELECT id FROM audit_log WHERE subject = 'thing:2'")
+        .fetch_one(pool)
+        .await
+        .expect("entry");
+    sqlx::query("UPDATE audit_log SET details = '{\"n\": 99}' WHERE id = $1")
+        .bind(id)
+        .execute(pool)
+        .await
+        .expect("tamper");
+    let page = app.get(&operator, "/operator/audit").await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(
+        page.text
+            .contains(&format!("hash chain is broken at entry #{id}")),
+        "{}",
+        page.text
+    );
+    assert!(page.text.contains("this entry was changed"));
+}
+
+#[tokio::test]
+async fn members_cannot_open_the_console_pages() {
+    let app = TestApp::new().await;
+    let org = app.organization("Members", Some("2000002"), false).await;
+    let member = app
+        .caller("member@members.com", Some(org), &[Role::Member])
+        .await;
+    for page in ["/operator/audit", "/operator/outbox"] {
+        let reply = app.get(&member, page).await;
+        assert_eq!(reply.status, StatusCode::FORBIDDEN, "{page}");
+    }
+    let home = app.get(&member, "/support").await;
+    assert!(!home.text.contains("/operator/audit"), "no nav entry");
+}
+
+#[tokio::test]
+async fn the_outbox_page_shows_queued_messages() {
+    let app = TestApp::new().await;
+    let operator = app.operator().await;
+    let message = NewMessage {
+        kind: "activation_completed".into(),
+        account_id: None,
+        recipient: "admin@queued.com".into(),
+        subject: "Your benefit is active".into(),
+        body: "Contract ID 1234-5678-9 is ready.".into(),
+        dedupe_key: None,
+    };
+    app.store()
+        .queue_messages(&[message], OffsetDateTime::now_utc())
+        .await
+        .expect("queue");
+    let page = app.get(&operator, "/operator/outbox").await;
+    assert_eq!(page.status, StatusCode::OK, "{}", page.text);
+    for expected in [
+        "admin@queued.com",
+        "Your benefit is active",
+        "Contract ID 1234-5678-9 is ready.",
+        "Activation done",
+        "Kept, not sent",
+        "messages are kept here and not sent",
+        "1 message",
+    ] {
+        assert!(page.text.contains(expected), "{expected} missing");
+    }
+}
+
+async fn counts(db: &TestDb) -> Vec<(&'static str, i64)> {
+    let Pool::Sqlite(pool) = &db.store.pool else {
+        panic!("sqlite expected");
+    };
+    let mut counts = Vec::new();
+    for table in [
+        "organizations",
+        "accounts",
+        "memberships",
+        "activations",
+        "contracts",
+        "contract_links",
+        "ledger_entries",
+        "jobs",
+        "outbox",
+        "products",
+        "customers",
+        "support_requests",
+        "request_events",
+        "orders",
+        "audit_log",
+    ] {
+        let count: i64 = sqlx::query_scalar(&format!("SELECT COUNT(*) FROM {table}"))
+            .fetch_one(pool)
+            .await
+            .expect("count");
+        counts.push((table, count));
+    }
+    counts
+}
+
+#[tokio::test]
+async fn the_demo_loads_once_and_verifies() {
+    let db = TestDb::sqlite().await;
+    let policy =
+        sportello::domain::policy::parse(sportello::domain::policy::DEFAULT_TOML).expect("policy");
+    let now = OffsetDateTime::now_utc();
+    sportello::demo::load(&db.store, &policy, now)
+        .await
+        .expect("first load");
+    let first = counts(&db).await;
+    sportello::demo::load(&db.store, &policy, now + time::Duration::minutes(5))
+        .await
+        .expect("second load");
+    assert_eq!(counts(&db).await, first, "the second load added nothing");
+
+    let (requests, _) = db
+        .store
+        .support_requests(&Default::default(), sportello::store::Page::new(None, None))
+        .await
+        .expect("requests");
+    let mut statuses: Vec<&str> = requests.iter().map(|r| r.status.as_str()).collect();
+    statuses.sort_unstable();
+    assert_eq!(
+        statuses,
+        [
+            "closed",
+            "in_progress",
+            "open",
+            "open",
+            "resolved",
+            "waiting_on_customer"
+        ]
+    );
+    assert!(
+        requests
+            .iter()
+            .any(|r| r.plan == "csp" && r.customer_name.is_some())
+    );
+
+    let (organizations, _) = db
+        .store
+        .organizations(sportello::store::Page::new(Some(200), None))
+        .await
+        .expect("organizations");
+    let named = |prefix: &str| {
+        organizations
+            .iter()
+            .find(|o| o.name.starts_with(prefix))
+            .expect("demo organization")
+            .id
+    };
+    let statuses = |activations: Vec<sportello::domain::activation::Activation>| {
+        activations
+            .iter()
+            .map(|a| (a.benefit_code.clone(), a.status.as_str()))
+            .collect::<Vec<_>>()
+    };
+    let fabrikam = db.store.activations_of(named("Fabrikam")).await.expect("a");
+    assert_eq!(
+        statuses(fabrikam),
+        [("signature_cloud".to_owned(), "requested")]
+    );
+    let tailspin = db.store.activations_of(named("Tailspin")).await.expect("a");
+    assert!(tailspin[0].reason.is_some(), "a rejection says why");
+    assert_eq!(
+        statuses(tailspin),
+        [("signature_cloud".to_owned(), "rejected")]
+    );
+    let wingtip = db.store.contracts_of(named("Wingtip")).await.expect("c");
+    let mut contract_states: Vec<&str> = wingtip
+        .iter()
+        .map(|c| c.status(now.date()).as_str())
+        .collect();
+    contract_states.sort_unstable();
+    assert_eq!(contract_states, ["exhausted", "expired"]);
+    assert!(
+        db.store
+            .ledger_mismatches()
+            .await
+            .expect("ledger")
+            .is_empty()
+    );
+    assert_eq!(db.store.verify_audit().await.expect("audit").1, None);
+}
