@@ -57,6 +57,14 @@ pub enum Command {
     /// Audit log checks.
     #[command(subcommand)]
     Audit(AuditCommand),
+    /// Write a consistent copy of the SQLite database while the service runs.
+    Backup {
+        /// The new file to write.
+        #[arg(long)]
+        to: std::path::PathBuf,
+        #[command(flatten)]
+        database: DatabaseArgs,
+    },
 }
 
 #[derive(Subcommand, Debug)]
@@ -152,6 +160,7 @@ pub async fn run(cli: Cli) -> ExitCode {
         }
         Command::Ledger(LedgerCommand::Verify { database }) => verify_ledger(&database).await,
         Command::Audit(AuditCommand::Verify { database }) => verify_audit(&database).await,
+        Command::Backup { to, database } => backup(&to, &database).await,
     };
     match outcome {
         Ok(()) => ExitCode::SUCCESS,
@@ -335,6 +344,13 @@ async fn import_memberships(
             Err(Failure::run(report))
         }
     }
+}
+
+async fn backup(to: &std::path::Path, database: &DatabaseArgs) -> Result<(), Failure> {
+    let store = open(database).await?;
+    store.backup_sqlite(to).await.map_err(Failure::run)?;
+    println!("backup written to {}", to.display());
+    Ok(())
 }
 
 async fn verify_audit(database: &DatabaseArgs) -> Result<(), Failure> {

@@ -429,3 +429,98 @@ fn the_verify_commands_catch_tampering() {
             .contains("audit log broken at entry 2: this entry was changed")
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_backup_under_write_load_restores_to_a_verified_copy() {
+    let dir = tempfile::tempdir().expect("dir");
+    let url = format!("sqlite://{}", dir.path().join("live.db").display());
+    let store = sportello::store::Store::connect(&url).await.expect("open");
+    store.migrate().await.expect("migrate");
+    let policy =
+        sportello::domain::policy::parse(sportello::domain::policy::DEFAULT_TOML).expect("policy");
+    sportello::demo::load(&store, &policy, time::OffsetDateTime::now_utc())
+        .await
+        .expect("demo");
+    // Writers keep changing balances and the audit log while the copy is taken.
+    let writer = {
+        let store = store.clone();
+        tokio::spawn(async move {
+            let contracts = store
+                .contracts_of(sportello::domain::OrganizationId(4))
+                .await
+                .expect("contracts");
+            let contract = contracts.first().expect("Contoso has a contract").id;
+            for n in 0..200 {
+                let now = time::OffsetDateTime::now_utc();
+                if n % 2 == 0 {
+                    store
+                        .consume(contract, None, None, now)
+                        .await
+                        .expect("consume");
+                } else {
+                    store
+                        .refund(contract, None, None, "goodwill", now)
+                        .await
+                        .expect("refund");
+                }
+                let entry = sportello::store::audit::AuditEntry::new(
+                    None,
+                    "test.load",
+                    format!("n:{n}"),
+                    serde_json::json!({}),
+                );
+                store.audit(&entry, now).await.expect("audit");
+            }
+        })
+    };
+    tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    let copy = dir.path().join("copy.db");
+    // A blocking call is fine here: the writer runs on the runtime's other worker.
+    let output = Command::new(BIN)
+        .args([
+            "backup",
+            "--to",
+            copy.to_str().expect("path"),
+            "--database-url",
+            &url,
+        ])
+        .output()
+        .expect("backup");
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    writer.await.expect("writer");
+    let again = Command::new(BIN)
+        .args([
+            "backup",
+            "--to",
+            copy.to_str().expect("path"),
+            "--database-url",
+            &url,
+        ])
+        .output()
+        .expect("backup");
+    assert_eq!(
+        again.status.code(),
+        Some(1),
+        "an existing file is never overwritten"
+    );
+
+    // Restore: the copy is a database file of its own.
+    let restored = format!("sqlite://{}", copy.display());
+    for check in [["ledger", "verify"], ["audit", "verify"]] {
+        let output = Command::new(BIN)
+            .args(check)
+            .args(["--database-url", &restored])
+            .output()
+            .expect("verify");
+        assert!(
+            output.status.success(),
+            "{check:?} on the copy: {}{}",
+            String::from_utf8_lossy(&output.stdout),
+            String::from_utf8_lossy(&output.stderr)
+        );
+    }
+}
