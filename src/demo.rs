@@ -327,10 +327,15 @@ async fn activate_contoso(
             .credentials(&Email::parse("email", "engineer@contoso.demo")?)
             .await?;
         if let (Some(contract), Some(engineer)) = (contract, engineer) {
+            let code = store
+                .contract(contract)
+                .await?
+                .map(|c| c.contract_id.to_string())
+                .unwrap_or_default();
             let entry = crate::store::audit::AuditEntry::new(
-                None,
+                Some(engineer.account_id.0),
                 "contract.linked",
-                format!("contract-row:{contract}"),
+                format!("contract:{code}"),
                 serde_json::json!({"account": engineer.account_id.0, "demo": true}),
             );
             store

@@ -125,17 +125,25 @@ impl ListPage {
         match serde_json::from_str::<serde_json::Value>(&entry.details) {
             Ok(serde_json::Value::Object(map)) => map
                 .into_iter()
-                .map(|(name, value)| {
-                    let value = match value {
-                        serde_json::Value::String(text) => text,
-                        other => other.to_string(),
-                    };
-                    (name, value)
-                })
+                .filter(|(_, value)| !value.is_null())
+                .map(|(name, value)| (name, detail_text(value)))
                 .collect(),
             _ if entry.details.is_empty() || entry.details == "null" => Vec::new(),
             _ => vec![(String::new(), entry.details.clone())],
         }
+    }
+}
+
+/// A detail's value as text: strings bare, lists joined with commas (so long lists wrap).
+fn detail_text(value: serde_json::Value) -> String {
+    match value {
+        serde_json::Value::String(text) => text,
+        serde_json::Value::Array(items) => items
+            .into_iter()
+            .map(detail_text)
+            .collect::<Vec<_>>()
+            .join(", "),
+        other => other.to_string(),
     }
 }
 
