@@ -91,3 +91,17 @@ impl Store {
         Ok(count)
     }
 }
+
+impl Store {
+    /// Whether an activation has a job still to run (auto mode); without one it waits for an
+    /// operator.
+    pub async fn activation_has_job(&self, activation: i64) -> Result<bool> {
+        let count: i64 = crate::on_pool!(self, pool => sqlx::query_scalar(
+            "SELECT COUNT(*) FROM jobs WHERE kind = 'activation' AND payload = $1 AND done_at IS NULL",
+        )
+        .bind(activation.to_string())
+        .fetch_one(pool)
+        .await)?;
+        Ok(count > 0)
+    }
+}

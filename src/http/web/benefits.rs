@@ -30,6 +30,8 @@ pub struct ListPage {
     competencies: Vec<Competency>,
     activation_delay: String,
     manual: bool,
+    /// Activations still waiting that have a job to process them (the rest wait for an operator).
+    scheduled: Vec<i64>,
 }
 
 impl ListPage {
@@ -86,6 +88,10 @@ impl ListPage {
         }
     }
 
+    fn waits_for_operator(&self, activation: &crate::domain::activation::Activation) -> bool {
+        self.manual || !self.scheduled.contains(&activation.id)
+    }
+
     fn is_rejected(&self, status: &ActivationStatus) -> bool {
         *status == ActivationStatus::Rejected
     }
@@ -120,6 +126,17 @@ pub async fn list(
         }
         None => (None, Vec::new(), false, false),
     };
+    let mut scheduled = Vec::new();
+    for view in &benefits {
+        if let Some(activation) = view
+            .activation
+            .as_ref()
+            .filter(|a| a.status == ActivationStatus::Requested)
+            && state.store.activation_has_job(activation.id).await?
+        {
+            scheduled.push(activation.id);
+        }
+    }
     let page = ListPage {
         layout: Layout::new(&context, "benefits-title"),
         organization,
@@ -131,6 +148,7 @@ pub async fn list(
         competencies: state.store.competencies().await?,
         activation_delay: humantime::format_duration(state.settings.activation_delay).to_string(),
         manual: state.settings.activation_mode == crate::config::ActivationMode::Manual,
+        scheduled,
     };
     render(StatusCode::OK, &page)
 }
