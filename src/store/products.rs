@@ -91,3 +91,41 @@ impl Store {
         Ok(self.products().await?.into_iter().find(|p| p.code == code))
     }
 }
+
+impl Store {
+    /// Adds a release to a product (the caller checked it against the others).
+    pub async fn insert_version(
+        &self,
+        product: &str,
+        version: &Version,
+        audit: &crate::store::audit::AuditEntry,
+        now: OffsetDateTime,
+    ) -> Result<()> {
+        let now = to_millis(now);
+        let inserted: std::result::Result<(), sqlx::Error> = async {
+            in_tx!(self, tx => {
+                sqlx::query(
+                    "INSERT INTO product_versions (product_id, name, released, mainstream_end, extended_end) \
+                     SELECT id, $2, $3, $4, $5 FROM products WHERE code = $1",
+                )
+                .bind(product)
+                .bind(&version.name)
+                .bind(version.released)
+                .bind(version.mainstream_end)
+                .bind(version.extended_end)
+                .execute(&mut *tx)
+                .await?;
+                crate::store::audit::append_audit!(tx, self, audit, now);
+            });
+            Ok(())
+        }
+        .await;
+        match inserted {
+            Ok(()) => Ok(()),
+            Err(error) if is_unique_violation(&error) => {
+                Err(Error::field("versions", "duplicate_version"))
+            }
+            Err(error) => Err(error.into()),
+        }
+    }
+}

@@ -1,6 +1,7 @@
 //! Integration tests: one binary (link time matters), one module per kind.
 
 mod api;
+mod api_docs;
 mod audit;
 mod benefits;
 mod console_pages;
@@ -9,6 +10,7 @@ mod i18n;
 mod mail;
 mod matrix;
 mod migrations;
+mod products;
 mod request_pages;
 mod requests;
 mod server;

@@ -36,6 +36,7 @@ fn rows() -> Vec<Row> {
     };
     vec![
         row(Method::GET, "/api/v1/openapi.json", "AAAAAAA"),
+        row(Method::GET, "/api/docs", "AAAAAAA"),
         row(Method::POST, "/api/v1/session", "AAAAAAA"),
         row(Method::DELETE, "/api/v1/session", "AAAAAAA"),
         row(Method::GET, "/api/v1/me", "UAAAAAA"),
@@ -122,6 +123,12 @@ fn rows() -> Vec<Row> {
         ),
         row(Method::POST, "/api/v1/products", "UFFFFAF"),
         row(Method::GET, "/api/v1/products", "UAAAAAA"),
+        row(Method::POST, "/api/v1/products/{code}/versions", "UFFFFAF"),
+        row(
+            Method::POST,
+            "/operator/products/{code}/versions",
+            "UFFFFAF",
+        ),
         row(
             Method::POST,
             "/api/v1/organizations/{org_id}/customers",
@@ -285,6 +292,12 @@ fn body_for(route: &str, unique: usize, org_id: i64) -> Option<Value> {
         "/api/v1/accounts/{account_id}/roles" => json!({"roles": ["member"]}),
         "/operator/accounts/{account_id}/roles" => json!({"roles": ["member"]}),
         "/language" => json!({"lang": "it", "return_to": "/"}),
+        "/operator/products/{code}/versions" => {
+            json!({"name": "1", "released": "2020-01-01", "mainstream_end": "2021-01-01", "extended_end": "2022-01-01"})
+        }
+        "/api/v1/products/{code}/versions" => {
+            json!({"name": "1", "released": "2020-01-01", "mainstream_end": "2021-01-01", "extended_end": "2022-01-01"})
+        }
         "/api/v1/products" => {
             json!({"code": format!("matrix-{unique}"), "name": "Matrix", "scope": "cloud", "workload": "azure"})
         }
@@ -489,7 +502,8 @@ async fn every_caller_gets_what_the_matrix_says() {
                 .replace("{activation_id}", &activation.to_string())
                 .replace("{contract_id}", &contract.contract_id.to_string())
                 .replace("{number}", &number)
-                .replace("{customer_id}", &customer.id.to_string());
+                .replace("{customer_id}", &customer.id.to_string())
+                .replace("{code}", "matrix-cloud");
             let uri = if row.route == "/api/v1/me/support-plans" {
                 format!("{uri}?product=matrix-cloud")
             } else {

@@ -100,6 +100,7 @@ pub fn routes(routes: Routes) -> Routes {
             requests::comment,
         )
         .post("/api/v1/support-requests/{number}/refund", requests::refund)
+        .post("/api/v1/products/{code}/versions", products::add_version)
 }
 
 /// `?limit=&offset=` on every list.

@@ -22,7 +22,7 @@ use utoipa::{Modify, OpenApi};
         activations::queue, activations::approve, activations::reject,
         contracts::link, contracts::mine, contracts::unlink, contracts::show, contracts::of_organization,
         contracts::revoke, contracts::rotate,
-        products::create, products::list, customers::create, customers::list, orders::create,
+        products::create, products::list, products::add_version, customers::create, customers::list, orders::create,
         requests::plans, requests::create, requests::list, requests::show, requests::status, requests::comment,
         requests::refund,
         document,

@@ -50,3 +50,32 @@ pub async fn list(
     context.actor()?;
     Ok(axum::Json(products::list(&state.store).await?))
 }
+
+/// Adds a release to an on-premises product (operators).
+#[utoipa::path(post, path = "/api/v1/products/{code}/versions", tag = "products", request_body = crate::domain::product::VersionInput,
+    params(("code" = String, Path, description = "The product code")),
+    responses(
+        (status = 201, body = Product),
+        (status = 400, description = "`malformed_body`", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "`unauthenticated`", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "`forbidden_role`, `csrf_failed`", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "`not_found`", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "`invalid_input`: `cloud_has_no_versions`, `invalid_date`, `dates_out_of_order`, `duplicate_version`", body = Problem, content_type = "application/problem+json"),
+    ),
+    security(("bearer" = []), ("session" = [])))]
+pub async fn add_version(
+    State(state): State<AppState>,
+    context: RequestContext,
+    crate::http::extract::Path(code): crate::http::extract::Path<String>,
+    Json(body): Json<crate::domain::product::VersionInput>,
+) -> Result<(StatusCode, axum::Json<Product>)> {
+    let product = products::add_version(
+        &state.store,
+        context.actor()?,
+        &code,
+        body,
+        OffsetDateTime::now_utc(),
+    )
+    .await?;
+    Ok((StatusCode::CREATED, axum::Json(product)))
+}

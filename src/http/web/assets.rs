@@ -12,6 +12,31 @@ const FILES: &[(&str, &str, &[u8])] = &[
         include_bytes!("../../../static/app.css"),
     ),
     (
+        "api-docs.css",
+        "text/css; charset=utf-8",
+        include_bytes!("../../../static/api-docs.css"),
+    ),
+    (
+        "api-docs.js",
+        "text/javascript; charset=utf-8",
+        include_bytes!("../../../static/api-docs.js"),
+    ),
+    (
+        "api-docs/swagger-ui-bundle.js",
+        "text/javascript; charset=utf-8",
+        include_bytes!("../../../static/api-docs/swagger-ui-bundle.js"),
+    ),
+    (
+        "api-docs/swagger-ui-bundle.js.LICENSE.txt",
+        "text/plain; charset=utf-8",
+        include_bytes!("../../../static/api-docs/swagger-ui-bundle.js.LICENSE.txt"),
+    ),
+    (
+        "api-docs/swagger-ui.css",
+        "text/css; charset=utf-8",
+        include_bytes!("../../../static/api-docs/swagger-ui.css"),
+    ),
+    (
         "favicon.svg",
         "image/svg+xml",
         include_bytes!("../../../static/favicon.svg"),

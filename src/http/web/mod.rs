@@ -2,6 +2,7 @@
 
 pub mod accounts;
 pub mod activations;
+pub mod api_docs;
 pub mod assets;
 pub mod audit;
 pub mod benefits;
@@ -36,6 +37,7 @@ use axum::response::{Html, IntoResponse, Redirect, Response};
 pub fn routes(routes: Routes) -> Routes {
     routes
         .get("/", sessions::home)
+        .get("/api/docs", api_docs::page)
         .get("/sign-in", sessions::form)
         .post("/sign-in", sessions::sign_in)
         .post("/sign-out", sessions::sign_out)
@@ -100,6 +102,7 @@ pub fn routes(routes: Routes) -> Routes {
         .post("/operator/orders", orders::create)
         .get("/operator/audit", audit::list)
         .get("/operator/outbox", outbox::list)
+        .post("/operator/products/{code}/versions", products::add_version)
 }
 
 /// One entry of the left navigation.

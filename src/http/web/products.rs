@@ -116,6 +116,8 @@ pub struct ListPage {
     form: ProductForm,
     rows: Vec<VersionRow>,
     errors: FormErrors,
+    version_notice: Option<String>,
+    version_error: Option<String>,
 }
 
 impl ListPage {
@@ -131,6 +133,9 @@ impl ListPage {
 #[derive(Deserialize, Default)]
 pub struct ListQuery {
     created: Option<String>,
+    /// A release added (`added=<product code>`) or refused (`refused=<error code>`).
+    added: Option<String>,
+    refused: Option<String>,
 }
 
 async fn list_page(
@@ -152,6 +157,8 @@ async fn list_page(
         rows: form.rows(),
         form,
         errors,
+        version_notice: None,
+        version_error: None,
     })
 }
 
@@ -161,7 +168,7 @@ pub async fn list(
     context: RequestContext,
     Query(query): Query<ListQuery>,
 ) -> Result<Response> {
-    let page = list_page(
+    let mut page = list_page(
         &state,
         &context,
         query.created,
@@ -169,6 +176,14 @@ pub async fn list(
         FormErrors::default(),
     )
     .await?;
+    page.version_notice = query.added.map(|code| {
+        page.layout
+            .t1("products-version-added", "product", code.as_str())
+    });
+    page.version_error = query
+        .refused
+        .filter(|code| code.chars().all(|c| c.is_ascii_lowercase() || c == '_'))
+        .map(|code| crate::http::error::field_message(page.layout.language, &code));
     render(StatusCode::OK, &page)
 }
 
@@ -194,6 +209,53 @@ pub async fn create(
         Err(Error::InvalidInput(fields)) => {
             let page = list_page(&state, &context, None, form, FormErrors(fields)).await?;
             render(StatusCode::UNPROCESSABLE_ENTITY, &page)
+        }
+        Err(error) => Err(error),
+    }
+}
+
+/// A new release as typed into a product's row.
+#[derive(Deserialize)]
+pub struct VersionForm {
+    #[serde(default)]
+    name: String,
+    #[serde(default)]
+    released: String,
+    #[serde(default)]
+    mainstream_end: String,
+    #[serde(default)]
+    extended_end: String,
+}
+
+/// `POST /operator/products/{code}/versions`
+pub async fn add_version(
+    State(state): State<AppState>,
+    context: RequestContext,
+    crate::http::extract::Path(code): crate::http::extract::Path<String>,
+    WebForm(form): WebForm<VersionForm>,
+) -> Result<Response> {
+    let input = crate::domain::product::VersionInput {
+        name: form.name,
+        released: form.released,
+        mainstream_end: form.mainstream_end,
+        extended_end: form.extended_end,
+    };
+    match products::add_version(
+        &state.store,
+        context.actor()?,
+        &code,
+        input,
+        OffsetDateTime::now_utc(),
+    )
+    .await
+    {
+        Ok(product) => Ok(see_other(&format!(
+            "/operator/products?added={}",
+            super::encode_component(&product.code)
+        ))),
+        Err(Error::InvalidInput(fields)) => {
+            let reason = fields.first().map_or("required", |f| f.code);
+            Ok(see_other(&format!("/operator/products?refused={reason}")))
         }
         Err(error) => Err(error),
     }
