@@ -7,7 +7,6 @@ use crate::http::{AppState, router};
 use crate::store::Store;
 use clap::{Parser, Subcommand, ValueEnum};
 use std::io::Read;
-use std::net::SocketAddr;
 use std::process::ExitCode;
 use std::sync::Arc;
 use time::OffsetDateTime;
@@ -242,14 +241,11 @@ async fn serve(args: ServeArgs) -> Result<(), Failure> {
         mailer,
         jobs_stopped,
     ));
+    let header_read_timeout = args.settings.header_read_timeout;
     let app = router(AppState::new(store.clone(), args.settings, policy));
-    axum::serve(
-        listener,
-        app.into_make_service_with_connect_info::<SocketAddr>(),
-    )
-    .with_graceful_shutdown(shutdown_signal())
-    .await
-    .map_err(Failure::run)?;
+    crate::http::server::serve(listener, app, header_read_timeout, shutdown_signal())
+        .await
+        .map_err(Failure::run)?;
     let _ = stop_jobs.send(true);
     let _ = runner.await;
     store.close().await;

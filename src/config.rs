@@ -70,6 +70,9 @@ pub struct Settings {
         default_value = "Sportello <sportello@localhost>"
     )]
     pub mail_from: String,
+    /// How long a client may take to send a request's headers before the connection is closed.
+    #[arg(long, env = "SPORTELLO_HEADER_READ_TIMEOUT", default_value = "10s", value_parser = humantime::parse_duration)]
+    pub header_read_timeout: Duration,
     /// `auto`: activations complete after `--activation-delay`; `manual`: an operator approves
     /// or rejects each one.
     #[arg(long, env = "SPORTELLO_ACTIVATION_MODE", default_value = "auto")]

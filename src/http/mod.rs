@@ -5,6 +5,7 @@ pub mod context;
 pub mod error;
 pub mod extract;
 pub mod metrics;
+pub mod server;
 pub mod web;
 
 use crate::config::Settings;

@@ -524,3 +524,48 @@ async fn a_backup_under_write_load_restores_to_a_verified_copy() {
         );
     }
 }
+
+#[test]
+fn a_client_that_never_finishes_its_headers_is_disconnected() {
+    use std::io::Read;
+    let dir = tempfile::tempdir().expect("dir");
+    let url = format!("sqlite://{}", dir.path().join("slow.db").display());
+    let port = free_port();
+    let mut server = Command::new(BIN)
+        .args([
+            "serve",
+            "--listen",
+            &format!("127.0.0.1:{port}"),
+            "--database-url",
+            &url,
+        ])
+        .env("SPORTELLO_HEADER_READ_TIMEOUT", "1s")
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("serve");
+    let started = Instant::now();
+    while http_get(port, "/healthz").is_none() {
+        assert!(
+            started.elapsed() < Duration::from_secs(20),
+            "the server did not start"
+        );
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    let mut slow = std::net::TcpStream::connect(("127.0.0.1", port)).expect("connect");
+    slow.write_all(b"GET /healthz HTTP/1.1\r\nHost: localhost\r\n")
+        .expect("write");
+    slow.set_read_timeout(Some(Duration::from_secs(8)))
+        .expect("timeout");
+    let waited = Instant::now();
+    let mut buffer = Vec::new();
+    let closed = slow.read_to_end(&mut buffer).is_ok();
+    let elapsed = waited.elapsed();
+    let _ = server.kill();
+    let _ = server.wait();
+    assert!(closed, "the server closed the connection");
+    assert!(
+        elapsed < Duration::from_secs(5),
+        "closed after {elapsed:?}, well before the client's patience ran out"
+    );
+}
