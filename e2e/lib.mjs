@@ -80,11 +80,18 @@ function tail(file, lines = 40) {
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
+export const DEMO_OPERATOR_EMAIL = 'operator@sportello.demo';
+export const DEMO_PASSWORD = 'sportello-demo';
+
 /**
  * Creates a fresh database with an operator, starts `sportello serve` on it and waits until
  * GET /healthz answers 200. Returns { baseURL, databaseUrl, logFile, operator, stop }.
+ *
+ * With `demo: true` it does what README tells a newcomer instead: no operator is created,
+ * the server runs as `sportello serve --demo` (default settings) on the fresh file, and
+ * `operator` is the demo operator.
  */
-export async function startServer({ extraEnv = {} } = {}) {
+export async function startServer({ extraEnv = {}, demo = false } = {}) {
   const bin = sportelloBin();
   const dir = mkdtempSync(join(tmpdir(), 'sportello-e2e-'));
   const databaseUrl = `sqlite://${join(dir, 'e2e.db')}`;
@@ -95,8 +102,9 @@ export async function startServer({ extraEnv = {} } = {}) {
   );
   Object.assign(baseEnv, { RUST_BACKTRACE: '1' }, extraEnv);
 
-  // 1. Operator first: this command creates and migrates the database.
-  const created = await run(
+  // 1. Operator first: this command creates and migrates the database (`serve --demo` does
+  //    both itself).
+  const created = demo ? { code: 0 } : await run(
     bin,
     ['admin', 'create-operator', '--email', OPERATOR_EMAIL, '--database-url', databaseUrl],
     { env: { ...baseEnv, SPORTELLO_ADMIN_PASSWORD: OPERATOR_PASSWORD }, logFile },
@@ -112,8 +120,8 @@ export async function startServer({ extraEnv = {} } = {}) {
   const fd = openSync(logFile, 'a');
   const child = spawn(
     bin,
-    ['serve', '--listen', `127.0.0.1:${port}`, '--database-url', databaseUrl],
-    { env: { ...baseEnv, SPORTELLO_ACTIVATION_DELAY: '1s' }, stdio: ['ignore', fd, fd] },
+    ['serve', '--listen', `127.0.0.1:${port}`, '--database-url', databaseUrl, ...(demo ? ['--demo'] : [])],
+    { env: demo ? baseEnv : { ...baseEnv, SPORTELLO_ACTIVATION_DELAY: '1s' }, stdio: ['ignore', fd, fd] },
   );
   closeSync(fd);
   let exited = null;
@@ -162,8 +170,11 @@ export async function startServer({ extraEnv = {} } = {}) {
     baseURL,
     databaseUrl,
     logFile,
-    operator: { email: OPERATOR_EMAIL, password: OPERATOR_PASSWORD },
+    operator: demo
+      ? { email: DEMO_OPERATOR_EMAIL, password: DEMO_PASSWORD }
+      : { email: OPERATOR_EMAIL, password: OPERATOR_PASSWORD },
     stop,
+    log: () => { try { return readFileSync(logFile, 'utf8'); } catch { return ''; } },
     logTail: (n) => tail(logFile, n),
   };
 }

@@ -36,6 +36,8 @@ pub enum LogFormat {
     Json,
 }
 
+// Parsed once at start-up: the size of the serve variant costs nothing worth boxing for.
+#[allow(clippy::large_enum_variant)]
 #[derive(Subcommand, Debug)]
 pub enum Command {
     /// Start the HTTP server (creates and migrates the database on first start).

@@ -206,6 +206,14 @@ impl Store {
                 .bind(now)
                 .execute(&mut *tx)
                 .await?;
+            let entry = crate::store::audit::AuditEntry::new(
+                Some(actor.0),
+                "contract.ordered",
+                format!("contract:{}", new.contract_id),
+                serde_json::json!({"organization": new.organization_id.0, "plan": new.plan_code, "allotted": new.allotted,
+                                   "start": new.start.to_string(), "end": new.end.to_string()}),
+            );
+            crate::store::audit::append_audit!(tx, self, &entry, now);
             contract
         });
         Ok(id)
