@@ -26,6 +26,7 @@ pub struct QueuePage {
     total: i64,
     policy: std::sync::Arc<crate::domain::policy::Policy>,
     manual: bool,
+    window: Page,
 }
 
 impl QueuePage {
@@ -46,6 +47,14 @@ impl QueuePage {
             .to_owned()
     }
 
+    fn previous_offset(&self) -> Option<i64> {
+        (self.window.offset > 0).then_some((self.window.offset - self.window.limit).max(0))
+    }
+
+    fn next_offset(&self) -> Option<i64> {
+        (self.window.offset + self.window.limit < self.total).then_some(self.window.offset + self.window.limit)
+    }
+
     fn is(&self, status: &str) -> bool {
         self.status.as_str() == status
     }
@@ -54,6 +63,7 @@ impl QueuePage {
 #[derive(Deserialize)]
 pub struct QueueQuery {
     status: Option<String>,
+    offset: Option<i64>,
 }
 
 /// `GET /operator/activations`
@@ -69,8 +79,8 @@ pub async fn list(
             ActivationStatus::parse(raw).ok_or_else(|| Error::field("status", "unknown_status"))?
         }
     };
-    let (activations, total) =
-        activations::queue(&state.store, actor, status, Page::new(Some(200), None)).await?;
+    let window = Page::new(Some(50), query.offset);
+    let (activations, total) = activations::queue(&state.store, actor, status, window).await?;
     let (organizations, _) = crate::actions::organizations::list(
         &state.store,
         actor,
@@ -85,6 +95,7 @@ pub async fn list(
         total,
         policy: state.policy.clone(),
         manual: state.settings.activation_mode == crate::config::ActivationMode::Manual,
+        window,
     };
     render(StatusCode::OK, &page)
 }
