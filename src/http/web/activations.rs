@@ -52,7 +52,8 @@ impl QueuePage {
     }
 
     fn next_offset(&self) -> Option<i64> {
-        (self.window.offset + self.window.limit < self.total).then_some(self.window.offset + self.window.limit)
+        (self.window.offset + self.window.limit < self.total)
+            .then_some(self.window.offset + self.window.limit)
     }
 
     fn is(&self, status: &str) -> bool {
