@@ -1,0 +1,162 @@
+//! Pages and operational endpoints: CSRF on forms, inline errors, sign-in redirects, health,
+//! metrics, security headers, and the OpenAPI document.
+
+use crate::support::{Caller, TestApp};
+use axum::body::Body;
+use axum::http::{Method, Request, StatusCode, header};
+use serde_json::json;
+
+#[tokio::test]
+async fn web_forms_need_their_csrf_token() {
+    let app = TestApp::new().await;
+    let operator = app.operator().await;
+    let mut request = Request::builder()
+        .method(Method::POST)
+        .uri("/operator/organizations")
+        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+        .header(
+            header::COOKIE,
+            format!(
+                "sportello_session={}",
+                operator.session.as_deref().unwrap_or_default()
+            ),
+        )
+        .body(Body::from("name=Evil&csp=on&csrf_token=forged"))
+        .expect("request");
+    let reply = app.raw(request).await;
+    assert_eq!(reply.status, StatusCode::FORBIDDEN);
+    assert!(reply.text.contains("The form has expired"));
+    request = Request::builder()
+        .method(Method::POST)
+        .uri("/operator/organizations")
+        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+        .header(
+            header::COOKIE,
+            format!(
+                "sportello_session={}",
+                operator.session.as_deref().unwrap_or_default()
+            ),
+        )
+        .body(Body::from(format!(
+            "name=Good&csp=on&csrf_token={}",
+            operator.csrf
+        )))
+        .expect("request");
+    let reply = app.raw(request).await;
+    assert_eq!(reply.status, StatusCode::SEE_OTHER, "{}", reply.text);
+    let (orgs, _) = app
+        .store()
+        .organizations(sportello::store::Page::new(None, None))
+        .await
+        .expect("list");
+    assert_eq!(
+        orgs.iter().map(|o| o.name.as_str()).collect::<Vec<_>>(),
+        vec!["Good"]
+    );
+}
+
+#[tokio::test]
+async fn console_pages_show_errors_inline_and_keep_input() {
+    let app = TestApp::new().await;
+    let operator = app.operator().await;
+    let reply = app
+        .post(&operator, "/operator/accounts", json!({"email": "nope", "display_name": "Someone", "kind": "work", "password": "long enough password", "organization_id": ""}))
+        .await;
+    assert_eq!(reply.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(reply.text.contains(r#"role="alert""#));
+    assert!(
+        reply
+            .text
+            .contains("Enter an email address like name@example.com.")
+    );
+    assert!(
+        reply.text.contains(r#"value="Someone""#),
+        "the form keeps what was typed"
+    );
+    assert!(
+        !reply.text.contains("long enough password"),
+        "but never the password"
+    );
+    let (_, total) = app
+        .store()
+        .accounts(None, sportello::store::Page::new(None, None))
+        .await
+        .expect("list");
+    assert_eq!(total, 1, "only the operator exists");
+
+    let created = app
+        .post(
+            &operator,
+            "/operator/organizations",
+            json!({"name": "Contoso", "partner_id": "5551234"}),
+        )
+        .await;
+    assert_eq!(created.status, StatusCode::SEE_OTHER);
+    let page = app.get(&operator, created.location()).await;
+    assert!(page.text.contains("Organization “Contoso” created."));
+}
+
+#[tokio::test]
+async fn anonymous_pages_redirect_to_sign_in() {
+    let app = TestApp::new().await;
+    let reply = app
+        .get(&Caller::anonymous(), "/operator/organizations")
+        .await;
+    assert_eq!(reply.status, StatusCode::SEE_OTHER);
+    assert_eq!(reply.location(), "/sign-in?next=/operator/organizations");
+    let missing = app.get(&Caller::anonymous(), "/no/such/page").await;
+    assert_eq!(missing.status, StatusCode::NOT_FOUND);
+    assert!(missing.text.contains("<h1>Not found</h1>"));
+    let api_missing = app.get(&Caller::anonymous(), "/api/v1/nothing").await;
+    assert_eq!(api_missing.code(), "not_found");
+}
+
+#[tokio::test]
+async fn operations_endpoints_answer() {
+    let app = TestApp::new().await;
+    let anonymous = Caller::anonymous();
+    assert_eq!(app.get(&anonymous, "/healthz").await.text, "ok");
+    assert_eq!(app.get(&anonymous, "/readyz").await.status, StatusCode::OK);
+    app.get(&anonymous, "/api/v1/organizations/42").await;
+    let metrics = app.get(&anonymous, "/metrics").await.text;
+    assert!(
+        metrics.contains(r#"sportello_http_requests_total{method="GET",route="/api/v1/organizations/{org_id}",status="401"} 1"#),
+        "{metrics}"
+    );
+    assert!(metrics.contains("sportello_http_request_duration_seconds_bucket"));
+    let page = app.get(&anonymous, "/sign-in").await;
+    let csp = page.headers[header::CONTENT_SECURITY_POLICY]
+        .to_str()
+        .expect("ascii");
+    assert!(csp.contains("frame-ancestors 'none'") && !csp.contains("unsafe-inline"));
+    assert_eq!(page.headers[header::X_CONTENT_TYPE_OPTIONS], "nosniff");
+    assert_eq!(
+        app.get(&anonymous, "/static/app.css").await.status,
+        StatusCode::OK
+    );
+}
+
+#[tokio::test]
+async fn the_openapi_document_describes_every_api_route() {
+    let app = TestApp::new().await;
+    let document = app
+        .get(&Caller::anonymous(), "/api/v1/openapi.json")
+        .await
+        .json();
+    assert!(
+        document["openapi"]
+            .as_str()
+            .is_some_and(|v| v.starts_with("3.1"))
+    );
+    for (method, path) in sportello::http::route_table() {
+        if !path.starts_with("/api/v1") {
+            continue;
+        }
+        let operation = &document["paths"][path][method.as_str().to_lowercase()];
+        assert!(
+            operation.is_object(),
+            "{method} {path} is missing from the OpenAPI document"
+        );
+    }
+    assert!(document["components"]["securitySchemes"]["bearer"].is_object());
+}
