@@ -59,7 +59,8 @@ async fn execute(
 }
 
 /// Polls for jobs until `shutdown` turns true; sends due notifications when a mailer is
-/// configured; hourly, queues expiry notices and forgets idempotency keys older than a day.
+/// configured; hourly, queues expiry notices, forgets idempotency keys and failed attempts
+/// older than a day, and removes expired sessions.
 pub async fn run(
     store: Store,
     policy: Arc<Policy>,
@@ -91,6 +92,13 @@ pub async fn run(
                 .await
             {
                 tracing::error!(error = %error, "pruning idempotency keys failed");
+            }
+            if let Err(error) = store.delete_expired_sessions(now).await {
+                tracing::error!(error = %error, "pruning expired sessions failed");
+            }
+            // Failed attempts only count inside the throttle window, well under a day.
+            if let Err(error) = store.prune_failures(now - Duration::hours(24)).await {
+                tracing::error!(error = %error, "pruning failed attempts failed");
             }
         }
         if *shutdown.borrow() {
