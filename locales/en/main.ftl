@@ -47,6 +47,7 @@ program-csp = CSP
 
 pager-label = Pages
 pager-previous = Previous page
+pager-position = Showing { $first }–{ $last } of { $total }
 pager-next = Next page
 form-has-errors = Please correct the fields below; nothing was saved.
 
@@ -80,6 +81,7 @@ organizations-partner-hint = Fill in to enroll the organization in the partner n
 organizations-create = Create organization
 organizations-created-at = Created
 organizations-no-accounts = This organization has no accounts yet.
+organizations-accounts-more = Showing the first { $shown } of { $total } accounts: see them all
 organizations-add-account = Add an account to this organization
 
 ## Operator: accounts

@@ -47,6 +47,7 @@ program-csp = CSP
 
 pager-label = Pagine
 pager-previous = Pagina precedente
+pager-position = Elementi { $first }–{ $last } di { $total }
 pager-next = Pagina successiva
 form-has-errors = Correggi i campi qui sotto; non è stato salvato nulla.
 
@@ -80,6 +81,7 @@ organizations-partner-hint = Compila per iscrivere l'organizzazione alla rete pa
 organizations-create = Crea organizzazione
 organizations-created-at = Creata
 organizations-no-accounts = Questa organizzazione non ha ancora account.
+organizations-accounts-more = Sono mostrati i primi { $shown } account su { $total }: vedili tutti
 organizations-add-account = Aggiungi un account a questa organizzazione
 
 ## Operator: accounts

@@ -3,8 +3,8 @@
 use super::authorize;
 use crate::domain::{Actor, FieldError, OrganizationId, Permission, required_text};
 use crate::error::{Error, Result, Validator};
-use crate::store::Store;
 use crate::store::customers::Customer;
+use crate::store::{Page, Store};
 use time::OffsetDateTime;
 
 /// A customer domain: lower case labels separated by dots, like `fabrikam.com`.
@@ -75,9 +75,10 @@ pub async fn list(
     store: &Store,
     actor: &Actor,
     organization: OrganizationId,
-) -> Result<Vec<Customer>> {
+    page: Page,
+) -> Result<(Vec<Customer>, i64)> {
     csp_organization(store, actor, organization).await?;
-    store.customers(organization).await
+    store.customers_page(organization, page).await
 }
 
 /// One customer of the actor's own CSP organization.

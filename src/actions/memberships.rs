@@ -6,7 +6,7 @@ use crate::domain::csv_import::{CsvProblem, parse_memberships_csv};
 use crate::domain::membership::{Competency, Membership, MembershipInput, validate};
 use crate::domain::{Actor, OrganizationId, Permission};
 use crate::error::{Error, Result};
-use crate::store::Store;
+use crate::store::{Page, Store};
 use std::collections::HashMap;
 use time::{Date, OffsetDateTime};
 
@@ -18,13 +18,14 @@ pub async fn list(
     store: &Store,
     actor: &Actor,
     organization: OrganizationId,
-) -> Result<Vec<Membership>> {
+    page: Page,
+) -> Result<(Vec<Membership>, i64)> {
     authorize(actor, Permission::ViewBenefits, Some(organization))?;
     store
         .organization(organization)
         .await?
         .ok_or(Error::NotFound)?;
-    store.memberships(organization).await
+    store.memberships_page(organization, page).await
 }
 
 pub async fn add(

@@ -4,7 +4,7 @@ use super::authorize;
 use crate::domain::product::{Product, ProductInput, validate_product};
 use crate::domain::{Actor, Permission};
 use crate::error::{Error, Result};
-use crate::store::Store;
+use crate::store::{Page, Store};
 use time::OffsetDateTime;
 
 pub async fn create(
@@ -20,8 +20,14 @@ pub async fn create(
     store.product(&product.code).await?.ok_or(Error::NotFound)
 }
 
+/// Every product (the New support request form offers them all).
 pub async fn list(store: &Store) -> Result<Vec<Product>> {
     store.products().await
+}
+
+/// One page of the catalogue, by name, and how many products there are.
+pub async fn page(store: &Store, page: Page) -> Result<(Vec<Product>, i64)> {
+    store.products_page(page).await
 }
 
 /// Adds a new release to an on-premises product (operators), checked against its other

@@ -1,6 +1,6 @@
 //! A CSP organization's customers.
 
-use super::{Store, from_millis, to_millis};
+use super::{Page, Store, from_millis, to_millis};
 use crate::domain::OrganizationId;
 use crate::error::{Error, Result, is_unique_violation};
 use crate::on_pool;
@@ -66,6 +66,31 @@ impl Store {
         .fetch_all(pool)
         .await)?;
         Ok(rows.into_iter().map(customer).collect())
+    }
+
+    /// One page of an organization's CSP customers, by name, and how many it has.
+    pub async fn customers_page(
+        &self,
+        organization: OrganizationId,
+        page: Page,
+    ) -> Result<(Vec<Customer>, i64)> {
+        let (rows, total): (Vec<Row>, i64) = on_pool!(self, pool => {
+            let rows = sqlx::query_as(
+                "SELECT id, organization_id, name, domain, created_at FROM customers WHERE organization_id = $1 \
+                 ORDER BY lower(name), id LIMIT $2 OFFSET $3",
+            )
+            .bind(organization.0)
+            .bind(page.limit)
+            .bind(page.offset)
+            .fetch_all(pool)
+            .await?;
+            let total = sqlx::query_scalar("SELECT COUNT(*) FROM customers WHERE organization_id = $1")
+                .bind(organization.0)
+                .fetch_one(pool)
+                .await?;
+            (rows, total)
+        });
+        Ok((rows.into_iter().map(customer).collect(), total))
     }
 
     pub async fn customer(&self, id: i64) -> Result<Option<Customer>> {

@@ -1,7 +1,7 @@
 //! Competencies and memberships.
 
 use super::audit::{AuditEntry, append_audit};
-use super::{Store, to_millis};
+use super::{Page, Store, to_millis};
 use crate::domain::OrganizationId;
 use crate::domain::membership::{Competency, Membership, Offer, ValidMembership};
 use crate::error::{Error, Result};
@@ -121,6 +121,30 @@ impl Store {
         rows.into_iter()
             .map(MembershipRow::into_membership)
             .collect()
+    }
+
+    /// One page of an organization's memberships (oldest start first) and how many it has.
+    pub async fn memberships_page(
+        &self,
+        organization: OrganizationId,
+        page: Page,
+    ) -> Result<(Vec<Membership>, i64)> {
+        let sql = format!(
+            "SELECT {COLUMNS} FROM memberships WHERE organization_id = $1 ORDER BY starts_on, id LIMIT $2 OFFSET $3"
+        );
+        let (rows, total): (Vec<MembershipRow>, i64) = on_pool!(self, pool => {
+            let rows = sqlx::query_as(&sql).bind(organization.0).bind(page.limit).bind(page.offset).fetch_all(pool).await?;
+            let total = sqlx::query_scalar("SELECT COUNT(*) FROM memberships WHERE organization_id = $1")
+                .bind(organization.0)
+                .fetch_one(pool)
+                .await?;
+            (rows, total)
+        });
+        let memberships = rows
+            .into_iter()
+            .map(MembershipRow::into_membership)
+            .collect::<Result<_>>()?;
+        Ok((memberships, total))
     }
 
     pub async fn membership(

@@ -1,10 +1,11 @@
 //! Products and their versions.
 
-use super::{Store, to_millis};
+use super::{Page, Store, to_millis};
 use crate::domain::policy::Scope;
 use crate::domain::product::{Product, Version};
 use crate::error::{Error, Result, is_unique_violation};
 use crate::{in_tx, on_pool};
+use std::collections::HashMap;
 use time::{Date, OffsetDateTime};
 
 impl Store {
@@ -48,49 +49,89 @@ impl Store {
         }
     }
 
-    /// Every product with its versions, by name.
+    /// Every product with its versions, by name (the New support request form offers them all).
     pub async fn products(&self) -> Result<Vec<Product>> {
-        let rows: Vec<(i64, String, String, String, String)> = on_pool!(self, pool => sqlx::query_as(
+        let rows: Vec<ProductRow> = on_pool!(self, pool => sqlx::query_as(
             "SELECT id, code, name, scope, workload FROM products ORDER BY lower(name), id",
         )
         .fetch_all(pool)
         .await)?;
-        let versions: Vec<(i64, String, Date, Date, Date)> = on_pool!(self, pool => sqlx::query_as(
-            "SELECT product_id, name, released, mainstream_end, extended_end FROM product_versions ORDER BY released DESC, id",
+        self.with_versions(rows).await
+    }
+
+    /// One page of products with their versions, by name, and how many there are in all.
+    pub async fn products_page(&self, page: Page) -> Result<(Vec<Product>, i64)> {
+        let (rows, total): (Vec<ProductRow>, i64) = on_pool!(self, pool => {
+            let rows = sqlx::query_as(
+                "SELECT id, code, name, scope, workload FROM products ORDER BY lower(name), id LIMIT $1 OFFSET $2",
+            )
+            .bind(page.limit)
+            .bind(page.offset)
+            .fetch_all(pool)
+            .await?;
+            let total = sqlx::query_scalar("SELECT COUNT(*) FROM products").fetch_one(pool).await?;
+            (rows, total)
+        });
+        Ok((self.with_versions(rows).await?, total))
+    }
+
+    /// The product with this code, with its versions.
+    pub async fn product(&self, code: &str) -> Result<Option<Product>> {
+        let rows: Vec<ProductRow> = on_pool!(self, pool => sqlx::query_as(
+            "SELECT id, code, name, scope, workload FROM products WHERE code = $1",
         )
+        .bind(code)
         .fetch_all(pool)
         .await)?;
+        Ok(self.with_versions(rows).await?.into_iter().next())
+    }
+
+    /// Attaches their versions (newest first) to product rows, in one query.
+    async fn with_versions(&self, rows: Vec<ProductRow>) -> Result<Vec<Product>> {
+        let mut versions: HashMap<i64, Vec<Version>> = HashMap::new();
+        if !rows.is_empty() {
+            let placeholders = (1..=rows.len())
+                .map(|i| format!("${i}"))
+                .collect::<Vec<_>>()
+                .join(", ");
+            let sql = format!(
+                "SELECT product_id, name, released, mainstream_end, extended_end FROM product_versions \
+                 WHERE product_id IN ({placeholders}) ORDER BY released DESC, id"
+            );
+            let found: Vec<(i64, String, Date, Date, Date)> = on_pool!(self, pool => {
+                let mut query = sqlx::query_as(&sql);
+                for row in &rows {
+                    query = query.bind(row.0);
+                }
+                query.fetch_all(pool).await
+            })?;
+            for (product, name, released, mainstream_end, extended_end) in found {
+                versions.entry(product).or_default().push(Version {
+                    name,
+                    released,
+                    mainstream_end,
+                    extended_end,
+                });
+            }
+        }
         rows.into_iter()
             .map(|(id, code, name, scope, workload)| {
                 let scope = Scope::parse(&scope)
                     .ok_or_else(|| anyhow::anyhow!("product {code} has scope {scope:?}"))?;
-                let versions = versions
-                    .iter()
-                    .filter(|v| v.0 == id)
-                    .map(
-                        |(_, name, released, mainstream_end, extended_end)| Version {
-                            name: name.clone(),
-                            released: *released,
-                            mainstream_end: *mainstream_end,
-                            extended_end: *extended_end,
-                        },
-                    )
-                    .collect();
                 Ok(Product {
                     code,
                     name,
                     scope,
                     workload,
-                    versions,
+                    versions: versions.remove(&id).unwrap_or_default(),
                 })
             })
             .collect()
     }
-
-    pub async fn product(&self, code: &str) -> Result<Option<Product>> {
-        Ok(self.products().await?.into_iter().find(|p| p.code == code))
-    }
 }
+
+/// `id, code, name, scope, workload` of a product.
+type ProductRow = (i64, String, String, String, String);
 
 impl Store {
     /// Adds a release to a product (the caller checked it against the others).

@@ -207,8 +207,8 @@ async fn membership_input_is_checked_and_nothing_is_saved_on_error() {
         );
     }
     assert_eq!(
-        app.get(&operator, &uri).await.json(),
-        json!([]),
+        app.get(&operator, &uri).await.json()["total"],
+        json!(0),
         "nothing was saved"
     );
     let missing = app
@@ -252,7 +252,7 @@ async fn csv_imports_are_all_or_nothing_with_a_report() {
         .await
         .json();
     assert_eq!(
-        org_memberships,
+        org_memberships["items"],
         json!([]),
         "the good row was not imported either"
     );

@@ -290,3 +290,108 @@ async fn the_demo_loads_once_and_verifies() {
     );
     assert_eq!(db.store.verify_audit().await.expect("audit").1, None);
 }
+
+/// Products, an organization's memberships and a CSP organization's customers come a page at a
+/// time, in the API (`limit`/`offset`, `total`) and in the console (50 a page, with a pager).
+#[tokio::test]
+async fn catalogue_memberships_and_customers_are_paginated() {
+    let app = TestApp::new().await;
+    let operator = app.operator().await;
+    let org = app.organization("Many", Some("2000077"), true).await;
+    let agent = app
+        .caller("agent@many.example", Some(org), &[Role::AdminAgent])
+        .await;
+    for i in 0..51 {
+        let product = json!({"code": format!("cloud-{i:02}"), "name": format!("Cloud service {i:02}"), "scope": "cloud", "workload": "azure"});
+        let reply = app.post(&operator, "/api/v1/products", product).await;
+        assert_eq!(reply.status, StatusCode::CREATED, "{}", reply.text);
+        let membership = json!({"offer": "action_pack", "start": format!("{}-01-01", 1990 + i), "end": format!("{}-12-31", 1990 + i)});
+        let reply = app
+            .post(
+                &operator,
+                &format!("/api/v1/organizations/{}/memberships", org.0),
+                membership,
+            )
+            .await;
+        assert_eq!(reply.status, StatusCode::CREATED, "{}", reply.text);
+        let customer = json!({"name": format!("Customer {i:02}"), "domain": format!("customer{i:02}.example")});
+        let reply = app
+            .post(
+                &agent,
+                &format!("/api/v1/organizations/{}/customers", org.0),
+                customer,
+            )
+            .await;
+        assert_eq!(reply.status, StatusCode::CREATED, "{}", reply.text);
+    }
+
+    let lists = [
+        "/api/v1/products".to_owned(),
+        format!("/api/v1/organizations/{}/memberships", org.0),
+        format!("/api/v1/organizations/{}/customers", org.0),
+    ];
+    for list in &lists {
+        let caller = if list.ends_with("customers") {
+            &agent
+        } else {
+            &operator
+        };
+        let first = app.get(caller, &format!("{list}?limit=20")).await.json();
+        assert_eq!(first["total"], 51, "{list}");
+        assert_eq!(first["limit"], 20);
+        assert_eq!(first["items"].as_array().expect("items").len(), 20);
+        let last = app
+            .get(caller, &format!("{list}?limit=20&offset=40"))
+            .await
+            .json();
+        assert_eq!(last["items"].as_array().expect("items").len(), 11, "{list}");
+        assert_ne!(first["items"][0], last["items"][0]);
+        let bad = app.get(caller, &format!("{list}?limit=many")).await;
+        assert_eq!(bad.status, StatusCode::BAD_REQUEST, "{list}");
+        assert_eq!(bad.code(), "malformed_query");
+    }
+    let products = app.get(&operator, "/api/v1/products").await.json();
+    assert_eq!(products["items"][0]["code"], "cloud-00", "by name");
+    assert_eq!(products["items"][49]["code"], "cloud-49");
+
+    let pages = [
+        (
+            &operator,
+            "/operator/products".to_owned(),
+            "Cloud service 49",
+            "Cloud service 50",
+        ),
+        (
+            &operator,
+            format!("/operator/organizations/{}", org.0),
+            "2039-12-31",
+            "2040-12-31",
+        ),
+        (
+            &agent,
+            "/customers".to_owned(),
+            "Customer 49",
+            "Customer 50",
+        ),
+    ];
+    for (caller, page, on_first, on_second) in pages {
+        let first = app.get(caller, &page).await;
+        assert_eq!(first.status, StatusCode::OK, "{page}");
+        assert!(first.text.contains(on_first), "{page}");
+        assert!(!first.text.contains(on_second), "{page}: 50 a page");
+        assert!(first.text.contains("Showing 1–50 of 51"), "{page}");
+        assert!(
+            first.text.contains(r#"href="?offset=50" rel="next""#),
+            "{page}"
+        );
+        let second = app.get(caller, &format!("{page}?offset=50")).await;
+        assert_eq!(second.status, StatusCode::OK, "{page}");
+        assert!(second.text.contains(on_second), "{page}");
+        assert!(!second.text.contains(on_first), "{page}");
+        assert!(second.text.contains("Showing 51–51 of 51"), "{page}");
+        assert!(
+            second.text.contains(r#"href="?offset=0" rel="prev""#),
+            "{page}"
+        );
+    }
+}

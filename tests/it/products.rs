@@ -62,9 +62,16 @@ async fn operators_add_new_releases_to_products() {
     assert_eq!(refused.code(), "forbidden_role");
     let listed = app.get(&admin, "/api/v1/products").await.json();
     assert_eq!(
-        listed.as_array().expect("list").len(),
+        listed["items"].as_array().expect("list").len(),
         2,
         "the refused and invalid releases changed nothing"
     );
-    assert_eq!(listed[0]["versions"].as_array().expect("versions").len(), 2);
+    assert_eq!(listed["total"], 2);
+    assert_eq!(
+        listed["items"][0]["versions"]
+            .as_array()
+            .expect("versions")
+            .len(),
+        2
+    );
 }

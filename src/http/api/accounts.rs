@@ -1,6 +1,6 @@
 //! Accounts: operators anywhere, organization admins inside their organization.
 
-use super::PageParams;
+use super::{PageParams, Paged};
 use crate::actions::accounts::{self, AccountInput};
 use crate::domain::account::Account;
 use crate::domain::{AccountId, AccountKind, Language, OrganizationId, Role};
@@ -11,7 +11,7 @@ use crate::http::error::Problem;
 use crate::http::extract::{Json, Path, Query};
 use axum::extract::State;
 use axum::http::StatusCode;
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 use time::OffsetDateTime;
 use utoipa::{IntoParams, ToSchema};
 
@@ -44,14 +44,6 @@ pub struct AccountFilter {
     pub organization_id: Option<i64>,
     pub limit: Option<i64>,
     pub offset: Option<i64>,
-}
-
-#[derive(Serialize, ToSchema)]
-pub struct AccountPage {
-    pub items: Vec<Account>,
-    pub total: i64,
-    pub limit: i64,
-    pub offset: i64,
 }
 
 /// Creates an account (operators; organization admins inside their organization).
@@ -93,7 +85,7 @@ pub async fn create(
 /// Lists accounts: all for operators, the own organization's for its admins.
 #[utoipa::path(get, path = "/api/v1/accounts", tag = "accounts", params(AccountFilter),
     responses(
-        (status = 200, body = AccountPage),
+        (status = 200, body = Paged<Account>),
         (status = 400, description = "`malformed_query`", body = Problem, content_type = "application/problem+json"),
         (status = 401, description = "`unauthenticated`", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "`forbidden_role`", body = Problem, content_type = "application/problem+json"),
@@ -104,20 +96,17 @@ pub async fn list(
     State(state): State<AppState>,
     context: RequestContext,
     Query(filter): Query<AccountFilter>,
-) -> Result<axum::Json<AccountPage>> {
+) -> Result<axum::Json<Paged<Account>>> {
     let page = PageParams {
         limit: filter.limit,
         offset: filter.offset,
     }
     .page();
     let organization = filter.organization_id.map(OrganizationId);
-    let (items, total) = accounts::list(&state.store, context.actor()?, organization, page).await?;
-    Ok(axum::Json(AccountPage {
-        items,
-        total,
-        limit: page.limit,
-        offset: page.offset,
-    }))
+    Ok(Paged::new(
+        accounts::list(&state.store, context.actor()?, organization, page).await?,
+        page,
+    ))
 }
 
 /// One account: itself, operators, and its organization's admins.

@@ -1,5 +1,6 @@
 //! The operators' activation queue.
 
+use super::Paged;
 use crate::actions::activations;
 use crate::domain::activation::{Activation, ActivationStatus};
 use crate::error::{Error, Result};
@@ -8,7 +9,7 @@ use crate::http::context::RequestContext;
 use crate::http::error::Problem;
 use crate::http::extract::{Json, Path, Query};
 use axum::extract::State;
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 use time::OffsetDateTime;
 use utoipa::{IntoParams, ToSchema};
 
@@ -21,18 +22,10 @@ pub struct QueueParams {
     pub offset: Option<i64>,
 }
 
-#[derive(Serialize, ToSchema)]
-pub struct ActivationPage {
-    pub items: Vec<Activation>,
-    pub total: i64,
-    pub limit: i64,
-    pub offset: i64,
-}
-
 /// Activations in a status, oldest first (operators).
 #[utoipa::path(get, path = "/api/v1/activations", tag = "activations", params(QueueParams),
     responses(
-        (status = 200, body = ActivationPage),
+        (status = 200, body = Paged<Activation>),
         (status = 400, description = "`malformed_query`", body = Problem, content_type = "application/problem+json"),
         (status = 401, description = "`unauthenticated`", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "`forbidden_role`", body = Problem, content_type = "application/problem+json"),
@@ -43,7 +36,7 @@ pub async fn queue(
     State(state): State<AppState>,
     context: RequestContext,
     Query(params): Query<QueueParams>,
-) -> Result<axum::Json<ActivationPage>> {
+) -> Result<axum::Json<Paged<Activation>>> {
     let status = match params.status.as_deref() {
         None => ActivationStatus::Requested,
         Some(raw) => {
@@ -51,13 +44,10 @@ pub async fn queue(
         }
     };
     let page = crate::store::Page::new(params.limit, params.offset);
-    let (items, total) = activations::queue(&state.store, context.actor()?, status, page).await?;
-    Ok(axum::Json(ActivationPage {
-        items,
-        total,
-        limit: page.limit,
-        offset: page.offset,
-    }))
+    Ok(Paged::new(
+        activations::queue(&state.store, context.actor()?, status, page).await?,
+        page,
+    ))
 }
 
 /// Approves a requested activation: the contract is issued now (operators).

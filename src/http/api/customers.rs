@@ -1,12 +1,13 @@
 //! A CSP organization's customers.
 
+use super::{PageParams, Paged};
 use crate::actions::customers;
 use crate::domain::OrganizationId;
 use crate::error::Result;
 use crate::http::AppState;
 use crate::http::context::RequestContext;
 use crate::http::error::Problem;
-use crate::http::extract::{Json, Path};
+use crate::http::extract::{Json, Path, Query};
 use crate::store::customers::Customer;
 use axum::extract::State;
 use axum::http::StatusCode;
@@ -52,11 +53,12 @@ pub async fn create(
     Ok((StatusCode::CREATED, axum::Json(customer)))
 }
 
-/// The CSP organization's customers.
+/// The CSP organization's customers, by name, a page at a time.
 #[utoipa::path(get, path = "/api/v1/organizations/{org_id}/customers", tag = "customers",
-    params(("org_id" = i64, Path, description = "The organization's id")),
+    params(("org_id" = i64, Path, description = "The organization's id"), PageParams),
     responses(
-        (status = 200, body = Vec<Customer>),
+        (status = 200, body = Paged<Customer>),
+        (status = 400, description = "`malformed_query`", body = Problem, content_type = "application/problem+json"),
         (status = 401, description = "`unauthenticated`", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "`forbidden_role`, `not_csp`", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "`not_found`", body = Problem, content_type = "application/problem+json"),
@@ -66,8 +68,10 @@ pub async fn list(
     State(state): State<AppState>,
     context: RequestContext,
     Path(org_id): Path<i64>,
-) -> Result<axum::Json<Vec<Customer>>> {
-    Ok(axum::Json(
-        customers::list(&state.store, context.actor()?, OrganizationId(org_id)).await?,
-    ))
+    Query(params): Query<PageParams>,
+) -> Result<axum::Json<Paged<Customer>>> {
+    let page = params.page();
+    let found =
+        customers::list(&state.store, context.actor()?, OrganizationId(org_id), page).await?;
+    Ok(Paged::new(found, page))
 }

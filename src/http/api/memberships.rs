@@ -1,5 +1,6 @@
 //! Competencies and memberships.
 
+use super::{PageParams, Paged};
 use crate::actions::memberships;
 use crate::domain::OrganizationId;
 use crate::domain::membership::{Competency, Membership, MembershipInput};
@@ -7,7 +8,7 @@ use crate::error::Result;
 use crate::http::AppState;
 use crate::http::context::RequestContext;
 use crate::http::error::Problem;
-use crate::http::extract::{Json, Path};
+use crate::http::extract::{Json, Path, Query};
 use axum::body::Bytes;
 use axum::extract::State;
 use axum::http::StatusCode;
@@ -79,11 +80,12 @@ pub async fn create(
     Ok((StatusCode::CREATED, axum::Json(membership)))
 }
 
-/// An organization's memberships (its accounts and operators).
+/// An organization's memberships, oldest first, a page at a time (its accounts and operators).
 #[utoipa::path(get, path = "/api/v1/organizations/{org_id}/memberships", tag = "memberships",
-    params(("org_id" = i64, Path, description = "The organization's id")),
+    params(("org_id" = i64, Path, description = "The organization's id"), PageParams),
     responses(
-        (status = 200, body = Vec<Membership>),
+        (status = 200, body = Paged<Membership>),
+        (status = 400, description = "`malformed_query`", body = Problem, content_type = "application/problem+json"),
         (status = 401, description = "`unauthenticated`", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "`not_found`", body = Problem, content_type = "application/problem+json"),
     ),
@@ -92,10 +94,12 @@ pub async fn list(
     State(state): State<AppState>,
     context: RequestContext,
     Path(org_id): Path<i64>,
-) -> Result<axum::Json<Vec<Membership>>> {
-    Ok(axum::Json(
-        memberships::list(&state.store, context.actor()?, OrganizationId(org_id)).await?,
-    ))
+    Query(params): Query<PageParams>,
+) -> Result<axum::Json<Paged<Membership>>> {
+    let page = params.page();
+    let found =
+        memberships::list(&state.store, context.actor()?, OrganizationId(org_id), page).await?;
+    Ok(Paged::new(found, page))
 }
 
 #[derive(Deserialize, ToSchema)]

@@ -118,3 +118,23 @@ impl PageParams {
         crate::store::Page::new(self.limit, self.offset)
     }
 }
+
+/// One page of a list: the items, how many there are in all, and the window asked for.
+#[derive(Debug, serde::Serialize, utoipa::ToSchema)]
+pub struct Paged<T> {
+    pub items: Vec<T>,
+    pub total: i64,
+    pub limit: i64,
+    pub offset: i64,
+}
+
+impl<T> Paged<T> {
+    pub fn new((items, total): (Vec<T>, i64), page: crate::store::Page) -> axum::Json<Self> {
+        axum::Json(Self {
+            items,
+            total,
+            limit: page.limit,
+            offset: page.offset,
+        })
+    }
+}

@@ -1,6 +1,6 @@
 //! Organizations: operators create and list; members read their own.
 
-use super::PageParams;
+use super::{PageParams, Paged};
 use crate::actions::organizations::{self, OrganizationInput};
 use crate::domain::OrganizationId;
 use crate::domain::organization::Organization;
@@ -11,7 +11,7 @@ use crate::http::error::Problem;
 use crate::http::extract::{Json, Path, Query};
 use axum::extract::State;
 use axum::http::StatusCode;
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 use time::OffsetDateTime;
 use utoipa::ToSchema;
 
@@ -32,14 +32,6 @@ pub struct OrganizationBody {
     /// Enrolls the organization in the CSP program.
     #[serde(default)]
     pub csp: bool,
-}
-
-#[derive(Serialize, ToSchema)]
-pub struct OrganizationPage {
-    pub items: Vec<Organization>,
-    pub total: i64,
-    pub limit: i64,
-    pub offset: i64,
 }
 
 /// Creates an organization (operators).
@@ -76,7 +68,7 @@ pub async fn create(
 /// Lists organizations (operators).
 #[utoipa::path(get, path = "/api/v1/organizations", tag = "organizations", params(PageParams),
     responses(
-        (status = 200, body = OrganizationPage),
+        (status = 200, body = Paged<Organization>),
         (status = 400, description = "`malformed_query`", body = Problem, content_type = "application/problem+json"),
         (status = 401, description = "`unauthenticated`", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "`forbidden_role`", body = Problem, content_type = "application/problem+json"),
@@ -86,15 +78,12 @@ pub async fn list(
     State(state): State<AppState>,
     context: RequestContext,
     Query(params): Query<PageParams>,
-) -> Result<axum::Json<OrganizationPage>> {
+) -> Result<axum::Json<Paged<Organization>>> {
     let page = params.page();
-    let (items, total) = organizations::list(&state.store, context.actor()?, page).await?;
-    Ok(axum::Json(OrganizationPage {
-        items,
-        total,
-        limit: page.limit,
-        offset: page.offset,
-    }))
+    Ok(Paged::new(
+        organizations::list(&state.store, context.actor()?, page).await?,
+        page,
+    ))
 }
 
 /// One organization: its own accounts and operators see it; anyone else gets 404.

@@ -1,12 +1,13 @@
 //! Products and versions.
 
+use super::{PageParams, Paged};
 use crate::actions::products;
 use crate::domain::product::{Product, ProductInput};
 use crate::error::Result;
 use crate::http::AppState;
 use crate::http::context::RequestContext;
 use crate::http::error::Problem;
-use crate::http::extract::Json;
+use crate::http::extract::{Json, Query};
 use axum::extract::State;
 use axum::http::StatusCode;
 use time::OffsetDateTime;
@@ -36,19 +37,22 @@ pub async fn create(
     Ok((StatusCode::CREATED, axum::Json(product)))
 }
 
-/// Every product with its versions.
-#[utoipa::path(get, path = "/api/v1/products", tag = "products",
+/// The products with their versions, by name, a page at a time.
+#[utoipa::path(get, path = "/api/v1/products", tag = "products", params(PageParams),
     responses(
-        (status = 200, body = Vec<Product>),
+        (status = 200, body = Paged<Product>),
+        (status = 400, description = "`malformed_query`", body = Problem, content_type = "application/problem+json"),
         (status = 401, description = "`unauthenticated`", body = Problem, content_type = "application/problem+json"),
     ),
     security(("bearer" = []), ("session" = [])))]
 pub async fn list(
     State(state): State<AppState>,
     context: RequestContext,
-) -> Result<axum::Json<Vec<Product>>> {
+    Query(params): Query<PageParams>,
+) -> Result<axum::Json<Paged<Product>>> {
     context.actor()?;
-    Ok(axum::Json(products::list(&state.store).await?))
+    let page = params.page();
+    Ok(Paged::new(products::page(&state.store, page).await?, page))
 }
 
 /// Adds a release to an on-premises product (operators).

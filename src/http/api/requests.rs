@@ -1,5 +1,6 @@
 //! Eligible plans, filing support requests (with `Idempotency-Key`), the lifecycle, refunds.
 
+use super::Paged;
 use crate::actions::requests::{self, FileInput, PlanQuery};
 use crate::domain::Language;
 use crate::domain::eligibility::Eligible;
@@ -287,18 +288,10 @@ pub struct QueueParams {
     pub offset: Option<i64>,
 }
 
-#[derive(Serialize, ToSchema)]
-pub struct RequestPage {
-    pub items: Vec<RequestJson>,
-    pub total: i64,
-    pub limit: i64,
-    pub offset: i64,
-}
-
 /// Requests: the operators' queue (with filters), or the caller's own.
 #[utoipa::path(get, path = "/api/v1/support-requests", tag = "requests", params(QueueParams),
     responses(
-        (status = 200, body = RequestPage),
+        (status = 200, body = Paged<RequestJson>),
         (status = 400, description = "`malformed_query`", body = Problem, content_type = "application/problem+json"),
         (status = 401, description = "`unauthenticated`", body = Problem, content_type = "application/problem+json"),
     ),
@@ -307,7 +300,7 @@ pub async fn list(
     State(state): State<AppState>,
     context: RequestContext,
     Query(params): Query<QueueParams>,
-) -> Result<axum::Json<RequestPage>> {
+) -> Result<axum::Json<Paged<RequestJson>>> {
     let actor = context.actor()?;
     let page = crate::store::Page::new(params.limit, params.offset);
     let (items, total) = if actor.is_operator() {
@@ -324,12 +317,8 @@ pub async fn list(
     } else {
         requests::mine(&state.store, actor, page).await?
     };
-    Ok(axum::Json(RequestPage {
-        items: items.into_iter().map(|r| request_json(r, None)).collect(),
-        total,
-        limit: page.limit,
-        offset: page.offset,
-    }))
+    let items = items.into_iter().map(|r| request_json(r, None)).collect();
+    Ok(Paged::new((items, total), page))
 }
 
 #[derive(Deserialize, ToSchema)]

@@ -1,6 +1,6 @@
 //! Operator console: accounts and their roles.
 
-use super::{FormErrors, Layout, render, see_other};
+use super::{FormErrors, Layout, Pager, render, see_other};
 use crate::actions::accounts::{self, AccountInput};
 use crate::actions::{authorize, organizations};
 use crate::domain::account::Account;
@@ -51,8 +51,7 @@ pub struct ListPage {
     layout: Layout,
     accounts: Vec<Account>,
     organizations: Vec<Organization>,
-    total: i64,
-    page: Page,
+    pager: Pager,
     filter: Option<OrganizationId>,
     created: Option<Account>,
     form: AccountForm,
@@ -65,15 +64,6 @@ impl ListPage {
         id.and_then(|id| self.organizations.iter().find(|o| o.id == id))
             .map(|o| o.name.clone())
             .unwrap_or_default()
-    }
-
-    fn next_offset(&self) -> Option<i64> {
-        (self.page.offset + self.page.limit < self.total)
-            .then_some(self.page.offset + self.page.limit)
-    }
-
-    fn previous_offset(&self) -> Option<i64> {
-        (self.page.offset > 0).then_some((self.page.offset - self.page.limit).max(0))
     }
 
     fn filter_query(&self) -> String {
@@ -112,8 +102,7 @@ async fn list_page(
         layout: Layout::new(context, "accounts-title"),
         accounts,
         organizations,
-        total,
-        page,
+        pager: Pager::new(page, total),
         filter,
         created,
         form,

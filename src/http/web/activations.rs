@@ -1,6 +1,6 @@
 //! Operator console: the activation queue (manual mode) and its history.
 
-use super::{Layout, render, see_other};
+use super::{Layout, Pager, render, see_other};
 use crate::actions::activations;
 use crate::domain::activation::{Activation, ActivationStatus};
 use crate::domain::organization::Organization;
@@ -23,10 +23,9 @@ pub struct QueuePage {
     status: ActivationStatus,
     activations: Vec<Activation>,
     organizations: Vec<Organization>,
-    total: i64,
     policy: std::sync::Arc<crate::domain::policy::Policy>,
     manual: bool,
-    window: Page,
+    pager: Pager,
 }
 
 impl QueuePage {
@@ -47,13 +46,8 @@ impl QueuePage {
             .to_owned()
     }
 
-    fn previous_offset(&self) -> Option<i64> {
-        (self.window.offset > 0).then_some((self.window.offset - self.window.limit).max(0))
-    }
-
-    fn next_offset(&self) -> Option<i64> {
-        (self.window.offset + self.window.limit < self.total)
-            .then_some(self.window.offset + self.window.limit)
+    fn filter_query(&self) -> String {
+        format!("&status={}", self.status.as_str())
     }
 
     fn is(&self, status: &str) -> bool {
@@ -93,10 +87,9 @@ pub async fn list(
         status,
         activations,
         organizations,
-        total,
         policy: state.policy.clone(),
         manual: state.settings.activation_mode == crate::config::ActivationMode::Manual,
-        window,
+        pager: Pager::new(window, total),
     };
     render(StatusCode::OK, &page)
 }

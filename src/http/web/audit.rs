@@ -1,7 +1,7 @@
 //! Operator console: the audit log with its filters, under a banner saying whether the hash
 //! chain still verifies.
 
-use super::{FormErrors, Layout, encode_component, render};
+use super::{FormErrors, Layout, Pager, encode_component, render};
 use crate::actions::audit;
 use crate::domain::FieldError;
 use crate::domain::membership::parse_date;
@@ -41,8 +41,7 @@ pub struct ListPage {
     form: AuditQuery,
     errors: FormErrors,
     entries: Vec<AuditRecord>,
-    total: i64,
-    page: Page,
+    pager: Pager,
     /// How many entries the chain has, and where it first breaks.
     checked: usize,
     broken: Option<ChainBreak>,
@@ -88,15 +87,6 @@ impl ListPage {
         .filter(|(_, value)| !value.trim().is_empty())
         .map(|(name, value)| format!("&{name}={}", encode_component(value.trim())))
         .collect()
-    }
-
-    fn next_offset(&self) -> Option<i64> {
-        (self.page.offset + self.page.limit < self.total)
-            .then_some(self.page.offset + self.page.limit)
-    }
-
-    fn previous_offset(&self) -> Option<i64> {
-        (self.page.offset > 0).then_some((self.page.offset - self.page.limit).max(0))
     }
 
     /// A link that filters the log by one value.
@@ -224,8 +214,7 @@ pub async fn list(
         form: query,
         errors,
         entries,
-        total,
-        page,
+        pager: Pager::new(page, total),
         checked,
         broken,
         actions: audit::KNOWN_ACTIONS,

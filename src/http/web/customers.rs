@@ -2,7 +2,7 @@
 //! a customer's page with Service management (filing requests under the CSP plan).
 
 use super::requests::RequestText;
-use super::{FormErrors, Layout, render, see_other};
+use super::{FormErrors, Layout, Pager, render, see_other};
 use crate::actions::{customers, requests};
 use crate::domain::Permission;
 use crate::error::{Error, Result};
@@ -33,6 +33,7 @@ pub struct CustomerForm {
 pub struct ListPage {
     layout: Layout,
     customers: Vec<Customer>,
+    pager: Pager,
     created: Option<Customer>,
     may_file: bool,
     form: CustomerForm,
@@ -41,12 +42,14 @@ pub struct ListPage {
 
 #[derive(Deserialize, Default)]
 pub struct ListQuery {
+    offset: Option<i64>,
     created: Option<i64>,
 }
 
 async fn list_page(
     state: &AppState,
     context: &RequestContext,
+    offset: Option<i64>,
     created: Option<i64>,
     form: CustomerForm,
     errors: FormErrors,
@@ -56,11 +59,20 @@ async fn list_page(
         // No organization, no customers: the same answer as for a role that may not.
         return Err(Error::forbidden(Permission::ManageCustomers));
     };
-    let customers = customers::list(&state.store, actor, organization).await?;
-    let created = created.and_then(|id| customers.iter().find(|c| c.id == id).cloned());
+    let window = Page::new(Some(50), offset);
+    let (customers, total) = customers::list(&state.store, actor, organization, window).await?;
+    let created = match created {
+        Some(id) => match customers::get(&state.store, actor, id).await {
+            Ok(customer) => Some(customer),
+            Err(Error::NotFound) => None,
+            Err(error) => return Err(error),
+        },
+        None => None,
+    };
     Ok(ListPage {
         layout: Layout::new(context, "customers-title"),
         customers,
+        pager: Pager::new(window, total),
         created,
         may_file: actor.can(Permission::FileForCustomers, Some(organization)),
         form,
@@ -77,6 +89,7 @@ pub async fn list(
     let page = list_page(
         &state,
         &context,
+        query.offset,
         query.created,
         CustomerForm::default(),
         FormErrors::default(),
@@ -107,7 +120,7 @@ pub async fn create(
     {
         Ok(customer) => Ok(see_other(&format!("/customers?created={}", customer.id))),
         Err(Error::InvalidInput(fields)) => {
-            let page = list_page(&state, &context, None, form, FormErrors(fields)).await?;
+            let page = list_page(&state, &context, None, None, form, FormErrors(fields)).await?;
             render(StatusCode::UNPROCESSABLE_ENTITY, &page)
         }
         Err(error) => Err(error),

@@ -46,6 +46,7 @@ pub async fn create(
                 &state,
                 &context,
                 organization,
+                None,
                 input,
                 FormErrors(fields),
                 StatusCode::UNPROCESSABLE_ENTITY,

@@ -112,6 +112,50 @@ pub struct NavItem {
     pub current: bool,
 }
 
+/// Where a paginated list stands: the window shown and how many items there are in all.
+/// `templates/pager.html` renders it, with `pager_query` (the list's other parameters,
+/// each as `&name=value`) kept in its links.
+#[derive(Clone, Copy, Debug)]
+pub struct Pager {
+    pub page: crate::store::Page,
+    pub total: i64,
+}
+
+impl Pager {
+    pub fn new(page: crate::store::Page, total: i64) -> Self {
+        Self { page, total }
+    }
+
+    pub fn next_offset(&self) -> Option<i64> {
+        (self.page.offset + self.page.limit < self.total)
+            .then_some(self.page.offset + self.page.limit)
+    }
+
+    pub fn previous_offset(&self) -> Option<i64> {
+        (self.page.offset > 0).then_some((self.page.offset - self.page.limit).max(0))
+    }
+
+    /// More than one page: the pager is worth showing.
+    pub fn is_needed(&self) -> bool {
+        self.next_offset().is_some() || self.previous_offset().is_some()
+    }
+
+    /// "Showing 51–100 of 230", in the page's language.
+    pub fn position(&self, layout: &Layout) -> String {
+        let first = (self.page.offset + 1).min(self.total);
+        let last = (self.page.offset + self.page.limit).min(self.total);
+        t_args(
+            layout.language,
+            "pager-position",
+            &[
+                ("first", first.to_string()),
+                ("last", last.to_string()),
+                ("total", self.total.to_string()),
+            ],
+        )
+    }
+}
+
 /// What every page's frame needs: language, who is signed in, the CSRF token, navigation.
 pub struct Layout {
     pub language: Language,
@@ -140,6 +184,25 @@ impl Layout {
     /// A message with one argument.
     pub fn t1(&self, key: &str, name: &str, value: impl std::fmt::Display) -> String {
         t_args(self.language, key, &[(name, value.to_string())])
+    }
+
+    /// A message with two arguments.
+    pub fn t2(
+        &self,
+        key: &str,
+        first: &str,
+        first_value: impl std::fmt::Display,
+        second: &str,
+        second_value: impl std::fmt::Display,
+    ) -> String {
+        t_args(
+            self.language,
+            key,
+            &[
+                (first, first_value.to_string()),
+                (second, second_value.to_string()),
+            ],
+        )
     }
 
     pub fn lang(&self) -> &'static str {

@@ -1,8 +1,8 @@
 //! Operator console: organizations.
 
-use super::{FormErrors, Layout, render, see_other};
+use super::{FormErrors, Layout, Pager, render, see_other};
 use crate::actions::organizations::{self, OrganizationInput};
-use crate::actions::{accounts, authorize};
+use crate::actions::{accounts, authorize, memberships};
 use crate::domain::account::Account;
 use crate::domain::membership::{Competency, Membership, MembershipInput};
 use crate::domain::organization::Organization;
@@ -34,22 +34,10 @@ pub struct OrganizationForm {
 pub struct ListPage {
     layout: Layout,
     organizations: Vec<Organization>,
-    total: i64,
-    page: Page,
+    pager: Pager,
     created: Option<Organization>,
     form: OrganizationForm,
     errors: FormErrors,
-}
-
-impl ListPage {
-    fn next_offset(&self) -> Option<i64> {
-        (self.page.offset + self.page.limit < self.total)
-            .then_some(self.page.offset + self.page.limit)
-    }
-
-    fn previous_offset(&self) -> Option<i64> {
-        (self.page.offset > 0).then_some((self.page.offset - self.page.limit).max(0))
-    }
 }
 
 #[derive(Deserialize)]
@@ -71,8 +59,7 @@ async fn list_page(
     Ok(ListPage {
         layout: Layout::new(context, "organizations-title"),
         organizations,
-        total,
-        page,
+        pager: Pager::new(page, total),
         created,
         form,
         errors,
@@ -155,6 +142,7 @@ pub struct ShowPage {
     accounts: Vec<Account>,
     total_accounts: i64,
     memberships: Vec<Membership>,
+    pager: Pager,
     competencies: Vec<Competency>,
     today: time::Date,
     form: MembershipInput,
@@ -187,6 +175,7 @@ pub async fn show_page(
     state: &AppState,
     context: &RequestContext,
     organization: OrganizationId,
+    offset: Option<i64>,
     form: MembershipInput,
     errors: FormErrors,
     status: StatusCode,
@@ -198,10 +187,12 @@ pub async fn show_page(
         &state.store,
         actor,
         Some(organization.id),
-        Page::new(Some(200), None),
+        Page::new(Some(50), None),
     )
     .await?;
-    let memberships = state.store.memberships(organization.id).await?;
+    let window = Page::new(Some(50), offset);
+    let (memberships, total_memberships) =
+        memberships::list(&state.store, actor, organization.id, window).await?;
     let competencies = state.store.competencies().await?;
     let mut layout = Layout::new(context, "organizations-title");
     layout.title = organization.name.clone();
@@ -211,6 +202,7 @@ pub async fn show_page(
         accounts,
         total_accounts,
         memberships,
+        pager: Pager::new(window, total_memberships),
         competencies,
         today: OffsetDateTime::now_utc().date(),
         form,
@@ -219,16 +211,24 @@ pub async fn show_page(
     render(status, &page)
 }
 
-/// `GET /operator/organizations/{org_id}`
+#[derive(Deserialize)]
+pub struct ShowQuery {
+    /// Where the memberships list starts.
+    offset: Option<i64>,
+}
+
+/// `GET /operator/organizations/{org_id}?offset=`
 pub async fn show(
     State(state): State<AppState>,
     context: RequestContext,
     Path(org_id): Path<i64>,
+    Query(query): Query<ShowQuery>,
 ) -> Result<Response> {
     show_page(
         &state,
         &context,
         OrganizationId(org_id),
+        query.offset,
         MembershipInput::default(),
         FormErrors::default(),
         StatusCode::OK,

@@ -1,6 +1,6 @@
 //! Operator console: the notification outbox, newest first, with each message's delivery state.
 
-use super::{Layout, render};
+use super::{Layout, Pager, render};
 use crate::actions::audit;
 use crate::error::Result;
 use crate::http::AppState;
@@ -19,21 +19,11 @@ use serde::Deserialize;
 pub struct ListPage {
     layout: Layout,
     messages: Vec<Message>,
-    total: i64,
-    page: Page,
+    pager: Pager,
     smtp: bool,
 }
 
 impl ListPage {
-    fn next_offset(&self) -> Option<i64> {
-        (self.page.offset + self.page.limit < self.total)
-            .then_some(self.page.offset + self.page.limit)
-    }
-
-    fn previous_offset(&self) -> Option<i64> {
-        (self.page.offset > 0).then_some((self.page.offset - self.page.limit).max(0))
-    }
-
     /// The kind as people say it; the code itself for a kind without a message.
     fn kind_text(&self, kind: &str) -> String {
         let key = format!("outbox-kind-{kind}");
@@ -78,8 +68,7 @@ pub async fn list(
     let page = ListPage {
         layout: Layout::new(&context, "outbox-title"),
         messages,
-        total,
-        page,
+        pager: Pager::new(page, total),
         smtp: state.settings.smtp_url.is_some(),
     };
     render(StatusCode::OK, &page)

@@ -1,6 +1,6 @@
 //! Operator console: the products requests are filed for, with their versions.
 
-use super::{FormErrors, Layout, render, see_other};
+use super::{FormErrors, Layout, Pager, render, see_other};
 use crate::actions::{authorize, products};
 use crate::domain::Permission;
 use crate::domain::policy::Scope;
@@ -9,6 +9,7 @@ use crate::error::{Error, Result};
 use crate::http::AppState;
 use crate::http::context::RequestContext;
 use crate::http::extract::{Query, WebForm};
+use crate::store::Page;
 use askama::Template;
 use axum::extract::State;
 use axum::http::StatusCode;
@@ -112,6 +113,7 @@ impl ProductForm {
 pub struct ListPage {
     layout: Layout,
     products: Vec<Product>,
+    pager: Pager,
     created: Option<String>,
     form: ProductForm,
     rows: Vec<VersionRow>,
@@ -132,6 +134,7 @@ impl ListPage {
 
 #[derive(Deserialize, Default)]
 pub struct ListQuery {
+    offset: Option<i64>,
     created: Option<String>,
     /// A release added (`added=<product code>`) or refused (`refused=<error code>`).
     added: Option<String>,
@@ -141,18 +144,22 @@ pub struct ListQuery {
 async fn list_page(
     state: &AppState,
     context: &RequestContext,
+    offset: Option<i64>,
     created: Option<String>,
     form: ProductForm,
     errors: FormErrors,
 ) -> Result<ListPage> {
     authorize(context.actor()?, Permission::OperateProgram, None)?;
-    let products = products::list(&state.store).await?;
-    let created = created
-        .and_then(|code| products.iter().find(|p| p.code == code))
-        .map(|p| p.name.clone());
+    let page = Page::new(Some(50), offset);
+    let (products, total) = products::page(&state.store, page).await?;
+    let created = match created {
+        Some(code) => state.store.product(&code).await?.map(|p| p.name),
+        None => None,
+    };
     Ok(ListPage {
         layout: Layout::new(context, "products-title"),
         products,
+        pager: Pager::new(page, total),
         created,
         rows: form.rows(),
         form,
@@ -171,6 +178,7 @@ pub async fn list(
     let mut page = list_page(
         &state,
         &context,
+        query.offset,
         query.created,
         ProductForm::default(),
         FormErrors::default(),
@@ -207,7 +215,7 @@ pub async fn create(
             super::encode_component(&product.code)
         ))),
         Err(Error::InvalidInput(fields)) => {
-            let page = list_page(&state, &context, None, form, FormErrors(fields)).await?;
+            let page = list_page(&state, &context, None, None, form, FormErrors(fields)).await?;
             render(StatusCode::UNPROCESSABLE_ENTITY, &page)
         }
         Err(error) => Err(error),

@@ -7,7 +7,7 @@ pub mod filing;
 pub use detail::{comment, refund, show, status};
 pub use filing::{compose, file};
 
-use super::{Layout, render, see_other};
+use super::{Layout, Pager, render, see_other};
 use crate::actions::{products, requests};
 use crate::domain::Language;
 use crate::domain::policy::Policy;
@@ -135,33 +135,14 @@ impl RequestText {
     }
 }
 
-fn next_offset(page: &Page, total: i64) -> Option<i64> {
-    (page.offset + page.limit < total).then_some(page.offset + page.limit)
-}
-
-fn previous_offset(page: &Page) -> Option<i64> {
-    (page.offset > 0).then_some((page.offset - page.limit).max(0))
-}
-
 #[derive(Template)]
 #[template(path = "requests/list.html")]
 pub struct ListPage {
     layout: Layout,
     text: RequestText,
     requests: Vec<SupportRequest>,
-    total: i64,
-    page: Page,
+    pager: Pager,
     organization_wide: bool,
-}
-
-impl ListPage {
-    fn next_offset(&self) -> Option<i64> {
-        next_offset(&self.page, self.total)
-    }
-
-    fn previous_offset(&self) -> Option<i64> {
-        previous_offset(&self.page)
-    }
 }
 
 #[derive(Deserialize, Default)]
@@ -191,8 +172,7 @@ pub async fn list(
         layout: Layout::new(&context, "requests-title"),
         text,
         requests: items,
-        total,
-        page,
+        pager: Pager::new(page, total),
         organization_wide,
     };
     render(StatusCode::OK, &page)
@@ -204,8 +184,7 @@ pub struct QueuePage {
     layout: Layout,
     text: RequestText,
     requests: Vec<SupportRequest>,
-    total: i64,
-    page: Page,
+    pager: Pager,
     status: String,
     severity: String,
     overdue: bool,
@@ -214,14 +193,6 @@ pub struct QueuePage {
 }
 
 impl QueuePage {
-    fn next_offset(&self) -> Option<i64> {
-        next_offset(&self.page, self.total)
-    }
-
-    fn previous_offset(&self) -> Option<i64> {
-        previous_offset(&self.page)
-    }
-
     /// The filters as query parameters, for the pager's links.
     fn filter_query(&self) -> String {
         let mut query = String::new();
@@ -286,8 +257,7 @@ pub async fn queue(
         layout: Layout::new(&context, "queue-title"),
         text,
         requests: items,
-        total,
-        page,
+        pager: Pager::new(page, total),
         status,
         severity,
         overdue,
