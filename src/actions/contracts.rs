@@ -67,10 +67,9 @@ async fn failed(
     now: OffsetDateTime,
     error: Error,
 ) -> Result<(Contract, bool)> {
-    store
-        .record_failure(ACCOUNT_SCOPE, &actor.account_id.to_string(), now)
-        .await?;
-    store.record_failure(ADDRESS_SCOPE, address, now).await?;
+    let account = actor.account_id.to_string();
+    let attempts = [(ACCOUNT_SCOPE, account.as_str()), (ADDRESS_SCOPE, address)];
+    store.record_failures(&attempts, None, now).await?;
     tracing::info!(account = %actor.account_id, code = error.code(), "failed contract link");
     Err(error)
 }

@@ -54,19 +54,17 @@ pub async fn sign_in(
     let account_id = match credentials {
         Some(credentials) if matches => credentials.account_id,
         _ => {
-            store
-                .record_failure(ACCOUNT_SCOPE, email.as_str(), now)
-                .await?;
-            store
-                .record_failure(ADDRESS_SCOPE, client_address, now)
-                .await?;
             let entry = crate::store::audit::AuditEntry::new(
                 None,
                 "session.sign_in_failed",
                 format!("email:{email}"),
                 serde_json::json!({"address": client_address, "known_account": credentials.is_some()}),
             );
-            store.audit(&entry, now).await?;
+            let attempts = [
+                (ACCOUNT_SCOPE, email.as_str()),
+                (ADDRESS_SCOPE, client_address),
+            ];
+            store.record_failures(&attempts, Some(&entry), now).await?;
             tracing::info!(client_address, "failed sign-in");
             return Err(Error::InvalidCredentials);
         }

@@ -1,25 +1,35 @@
 //! The failed-attempt log behind sign-in (and later link) throttling. Kept in the database
 //! so every instance behind a load balancer sees the same counts.
 
+use super::audit::{AuditEntry, append_audit};
 use super::{Store, to_millis};
 use crate::error::Result;
-use crate::on_pool;
+use crate::{in_tx, on_pool};
 use time::OffsetDateTime;
 
 impl Store {
-    pub async fn record_failure(
+    /// Records one failed attempt under each `(scope, subject)`, and its audit entry when
+    /// given, in one transaction.
+    pub async fn record_failures(
         &self,
-        scope: &str,
-        subject: &str,
+        attempts: &[(&str, &str)],
+        audit: Option<&AuditEntry>,
         now: OffsetDateTime,
     ) -> Result<()> {
-        on_pool!(self, pool => sqlx::query("INSERT INTO failed_attempts (scope, subject, at) VALUES ($1, $2, $3)")
-            .bind(scope)
-            .bind(subject)
-            .bind(to_millis(now))
-            .execute(pool)
-            .await
-            .map(|_| ()))?;
+        let now = to_millis(now);
+        in_tx!(self, tx => {
+            for (scope, subject) in attempts {
+                sqlx::query("INSERT INTO failed_attempts (scope, subject, at) VALUES ($1, $2, $3)")
+                    .bind(scope)
+                    .bind(subject)
+                    .bind(now)
+                    .execute(&mut *tx)
+                    .await?;
+            }
+            if let Some(entry) = audit {
+                append_audit!(tx, self, entry, now);
+            }
+        });
         Ok(())
     }
 

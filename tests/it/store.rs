@@ -2,10 +2,12 @@
 
 use crate::on_both_backends;
 use crate::support::{Backend, TestDb};
+use serde_json::json;
 use sportello::domain::{AccountKind, Email, Language, Role};
 use sportello::error::Error;
 use sportello::store::Page;
 use sportello::store::accounts::NewAccount;
+use sportello::store::audit::AuditEntry;
 use sportello::store::organizations::NewOrganization;
 use time::{Duration, OffsetDateTime};
 
@@ -308,14 +310,25 @@ async fn failures_are_counted_in_a_window(backend: Backend) {
     let now = OffsetDateTime::now_utc();
     for minutes in [30, 10, 5] {
         store
-            .record_failure("scope", "who", now - Duration::minutes(minutes))
+            .record_failures(&[("scope", "who")], None, now - Duration::minutes(minutes))
             .await
             .expect("record");
     }
+    let entry = AuditEntry::new(None, "session.sign_in_failed", "email:else", json!({}));
     store
-        .record_failure("scope", "else", now)
+        .record_failures(&[("scope", "else"), ("other", "else")], Some(&entry), now)
         .await
         .expect("record");
+    assert_eq!(
+        store.verify_audit().await.expect("verify"),
+        (1, None),
+        "the failure and its audit entry are written together"
+    );
+    let (count, _) = store
+        .failures_since("other", "else", now - Duration::minutes(1))
+        .await
+        .expect("count");
+    assert_eq!(count, 1);
     let (count, oldest) = store
         .failures_since("scope", "who", now - Duration::minutes(15))
         .await
@@ -339,7 +352,8 @@ async fn failures_are_counted_in_a_window(backend: Backend) {
             .prune_failures(now + Duration::seconds(1))
             .await
             .expect("prune"),
-        1
+        2,
+        "the two records for \"else\""
     );
 }
 
