@@ -438,12 +438,13 @@ pub async fn change_status(
             to: to_status.as_str().to_owned(),
         });
     }
-    let comment = match comment.map(str::trim).filter(|c| !c.is_empty()) {
-        Some(text) => {
-            Some(validate_description(text).map_err(|_| Error::field("comment", "too_long"))?)
-        }
-        None => None,
-    };
+    let comment =
+        match comment.filter(|c| !c.trim().is_empty()) {
+            Some(text) => Some(validate_description(text).map_err(|error| {
+                Error::InvalidInput(vec![FieldError::new("comment", error.code)])
+            })?),
+            None => None,
+        };
     let language = store
         .account(request.created_by)
         .await?

@@ -132,14 +132,17 @@ impl Language {
 /// The shortest password an account may have, in characters.
 pub const MIN_PASSWORD_CHARS: usize = 10;
 
-/// Checks a new password: long enough, not absurdly long (hashing cost is bounded).
+/// The longest password an account may have, in characters (hashing cost stays bounded).
+pub const MAX_PASSWORD_CHARS: usize = 1024;
+
+/// Checks a new password: long enough, not absurdly long.
 pub fn validate_password(field: &'static str, password: &str) -> Result<(), FieldError> {
     let chars = password.chars().count();
     if chars == 0 {
         Err(FieldError::new(field, "required"))
     } else if chars < MIN_PASSWORD_CHARS {
         Err(FieldError::new(field, "password_too_short"))
-    } else if password.len() > 1024 {
+    } else if chars > MAX_PASSWORD_CHARS {
         Err(FieldError::new(field, "too_long"))
     } else {
         Ok(())

@@ -35,7 +35,8 @@ impl FieldError {
     }
 }
 
-/// Trims a required text field and checks its length in characters.
+/// Checks a required one-line text field and trims it: something besides blanks, at most
+/// `max_chars` characters and no control characters (line breaks included) as sent.
 pub fn required_text(
     field: &'static str,
     value: &str,
@@ -45,10 +46,11 @@ pub fn required_text(
     if trimmed.is_empty() {
         return Err(FieldError::new(field, "required"));
     }
-    if trimmed.chars().count() > max_chars {
+    // Length and characters are checked on the value as sent, as the API's schema states them.
+    if value.chars().count() > max_chars {
         return Err(FieldError::new(field, "too_long"));
     }
-    if trimmed.chars().any(char::is_control) {
+    if value.chars().any(char::is_control) {
         return Err(FieldError::new(field, "control_characters"));
     }
     Ok(trimmed.to_owned())

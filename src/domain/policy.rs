@@ -123,6 +123,17 @@ impl Visitor<'_> for AllotmentVisitor {
         allotment_from_number(i128::from(value))
     }
 
+    /// `20.0` is the whole number 20 (JSON has one number type); a fraction is refused.
+    fn visit_f64<E: de::Error>(self, value: f64) -> Result<Allotment, E> {
+        if value.fract() == 0.0 && (1.0..=f64::from(u32::MAX)).contains(&value) {
+            #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
+            return Ok(Allotment::Limited(value as u32));
+        }
+        Err(E::custom(format!(
+            "allotment {value} refused: expected {ALLOTMENT_EXPECTED}"
+        )))
+    }
+
     fn visit_str<E: de::Error>(self, value: &str) -> Result<Allotment, E> {
         allotment_from_str(value)
     }
@@ -142,6 +153,7 @@ impl utoipa::PartialSchema for Allotment {
                 ObjectBuilder::new()
                     .schema_type(Type::Integer)
                     .minimum(Some(1))
+                    .maximum(Some(u32::MAX))
                     .description(Some("A number of incidents")),
             )
             .item(

@@ -91,11 +91,18 @@ impl Product {
 #[serde(deny_unknown_fields)]
 pub struct ProductInput {
     /// Lowercase `[a-z0-9-]{2,40}`.
+    #[schema(pattern = r"^\s*[a-z0-9-]{2,40}\s*$")]
     pub code: String,
+    #[schema(
+        min_length = 1,
+        max_length = 200,
+        pattern = r"^[^\x00-\x1f\x7f-\x9f]*[^\s\x00-\x1f\x7f-\x9f][^\x00-\x1f\x7f-\x9f]*$"
+    )]
     pub name: String,
-    /// `on_premises` or `cloud`.
+    #[schema(value_type = crate::domain::policy::Scope)]
     pub scope: String,
     /// Lowercase `[a-z0-9-]{2,40}`.
+    #[schema(pattern = r"^\s*[a-z0-9-]{2,40}\s*$")]
     pub workload: String,
     /// Required for on-premises products; must be empty for cloud products.
     #[serde(default)]
@@ -106,9 +113,17 @@ pub struct ProductInput {
 #[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct VersionInput {
+    #[schema(
+        min_length = 1,
+        max_length = 100,
+        pattern = r"^[^\x00-\x1f\x7f-\x9f]*[^\s\x00-\x1f\x7f-\x9f][^\x00-\x1f\x7f-\x9f]*$"
+    )]
     pub name: String,
+    #[schema(format = Date)]
     pub released: String,
+    #[schema(format = Date)]
     pub mainstream_end: String,
+    #[schema(format = Date)]
     pub extended_end: String,
 }
 

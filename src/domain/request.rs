@@ -135,17 +135,16 @@ pub fn validate_title(raw: &str) -> Result<String, FieldError> {
     super::required_text("title", raw, MAX_TITLE_CHARS)
 }
 
-/// Trims a description and checks it: `required`, `too_long` (over 10 000 characters),
-/// `control_characters`. Unlike a title it may hold line breaks and tabs; `\r\n` (as browsers
+/// Checks a description and trims it: `required`, `too_long` (over 10 000 characters as
+/// sent), `control_characters`. Unlike a title it may hold line breaks and tabs; `\r\n` (as browsers
 /// send) is stored as `\n`.
 pub fn validate_description(raw: &str) -> Result<String, FieldError> {
     const FIELD: &str = "description";
     let text = raw.replace("\r\n", "\n");
-    let text = text.trim();
-    if text.is_empty() {
+    if text.trim().is_empty() {
         return Err(FieldError::new(FIELD, "required"));
     }
-    if text.chars().count() > MAX_DESCRIPTION_CHARS {
+    if raw.chars().count() > MAX_DESCRIPTION_CHARS {
         return Err(FieldError::new(FIELD, "too_long"));
     }
     if text
@@ -154,7 +153,7 @@ pub fn validate_description(raw: &str) -> Result<String, FieldError> {
     {
         return Err(FieldError::new(FIELD, "control_characters"));
     }
-    Ok(text.to_owned())
+    Ok(text.trim().to_owned())
 }
 
 const NUMBER_PREFIX: &str = "SR";

@@ -102,3 +102,33 @@ impl<S: Send + Sync, T: DeserializeOwned> axum::extract::FromRequestParts<S> for
             .map_err(|error| Error::MalformedQuery(error.to_string()))
     }
 }
+
+/// Optional whole numbers in JSON bodies. JSON has one number type and JSON Schema counts `3.0`
+/// as the integer 3, so a number with no fraction is taken whatever way it was written; a
+/// fraction, or a value out of the field's range, is refused like any other malformed body.
+pub fn optional_integer<'de, D, T>(deserializer: D) -> std::result::Result<Option<T>, D::Error>
+where
+    D: serde::Deserializer<'de>,
+    T: TryFrom<i64>,
+{
+    use serde::Deserialize;
+    use serde::de::Error as _;
+    let Some(number) = Option::<serde_json::Number>::deserialize(deserializer)? else {
+        return Ok(None);
+    };
+    let whole = match (number.as_i64(), number.as_f64()) {
+        (Some(value), _) => Some(value),
+        // The range check is on f64, whose bounds are exact powers of two.
+        (None, Some(value))
+            if value.fract() == 0.0 && value >= -(2f64.powi(63)) && value < 2f64.powi(63) =>
+        {
+            #[allow(clippy::cast_possible_truncation)]
+            Some(value as i64)
+        }
+        _ => None,
+    };
+    whole
+        .and_then(|value| T::try_from(value).ok())
+        .map(Some)
+        .ok_or_else(|| D::Error::custom(format!("{number} is not a whole number in range")))
+}

@@ -159,4 +159,14 @@ async fn the_openapi_document_describes_every_api_route() {
         );
     }
     assert!(document["components"]["securitySchemes"]["bearer"].is_object());
+    assert_eq!(
+        sportello::http::api::openapi::broken_links(),
+        Vec::<String>::new(),
+        "every link joins a documented response to an existing operation"
+    );
+    let links = &document["paths"]["/api/v1/organizations"]["post"]["responses"]["201"]["links"];
+    assert_eq!(
+        links["get /api/v1/organizations/{org_id}"]["parameters"]["org_id"],
+        "$response.body#/id"
+    );
 }

@@ -18,12 +18,20 @@ use utoipa::{IntoParams, ToSchema};
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct AccountBody {
+    #[schema(format = "email", max_length = 254)]
     pub email: String,
+    #[schema(
+        min_length = 1,
+        max_length = 200,
+        pattern = r"^[^\x00-\x1f\x7f-\x9f]*[^\s\x00-\x1f\x7f-\x9f][^\x00-\x1f\x7f-\x9f]*$"
+    )]
     pub display_name: String,
     pub kind: AccountKind,
-    /// At least 10 characters.
+    /// 10 to 1024 characters.
+    #[schema(min_length = 10, max_length = 1024)]
     pub password: String,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::http::extract::optional_integer")]
+    #[schema(value_type = Option<i64>)]
     pub organization_id: Option<OrganizationId>,
     #[serde(default)]
     pub roles: Vec<Role>,

@@ -17,6 +17,7 @@ use utoipa::{IntoParams, ToSchema};
 #[into_params(parameter_in = Query)]
 pub struct QueueParams {
     /// `requested` (default), `completed` or `rejected`.
+    #[param(value_type = Option<ActivationStatus>)]
     pub status: Option<String>,
     pub limit: Option<i64>,
     pub offset: Option<i64>,
@@ -82,6 +83,11 @@ pub async fn approve(
 #[serde(deny_unknown_fields)]
 pub struct RejectBody {
     /// Why; the organization reads it.
+    #[schema(
+        min_length = 1,
+        max_length = 500,
+        pattern = r"^[^\x00-\x1f\x7f-\x9f]*[^\s\x00-\x1f\x7f-\x9f][^\x00-\x1f\x7f-\x9f]*$"
+    )]
     pub reason: String,
 }
 

@@ -34,14 +34,16 @@ pub async fn competencies(
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct MembershipBody {
-    /// `action_pack`, `silver` or `gold`.
+    #[schema(value_type = crate::domain::membership::Offer)]
     pub offer: String,
     /// A competency code; required for silver and gold, absent for action pack.
     #[serde(default)]
     pub competency: Option<String>,
-    /// First day, `YYYY-MM-DD`.
+    /// First day.
+    #[schema(format = Date)]
     pub start: String,
-    /// Last day (included), `YYYY-MM-DD`.
+    /// Last day (included).
+    #[schema(format = Date)]
     pub end: String,
 }
 
@@ -105,7 +107,8 @@ pub async fn list(
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct EndBody {
-    /// The new last day (included), `YYYY-MM-DD`; not before the start.
+    /// The new last day (included); not before the start.
+    #[schema(format = Date)]
     pub end: String,
 }
 

@@ -22,11 +22,13 @@ pub struct OrderBody {
     pub plan: String,
     /// A number of incidents or `"unlimited"`.
     pub allotment: Allotment,
-    /// First day, `YYYY-MM-DD`; today when absent.
+    /// First day; today when absent.
     #[serde(default)]
+    #[schema(format = Date)]
     pub start: Option<String>,
     /// Length in days, last day included; the policy's contract term when absent.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::http::extract::optional_integer")]
+    #[schema(minimum = 0, maximum = 4294967295_u32)]
     pub term_days: Option<u32>,
 }
 

@@ -19,12 +19,18 @@ use utoipa::ToSchema;
 #[serde(deny_unknown_fields)]
 pub struct PartnerNetworkBody {
     /// 4 to 12 digits.
+    #[schema(pattern = r"^\s*[0-9]{4,12}\s*$")]
     pub partner_id: String,
 }
 
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct OrganizationBody {
+    #[schema(
+        min_length = 1,
+        max_length = 200,
+        pattern = r"^[^\x00-\x1f\x7f-\x9f]*[^\s\x00-\x1f\x7f-\x9f][^\x00-\x1f\x7f-\x9f]*$"
+    )]
     pub name: String,
     /// Enrolls the organization in the partner network.
     #[serde(default)]

@@ -25,7 +25,8 @@ pub struct PlansParams {
     pub version: Option<String>,
     /// A CSP customer the request would be for (Admin agents).
     pub customer: Option<i64>,
-    /// The day to answer for, `YYYY-MM-DD`; today when absent.
+    /// The day to answer for; today when absent.
+    #[param(format = Date)]
     pub as_of: Option<String>,
 }
 
@@ -159,8 +160,21 @@ pub fn plans_json(state: &AppState, plans: &requests::Plans, language: Language)
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RequestBody {
+    /// One line.
+    #[schema(
+        min_length = 1,
+        max_length = 200,
+        pattern = r"^[^\x00-\x1f\x7f-\x9f]*[^\s\x00-\x1f\x7f-\x9f][^\x00-\x1f\x7f-\x9f]*$"
+    )]
     pub title: String,
+    /// Line breaks and tabs allowed.
+    #[schema(
+        min_length = 1,
+        max_length = 10000,
+        pattern = r"^[^\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]*[^\s\x00-\x1f\x7f-\x9f][^\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]*$"
+    )]
     pub description: String,
+    /// The product code.
     pub product: String,
     #[serde(default)]
     pub version: Option<String>,
@@ -168,10 +182,16 @@ pub struct RequestBody {
     pub severity: String,
     /// A Contract ID, or `csp`.
     pub plan: String,
-    #[serde(default)]
+    /// A customer of the acting CSP organization (Admin agents, `csp` plan).
+    #[serde(default, deserialize_with = "crate::http::extract::optional_integer")]
     pub customer_id: Option<i64>,
     /// Who to contact; the account's email when absent.
     #[serde(default)]
+    #[schema(
+        min_length = 1,
+        max_length = 200,
+        pattern = r"^[^\x00-\x1f\x7f-\x9f]*[^\s\x00-\x1f\x7f-\x9f][^\x00-\x1f\x7f-\x9f]*$"
+    )]
     pub contact: Option<String>,
 }
 
@@ -277,7 +297,7 @@ pub async fn show(
 #[derive(Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct QueueParams {
-    /// `open`, `in_progress`, `waiting_on_customer`, `resolved` or `closed`.
+    #[param(value_type = Option<crate::domain::request::RequestStatus>)]
     pub status: Option<String>,
     /// `A`, `B` or `C`.
     pub severity: Option<String>,
@@ -294,6 +314,7 @@ pub struct QueueParams {
         (status = 200, body = Paged<RequestJson>),
         (status = 400, description = "`malformed_query`", body = Problem, content_type = "application/problem+json"),
         (status = 401, description = "`unauthenticated`", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "`invalid_input`: `unknown_status`, `unknown_severity`", body = Problem, content_type = "application/problem+json"),
     ),
     security(("bearer" = []), ("session" = [])))]
 pub async fn list(
@@ -303,6 +324,23 @@ pub async fn list(
 ) -> Result<axum::Json<Paged<RequestJson>>> {
     let actor = context.actor()?;
     let page = crate::store::Page::new(params.limit, params.offset);
+    let mut refused = Vec::new();
+    if let Some(status) = &params.status
+        && crate::domain::request::RequestStatus::parse(status).is_none()
+    {
+        refused.push(crate::domain::FieldError::new("status", "unknown_status"));
+    }
+    if let Some(severity) = &params.severity
+        && state.policy.severity(severity).is_none()
+    {
+        refused.push(crate::domain::FieldError::new(
+            "severity",
+            "unknown_severity",
+        ));
+    }
+    if !refused.is_empty() {
+        return Err(Error::InvalidInput(refused));
+    }
     let (items, total) = if actor.is_operator() {
         let filter = RequestFilter {
             status: params.status,
@@ -324,8 +362,11 @@ pub async fn list(
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct StatusBody {
+    #[schema(value_type = crate::domain::request::RequestStatus)]
     pub status: String,
+    /// Sent to the requester with the change; blank means none. Line breaks allowed.
     #[serde(default)]
+    #[schema(max_length = 10000)]
     pub comment: Option<String>,
 }
 
@@ -363,6 +404,12 @@ pub async fn status(
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CommentBody {
+    /// Line breaks and tabs allowed.
+    #[schema(
+        min_length = 1,
+        max_length = 10000,
+        pattern = r"^[^\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]*[^\s\x00-\x1f\x7f-\x9f][^\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]*$"
+    )]
     pub body: String,
 }
 
@@ -399,7 +446,7 @@ pub async fn comment(
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RefundBody {
-    /// `product_defect`, `duplicate`, `frontline` or `goodwill`.
+    #[schema(value_type = crate::domain::request::RefundReason)]
     pub reason: String,
 }
 
