@@ -78,5 +78,14 @@ mod tests {
             required_text("name", "a\u{7}b", 10),
             Err(FieldError::new("name", "control_characters"))
         );
+        // Checked as sent, as the API's schema states it: blanks count, edges included.
+        assert_eq!(
+            required_text("name", " abcdefghij", 10),
+            Err(FieldError::new("name", "too_long"))
+        );
+        assert_eq!(
+            required_text("name", "\nabc", 10),
+            Err(FieldError::new("name", "control_characters"))
+        );
     }
 }

@@ -96,6 +96,21 @@ fn unlimited_beats_any_number() {
 }
 
 #[test]
+fn allotments_are_whole_positive_numbers_or_unlimited() {
+    let read = |json: &str| serde_json::from_str::<Allotment>(json).ok();
+    assert_eq!(read("20"), Some(Allotment::Limited(20)));
+    assert_eq!(
+        read("20.0"),
+        Some(Allotment::Limited(20)),
+        "JSON has one number type"
+    );
+    assert_eq!(read(r#""unlimited""#), Some(Allotment::Unlimited));
+    for refused in ["20.5", "0", "0.0", "-1", "4294967296", "1e300", r#""many""#] {
+        assert_eq!(read(refused), None, "{refused}");
+    }
+}
+
+#[test]
 fn contract_end_is_inclusive() {
     let policy = default();
     assert_eq!(

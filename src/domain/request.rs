@@ -306,6 +306,10 @@ mod tests {
             validate_description("bell\u{7}"),
             Err(FieldError::new("description", "control_characters"))
         );
+        assert_eq!(
+            validate_description("lone carriage return\r"),
+            Err(FieldError::new("description", "control_characters"))
+        );
     }
 
     #[test]

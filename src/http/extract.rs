@@ -132,3 +132,31 @@ where
         .map(Some)
         .ok_or_else(|| D::Error::custom(format!("{number} is not a whole number in range")))
 }
+
+#[cfg(test)]
+mod tests {
+    #[derive(Debug, serde::Deserialize)]
+    struct Body {
+        #[serde(default, deserialize_with = "super::optional_integer")]
+        n: Option<u32>,
+    }
+
+    fn n(json: &str) -> Result<Option<u32>, String> {
+        serde_json::from_str::<Body>(json)
+            .map(|body| body.n)
+            .map_err(|error| error.to_string())
+    }
+
+    #[test]
+    fn whole_numbers_are_taken_however_they_are_written() {
+        assert_eq!(n(r#"{"n": 3}"#), Ok(Some(3)));
+        assert_eq!(n(r#"{"n": 3.0}"#), Ok(Some(3)));
+        assert_eq!(n(r#"{"n": 3e2}"#), Ok(Some(300)));
+        assert_eq!(n(r#"{"n": null}"#), Ok(None));
+        assert_eq!(n("{}"), Ok(None));
+        assert!(n(r#"{"n": 3.5}"#).is_err(), "a fraction");
+        assert!(n(r#"{"n": -1}"#).is_err(), "out of the field's range");
+        assert!(n(r#"{"n": 1e300}"#).is_err(), "out of any range");
+        assert!(n(r#"{"n": "3"}"#).is_err(), "a string is not a number");
+    }
+}
