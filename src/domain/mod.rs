@@ -15,6 +15,7 @@ pub mod policy;
 pub mod product;
 pub mod request;
 pub mod role;
+pub mod text;
 
 pub use account::{AccountKind, Email, Language};
 pub use ids::{AccountId, OrganizationId};

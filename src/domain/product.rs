@@ -93,11 +93,7 @@ pub struct ProductInput {
     /// Lowercase `[a-z0-9-]{2,40}`.
     #[schema(pattern = r"^\s*[a-z0-9-]{2,40}\s*$")]
     pub code: String,
-    #[schema(
-        min_length = 1,
-        max_length = 200,
-        pattern = r"^[^\x00-\x1f\x7f-\x9f]*[^\s\x00-\x1f\x7f-\x9f][^\x00-\x1f\x7f-\x9f]*$"
-    )]
+    #[schema(value_type = crate::domain::text::Line200)]
     pub name: String,
     #[schema(value_type = crate::domain::policy::Scope)]
     pub scope: String,
@@ -113,11 +109,7 @@ pub struct ProductInput {
 #[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct VersionInput {
-    #[schema(
-        min_length = 1,
-        max_length = 100,
-        pattern = r"^[^\x00-\x1f\x7f-\x9f]*[^\s\x00-\x1f\x7f-\x9f][^\x00-\x1f\x7f-\x9f]*$"
-    )]
+    #[schema(value_type = crate::domain::text::Line100)]
     pub name: String,
     #[schema(format = Date)]
     pub released: String,

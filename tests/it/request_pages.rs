@@ -385,6 +385,10 @@ async fn admin_agents_file_for_customers_from_the_customer_page() {
         .await;
     assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(bad.text.contains("Enter a domain like fabrikam.com."));
+    assert!(
+        bad.text.contains(r##"<a href="#customer-domain">"##),
+        "the error summary links to the field"
+    );
     assert!(bad.text.contains(r#"value="Fabrikam""#));
     let added = app
         .post(

@@ -20,11 +20,7 @@ use utoipa::{IntoParams, ToSchema};
 pub struct AccountBody {
     #[schema(format = "email", max_length = 254)]
     pub email: String,
-    #[schema(
-        min_length = 1,
-        max_length = 200,
-        pattern = r"^[^\x00-\x1f\x7f-\x9f]*[^\s\x00-\x1f\x7f-\x9f][^\x00-\x1f\x7f-\x9f]*$"
-    )]
+    #[schema(value_type = crate::domain::text::Line200)]
     pub display_name: String,
     pub kind: AccountKind,
     /// 10 to 1024 characters.

@@ -83,11 +83,7 @@ pub async fn approve(
 #[serde(deny_unknown_fields)]
 pub struct RejectBody {
     /// Why; the organization reads it.
-    #[schema(
-        min_length = 1,
-        max_length = 500,
-        pattern = r"^[^\x00-\x1f\x7f-\x9f]*[^\s\x00-\x1f\x7f-\x9f][^\x00-\x1f\x7f-\x9f]*$"
-    )]
+    #[schema(value_type = crate::domain::text::Line500)]
     pub reason: String,
 }
 

@@ -58,242 +58,163 @@ impl Modify for SecuritySchemes {
 /// OpenAPI links: how what one operation returns feeds the next, so a client (or a
 /// schema-driven test) can follow a created resource through the operations on it. Written
 /// into the JSON document directly (utoipa 5 spells the link fields in snake case).
-/// `(from path, from method, status, to path, to method, parameters)`; parameter values are
-/// runtime expressions such as `$response.body#/id`.
-type LinkRow = (
-    &'static str,
-    &'static str,
-    &'static str,
-    &'static str,
-    &'static str,
-    &'static [(&'static str, &'static str)],
-);
+struct LinkSource {
+    /// The operation and the response status that created something.
+    path: &'static str,
+    method: &'static str,
+    status: &'static str,
+    /// Each target's path parameters, as runtime expressions such as `$response.body#/id`.
+    parameters: &'static [(&'static str, &'static str)],
+    /// The operations on what was created: `(path, method)`.
+    targets: &'static [(&'static str, &'static str)],
+}
 
-const ORG: &[(&str, &str)] = &[("org_id", "$response.body#/id")];
-const LINKS: &[LinkRow] = &[
-    (
-        "/api/v1/organizations",
-        "post",
-        "201",
-        "/api/v1/organizations/{org_id}",
-        "get",
-        ORG,
-    ),
-    (
-        "/api/v1/organizations",
-        "post",
-        "201",
-        "/api/v1/organizations/{org_id}/memberships",
-        "post",
-        ORG,
-    ),
-    (
-        "/api/v1/organizations",
-        "post",
-        "201",
-        "/api/v1/organizations/{org_id}/memberships",
-        "get",
-        ORG,
-    ),
-    (
-        "/api/v1/organizations",
-        "post",
-        "201",
-        "/api/v1/organizations/{org_id}/benefits",
-        "get",
-        ORG,
-    ),
-    (
-        "/api/v1/organizations",
-        "post",
-        "201",
-        "/api/v1/organizations/{org_id}/orders",
-        "post",
-        ORG,
-    ),
-    (
-        "/api/v1/organizations",
-        "post",
-        "201",
-        "/api/v1/organizations/{org_id}/contracts",
-        "get",
-        ORG,
-    ),
-    (
-        "/api/v1/organizations",
-        "post",
-        "201",
-        "/api/v1/organizations/{org_id}/customers",
-        "post",
-        ORG,
-    ),
-    (
-        "/api/v1/organizations",
-        "post",
-        "201",
-        "/api/v1/organizations/{org_id}/customers",
-        "get",
-        ORG,
-    ),
-    (
-        "/api/v1/organizations/{org_id}/memberships",
-        "post",
-        "201",
-        "/api/v1/organizations/{org_id}/memberships/{membership_id}/end",
-        "post",
-        &[
+impl LinkSource {
+    /// The JSON Pointer to the response the links start from.
+    fn response_pointer(&self) -> String {
+        format!(
+            "{}/responses/{}",
+            operation_pointer(self.path, self.method),
+            self.status
+        )
+    }
+}
+
+const LINKS: &[LinkSource] = &[
+    LinkSource {
+        path: "/api/v1/organizations",
+        method: "post",
+        status: "201",
+        parameters: &[("org_id", "$response.body#/id")],
+        targets: &[
+            ("/api/v1/organizations/{org_id}", "get"),
+            ("/api/v1/organizations/{org_id}/memberships", "post"),
+            ("/api/v1/organizations/{org_id}/memberships", "get"),
+            ("/api/v1/organizations/{org_id}/benefits", "get"),
+            ("/api/v1/organizations/{org_id}/orders", "post"),
+            ("/api/v1/organizations/{org_id}/contracts", "get"),
+            ("/api/v1/organizations/{org_id}/customers", "post"),
+            ("/api/v1/organizations/{org_id}/customers", "get"),
+        ],
+    },
+    LinkSource {
+        path: "/api/v1/organizations/{org_id}/memberships",
+        method: "post",
+        status: "201",
+        parameters: &[
             ("org_id", "$request.path.org_id"),
             ("membership_id", "$response.body#/id"),
         ],
-    ),
-    (
-        "/api/v1/organizations/{org_id}/memberships",
-        "post",
-        "201",
-        "/api/v1/organizations/{org_id}/memberships/{membership_id}",
-        "delete",
-        &[
-            ("org_id", "$request.path.org_id"),
-            ("membership_id", "$response.body#/id"),
+        targets: &[
+            (
+                "/api/v1/organizations/{org_id}/memberships/{membership_id}/end",
+                "post",
+            ),
+            (
+                "/api/v1/organizations/{org_id}/memberships/{membership_id}",
+                "delete",
+            ),
         ],
-    ),
-    (
-        "/api/v1/organizations/{org_id}/orders",
-        "post",
-        "201",
-        "/api/v1/contracts/{contract_id}",
-        "get",
-        &[("contract_id", "$response.body#/contract_id")],
-    ),
-    (
-        "/api/v1/organizations/{org_id}/orders",
-        "post",
-        "201",
-        "/api/v1/contracts/{contract_id}/access-id",
-        "post",
-        &[("contract_id", "$response.body#/contract_id")],
-    ),
-    (
-        "/api/v1/me/contracts",
-        "post",
-        "201",
-        "/api/v1/contracts/{contract_id}",
-        "get",
-        &[("contract_id", "$response.body#/contract_id")],
-    ),
-    (
-        "/api/v1/me/contracts",
-        "post",
-        "201",
-        "/api/v1/me/contracts/{contract_id}",
-        "delete",
-        &[("contract_id", "$response.body#/contract_id")],
-    ),
-    (
-        "/api/v1/accounts",
-        "post",
-        "201",
-        "/api/v1/accounts/{account_id}",
-        "get",
-        &[("account_id", "$response.body#/id")],
-    ),
-    (
-        "/api/v1/accounts",
-        "post",
-        "201",
-        "/api/v1/accounts/{account_id}/roles",
-        "put",
-        &[("account_id", "$response.body#/id")],
-    ),
-    (
-        "/api/v1/tokens",
-        "post",
-        "201",
-        "/api/v1/tokens/{token_id}",
-        "delete",
-        &[("token_id", "$response.body#/id")],
-    ),
-    (
-        "/api/v1/products",
-        "post",
-        "201",
-        "/api/v1/products/{code}/versions",
-        "post",
-        &[("code", "$response.body#/code")],
-    ),
-    (
-        "/api/v1/support-requests",
-        "post",
-        "201",
-        "/api/v1/support-requests/{number}",
-        "get",
-        &[("number", "$response.body#/number")],
-    ),
-    (
-        "/api/v1/support-requests",
-        "post",
-        "201",
-        "/api/v1/support-requests/{number}/status",
-        "post",
-        &[("number", "$response.body#/number")],
-    ),
-    (
-        "/api/v1/support-requests",
-        "post",
-        "201",
-        "/api/v1/support-requests/{number}/comments",
-        "post",
-        &[("number", "$response.body#/number")],
-    ),
-    (
-        "/api/v1/support-requests",
-        "post",
-        "201",
-        "/api/v1/support-requests/{number}/refund",
-        "post",
-        &[("number", "$response.body#/number")],
-    ),
-    (
-        "/api/v1/organizations/{org_id}/benefits/{benefit_code}/activation",
-        "post",
-        "202",
-        "/api/v1/activations/{activation_id}/approve",
-        "post",
-        &[("activation_id", "$response.body#/id")],
-    ),
-    (
-        "/api/v1/organizations/{org_id}/benefits/{benefit_code}/activation",
-        "post",
-        "202",
-        "/api/v1/activations/{activation_id}/reject",
-        "post",
-        &[("activation_id", "$response.body#/id")],
-    ),
+    },
+    LinkSource {
+        path: "/api/v1/organizations/{org_id}/orders",
+        method: "post",
+        status: "201",
+        parameters: &[("contract_id", "$response.body#/contract_id")],
+        targets: &[
+            ("/api/v1/contracts/{contract_id}", "get"),
+            ("/api/v1/contracts/{contract_id}/access-id", "post"),
+        ],
+    },
+    LinkSource {
+        path: "/api/v1/me/contracts",
+        method: "post",
+        status: "201",
+        parameters: &[("contract_id", "$response.body#/contract_id")],
+        targets: &[
+            ("/api/v1/contracts/{contract_id}", "get"),
+            ("/api/v1/me/contracts/{contract_id}", "delete"),
+        ],
+    },
+    LinkSource {
+        path: "/api/v1/accounts",
+        method: "post",
+        status: "201",
+        parameters: &[("account_id", "$response.body#/id")],
+        targets: &[
+            ("/api/v1/accounts/{account_id}", "get"),
+            ("/api/v1/accounts/{account_id}/roles", "put"),
+        ],
+    },
+    LinkSource {
+        path: "/api/v1/tokens",
+        method: "post",
+        status: "201",
+        parameters: &[("token_id", "$response.body#/id")],
+        targets: &[("/api/v1/tokens/{token_id}", "delete")],
+    },
+    LinkSource {
+        path: "/api/v1/products",
+        method: "post",
+        status: "201",
+        parameters: &[("code", "$response.body#/code")],
+        targets: &[("/api/v1/products/{code}/versions", "post")],
+    },
+    LinkSource {
+        path: "/api/v1/support-requests",
+        method: "post",
+        status: "201",
+        parameters: &[("number", "$response.body#/number")],
+        targets: &[
+            ("/api/v1/support-requests/{number}", "get"),
+            ("/api/v1/support-requests/{number}/status", "post"),
+            ("/api/v1/support-requests/{number}/comments", "post"),
+            ("/api/v1/support-requests/{number}/refund", "post"),
+        ],
+    },
+    LinkSource {
+        path: "/api/v1/organizations/{org_id}/benefits/{benefit_code}/activation",
+        method: "post",
+        status: "202",
+        parameters: &[("activation_id", "$response.body#/id")],
+        targets: &[
+            ("/api/v1/activations/{activation_id}/approve", "post"),
+            ("/api/v1/activations/{activation_id}/reject", "post"),
+        ],
+    },
 ];
+
+/// The JSON Pointer to an operation of the document, from `/paths` on.
+fn operation_pointer(path: &str, method: &str) -> String {
+    format!(
+        "/paths/{}/{method}",
+        path.replace('~', "~0").replace('/', "~1")
+    )
+}
 
 /// The document as served: utoipa's, with [`LINKS`] added to the responses they start from.
 pub fn document_json() -> serde_json::Value {
     let mut document = serde_json::to_value(ApiDoc::openapi()).unwrap_or_default();
-    for (from, method, status, to, to_method, parameters) in LINKS {
-        let target = format!(
-            "#/paths/{}/{to_method}",
-            to.replace('~', "~0").replace('/', "~1")
-        );
-        let link = serde_json::json!({
-            "operationRef": target,
-            "parameters": parameters.iter().map(|(name, value)| (name.to_string(), serde_json::json!(value))).collect::<serde_json::Map<_, _>>(),
-        });
-        if let Some(response) = document
-            .pointer_mut(&format!(
-                "/paths/{}/{method}/responses/{status}",
-                from.replace('~', "~0").replace('/', "~1")
-            ))
+    for source in LINKS {
+        let Some(response) = document
+            .pointer_mut(&source.response_pointer())
             .and_then(serde_json::Value::as_object_mut)
-        {
-            let links = response
-                .entry("links")
-                .or_insert_with(|| serde_json::json!({}));
-            links[format!("{to_method} {to}")] = link;
+        else {
+            continue;
+        };
+        let parameters: serde_json::Map<_, _> = source
+            .parameters
+            .iter()
+            .map(|(name, value)| (name.to_string(), serde_json::json!(value)))
+            .collect();
+        let links = response
+            .entry("links")
+            .or_insert_with(|| serde_json::json!({}));
+        for (path, method) in source.targets {
+            links[format!("{method} {path}")] = serde_json::json!({
+                "operationRef": format!("#{}", operation_pointer(path, method)),
+                "parameters": parameters,
+            });
         }
     }
     // An optional query parameter sent empty (`?status=`) counts as absent, as a form sends it.
@@ -319,25 +240,21 @@ pub fn document_json() -> serde_json::Value {
     document
 }
 
-/// The rows of [`LINKS`] that do not join a documented response to an existing operation.
+/// The links of [`LINKS`] that do not join a documented response to an existing operation.
 pub fn broken_links() -> Vec<String> {
     let document = serde_json::to_value(ApiDoc::openapi()).unwrap_or_default();
-    let at = |path: &str, method: &str| {
-        format!(
-            "/paths/{}/{method}",
-            path.replace('~', "~0").replace('/', "~1")
-        )
-    };
     LINKS
         .iter()
-        .filter(|(from, method, status, to, to_method, _)| {
-            document.pointer(&at(to, to_method)).is_none()
-                || document
-                    .pointer(&format!("{}/responses/{status}", at(from, method)))
-                    .is_none()
+        .flat_map(|source| source.targets.iter().map(move |target| (source, target)))
+        .filter(|(source, (path, method))| {
+            document.pointer(&source.response_pointer()).is_none()
+                || document.pointer(&operation_pointer(path, method)).is_none()
         })
-        .map(|(from, method, status, to, to_method, _)| {
-            format!("{method} {from} {status} -> {to_method} {to}")
+        .map(|(source, (path, method))| {
+            format!(
+                "{} {} {} -> {method} {path}",
+                source.method, source.path, source.status
+            )
         })
         .collect()
 }

@@ -26,11 +26,7 @@ pub struct PartnerNetworkBody {
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct OrganizationBody {
-    #[schema(
-        min_length = 1,
-        max_length = 200,
-        pattern = r"^[^\x00-\x1f\x7f-\x9f]*[^\s\x00-\x1f\x7f-\x9f][^\x00-\x1f\x7f-\x9f]*$"
-    )]
+    #[schema(value_type = crate::domain::text::Line200)]
     pub name: String,
     /// Enrolls the organization in the partner network.
     #[serde(default)]

@@ -161,18 +161,10 @@ pub fn plans_json(state: &AppState, plans: &requests::Plans, language: Language)
 #[serde(deny_unknown_fields)]
 pub struct RequestBody {
     /// One line.
-    #[schema(
-        min_length = 1,
-        max_length = 200,
-        pattern = r"^[^\x00-\x1f\x7f-\x9f]*[^\s\x00-\x1f\x7f-\x9f][^\x00-\x1f\x7f-\x9f]*$"
-    )]
+    #[schema(value_type = crate::domain::text::Line200)]
     pub title: String,
     /// Line breaks and tabs allowed.
-    #[schema(
-        min_length = 1,
-        max_length = 10000,
-        pattern = r"^[^\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]*[^\s\x00-\x1f\x7f-\x9f][^\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]*$"
-    )]
+    #[schema(value_type = crate::domain::text::Text10000)]
     pub description: String,
     /// The product code.
     pub product: String,
@@ -187,11 +179,7 @@ pub struct RequestBody {
     pub customer_id: Option<i64>,
     /// Who to contact; the account's email when absent.
     #[serde(default)]
-    #[schema(
-        min_length = 1,
-        max_length = 200,
-        pattern = r"^[^\x00-\x1f\x7f-\x9f]*[^\s\x00-\x1f\x7f-\x9f][^\x00-\x1f\x7f-\x9f]*$"
-    )]
+    #[schema(value_type = Option<crate::domain::text::Line200>)]
     pub contact: Option<String>,
 }
 
@@ -405,11 +393,7 @@ pub async fn status(
 #[serde(deny_unknown_fields)]
 pub struct CommentBody {
     /// Line breaks and tabs allowed.
-    #[schema(
-        min_length = 1,
-        max_length = 10000,
-        pattern = r"^[^\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]*[^\s\x00-\x1f\x7f-\x9f][^\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]*$"
-    )]
+    #[schema(value_type = crate::domain::text::Text10000)]
     pub body: String,
 }
 

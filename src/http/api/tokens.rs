@@ -18,11 +18,7 @@ use utoipa::ToSchema;
 #[serde(deny_unknown_fields)]
 pub struct TokenBody {
     /// What the token is for, e.g. "ticket sync".
-    #[schema(
-        min_length = 1,
-        max_length = 100,
-        pattern = r"^[^\x00-\x1f\x7f-\x9f]*[^\s\x00-\x1f\x7f-\x9f][^\x00-\x1f\x7f-\x9f]*$"
-    )]
+    #[schema(value_type = crate::domain::text::Line100)]
     pub name: String,
 }
 

@@ -1,0 +1,68 @@
+//! The JSON Schemas of free text in request bodies, stated once: what [`super::required_text`]
+//! accepts (one line) and what [`super::request::validate_description`] accepts (several
+//! lines). The API's OpenAPI document refers to these by name, so the document and the checks
+//! cannot drift apart.
+
+use utoipa::openapi::RefOr;
+use utoipa::openapi::schema::{ObjectBuilder, Schema, Type};
+
+/// Something besides blanks, no control characters (as sent: leading and trailing included).
+pub const LINE_PATTERN: &str =
+    r"^[^\x00-\x1f\x7f-\x9f]*[^\s\x00-\x1f\x7f-\x9f][^\x00-\x1f\x7f-\x9f]*$";
+
+/// Like [`LINE_PATTERN`], with tabs and line breaks (`\n`, `\r\n`) allowed.
+pub const TEXT_PATTERN: &str = r"^[^\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]*[^\s\x00-\x1f\x7f-\x9f][^\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]*$";
+
+fn text_schema(max_chars: usize, pattern: &str, description: &str) -> RefOr<Schema> {
+    ObjectBuilder::new()
+        .schema_type(Type::String)
+        .min_length(Some(1))
+        .max_length(Some(max_chars))
+        .pattern(Some(pattern))
+        .description(Some(description))
+        .into()
+}
+
+macro_rules! text_type {
+    ($(#[$doc:meta])* $name:ident, $max:expr, $pattern:expr, $description:literal) => {
+        $(#[$doc])*
+        pub struct $name;
+
+        impl utoipa::PartialSchema for $name {
+            fn schema() -> RefOr<Schema> {
+                text_schema($max, $pattern, $description)
+            }
+        }
+
+        impl utoipa::ToSchema for $name {}
+    };
+}
+
+text_type!(
+    /// A name or label of up to 100 characters.
+    Line100,
+    100,
+    LINE_PATTERN,
+    "One line of 1 to 100 characters: not only blanks, no control characters."
+);
+text_type!(
+    /// A name, title or contact of up to 200 characters.
+    Line200,
+    200,
+    LINE_PATTERN,
+    "One line of 1 to 200 characters: not only blanks, no control characters."
+);
+text_type!(
+    /// A reason of up to 500 characters.
+    Line500,
+    500,
+    LINE_PATTERN,
+    "One line of 1 to 500 characters: not only blanks, no control characters."
+);
+text_type!(
+    /// A description or comment.
+    Text10000,
+    super::request::MAX_DESCRIPTION_CHARS,
+    TEXT_PATTERN,
+    "Text of 1 to 10000 characters: not only blanks; tabs and line breaks allowed, no other control characters."
+);
