@@ -25,13 +25,27 @@ pub struct Settings {
     /// How long a web session lasts without use (sliding).
     #[arg(long, env = "SPORTELLO_SESSION_TTL", default_value = "12h", value_parser = humantime::parse_duration)]
     pub session_ttl: Duration,
-    /// Failed sign-ins allowed per account within the throttle window.
+    /// Failed sign-ins allowed per account from one client address within the throttle
+    /// window; past this many failures in all, the account's password checks are also slowed
+    /// (a delay from 250 ms doubling up to `--sign-in-max-delay`).
     #[arg(
         long,
         env = "SPORTELLO_SIGN_IN_FAILURES_PER_ACCOUNT",
         default_value_t = 5
     )]
     pub sign_in_failures_per_account: i64,
+    /// Failed sign-ins allowed per account from all addresses within the window; past it, only
+    /// addresses that have not failed on the account may still try.
+    #[arg(
+        long,
+        env = "SPORTELLO_SIGN_IN_FAILURES_PER_ACCOUNT_TOTAL",
+        default_value_t = 30
+    )]
+    pub sign_in_failures_per_account_total: i64,
+    /// The longest an account's password check is slowed after many failures (the delay
+    /// starts at 250 ms and doubles with each failure past `--sign-in-failures-per-account`).
+    #[arg(long, env = "SPORTELLO_SIGN_IN_MAX_DELAY", default_value = "8s", value_parser = humantime::parse_duration)]
+    pub sign_in_max_delay: Duration,
     /// Failed sign-ins allowed per client address within the throttle window.
     #[arg(
         long,

@@ -11,6 +11,7 @@ use crate::error::{Error, Result};
 use crate::secrets::same_secret;
 use crate::store::Store;
 use crate::store::links::{LinkHolder, LinkOutcome, LinkedContract};
+use crate::store::throttle::Reservation;
 use time::{Date, OffsetDateTime};
 
 const ACCOUNT_SCOPE: &str = "link_account";
@@ -30,48 +31,35 @@ pub struct ContractDetail {
     pub linked_at: Option<OffsetDateTime>,
 }
 
-async fn throttle(
+/// Reserves a link attempt against the per-account and per-address limits; the attempt
+/// counts as a failure unless it is released.
+async fn reserve(
     store: &Store,
     settings: &Settings,
     actor: &Actor,
     address: &str,
     now: OffsetDateTime,
-) -> Result<()> {
-    let since = now - settings.throttle_window;
+) -> Result<Vec<i64>> {
     let account = actor.account_id.to_string();
-    for (scope, subject, limit) in [
-        (
-            ACCOUNT_SCOPE,
-            account.as_str(),
-            settings.link_failures_per_account,
-        ),
-        (ADDRESS_SCOPE, address, settings.link_failures_per_address),
-    ] {
-        let (failures, oldest) = store.failures_since(scope, subject, since).await?;
-        if failures >= limit {
-            let window_ms = settings.throttle_window.as_millis() as i64;
-            let wait_ms =
-                (oldest.unwrap_or_default() + window_ms - crate::store::to_millis(now)).max(1000);
-            return Err(Error::TooManyAttempts {
-                retry_after_secs: (wait_ms as u64).div_ceil(1000),
-            });
+    let subjects = [(ACCOUNT_SCOPE, account.as_str()), (ADDRESS_SCOPE, address)];
+    let limits = [
+        settings.link_failures_per_account,
+        settings.link_failures_per_address,
+    ];
+    let reservation = store
+        .reserve_attempt(&subjects, now - settings.throttle_window, now, |counts| {
+            counts
+                .iter()
+                .zip(limits)
+                .position(|(count, limit)| *count >= limit)
+        })
+        .await?;
+    match reservation {
+        Reservation::Granted { ids, .. } => Ok(ids),
+        Reservation::Refused { oldest, .. } => {
+            Err(super::sessions::too_many(settings, oldest, now))
         }
     }
-    Ok(())
-}
-
-async fn failed(
-    store: &Store,
-    actor: &Actor,
-    address: &str,
-    now: OffsetDateTime,
-    error: Error,
-) -> Result<(Contract, bool)> {
-    let account = actor.account_id.to_string();
-    let attempts = [(ACCOUNT_SCOPE, account.as_str()), (ADDRESS_SCOPE, address)];
-    store.record_failures(&attempts, None, now).await?;
-    tracing::info!(account = %actor.account_id, code = error.code(), "failed contract link");
-    Err(error)
 }
 
 /// Links a contract to the actor's own account. `Ok((contract, true))`: linked now;
@@ -97,23 +85,29 @@ pub async fn link(
         access_id,
         client_address,
     } = attempt;
-    throttle(store, settings, actor, client_address, now).await?;
+    // Reserved before the IDs are even parsed: concurrent attempts never run more checks
+    // than the limits allow. Unknown and malformed IDs keep the reservation as a failure.
+    let reserved = reserve(store, settings, actor, client_address, now).await?;
+    let failed = |error: Error| {
+        tracing::info!(account = %actor.account_id, code = error.code(), "failed contract link");
+        Err(error)
+    };
     let parsed =
         ContractId::parse(contract_id).and_then(|c| AccessId::parse(access_id).map(|a| (c, a)));
     let (contract_id, access_id) = match parsed {
         Ok(ids) => ids,
         Err(error) => {
-            let error = Error::MalformedId {
+            return failed(Error::MalformedId {
                 field: error.field(),
                 reason: error.reason(),
-            };
-            return failed(store, actor, client_address, now, error).await;
+            });
         }
     };
     let contract = match store.contract_by_code(&contract_id).await? {
         Some(contract) if same_secret(contract.access_id.as_str(), access_id.as_str()) => contract,
-        _ => return failed(store, actor, client_address, now, Error::ContractNotFound).await,
+        _ => return failed(Error::ContractNotFound),
     };
+    store.release_attempts(&reserved).await?;
     if store.is_linked(contract.id, actor.account_id).await? {
         return Ok((contract, false));
     }

@@ -7,6 +7,7 @@ use crate::domain::{AccountId, Actor, Email};
 use crate::error::{Error, Result};
 use crate::secrets;
 use crate::store::Store;
+use crate::store::throttle::Reservation;
 use time::OffsetDateTime;
 
 /// A fresh session: the cookie value (shown once) and its CSRF token.
@@ -16,10 +17,48 @@ pub struct SignedIn {
     pub account: Account,
 }
 
+/// Failures of one account from one client address.
+const PAIR_SCOPE: &str = "sign_in_pair";
+/// Failures of one account from every address.
 const ACCOUNT_SCOPE: &str = "sign_in_account";
+/// Failures from one client address for every account.
 const ADDRESS_SCOPE: &str = "sign_in_address";
 
-/// Checks email and password, throttling failures per account and per client address.
+/// How long the check of an account's password waits once the account has had `failures`
+/// failed sign-ins (from any address) in the window: nothing for the first `free` failures,
+/// then 250 ms doubling with each further failure, at most `max`.
+pub fn sign_in_delay(failures: i64, free: i64, max: std::time::Duration) -> std::time::Duration {
+    let over = failures.saturating_sub(free);
+    if over < 0 {
+        return std::time::Duration::ZERO;
+    }
+    let millis = 250u64.saturating_mul(1u64 << over.clamp(0, 20));
+    std::time::Duration::from_millis(millis).min(max)
+}
+
+/// Which of the sign-in limits (in the order pair, account, address) refuses an attempt
+/// with these failure counts, if any. The account-wide cap only holds back addresses that
+/// have already failed on the account: the right password from an address that has not failed
+/// is never refused because others guessed wrong.
+fn sign_in_refusal(counts: &[i64], settings: &Settings) -> Option<usize> {
+    let &[pair, account, address] = counts else {
+        return Some(0);
+    };
+    if pair >= settings.sign_in_failures_per_account {
+        Some(0)
+    } else if pair > 0 && account >= settings.sign_in_failures_per_account_total {
+        Some(1)
+    } else if address >= settings.sign_in_failures_per_address {
+        Some(2)
+    } else {
+        None
+    }
+}
+
+/// Checks email and password. Brute force is held back without handing out a denial of
+/// service: failures are limited per account and client address and per address, an account's
+/// guesses from every address are slowed (a growing delay) and capped per window for addresses
+/// that have failed on it; each attempt is reserved before its check (docs/decisions.md).
 pub async fn sign_in(
     store: &Store,
     settings: &Settings,
@@ -29,20 +68,29 @@ pub async fn sign_in(
     now: OffsetDateTime,
 ) -> Result<SignedIn> {
     let email = Email::parse("email", email)?;
-    let window_start = now - settings.throttle_window;
-    for (scope, subject, limit) in [
-        (
-            ACCOUNT_SCOPE,
-            email.as_str(),
-            settings.sign_in_failures_per_account,
-        ),
-        (
-            ADDRESS_SCOPE,
-            client_address,
-            settings.sign_in_failures_per_address,
-        ),
-    ] {
-        check_throttle(store, scope, subject, limit, window_start, settings, now).await?;
+    let pair = format!("{email} {client_address}");
+    let subjects = [
+        (PAIR_SCOPE, pair.as_str()),
+        (ACCOUNT_SCOPE, email.as_str()),
+        (ADDRESS_SCOPE, client_address),
+    ];
+    let reservation = store
+        .reserve_attempt(&subjects, now - settings.throttle_window, now, |counts| {
+            sign_in_refusal(counts, settings)
+        })
+        .await?;
+    let (counts, reserved) = match reservation {
+        Reservation::Granted { counts, ids } => (counts, ids),
+        Reservation::Refused { oldest, .. } => return Err(too_many(settings, oldest, now)),
+    };
+    let account_failures = counts.get(1).copied().unwrap_or_default();
+    let delay = sign_in_delay(
+        account_failures,
+        settings.sign_in_failures_per_account,
+        settings.sign_in_max_delay,
+    );
+    if !delay.is_zero() {
+        tokio::time::sleep(delay).await;
     }
     let credentials = store.credentials(&email).await?;
     let hash = credentials
@@ -54,22 +102,20 @@ pub async fn sign_in(
     let account_id = match credentials {
         Some(credentials) if matches => credentials.account_id,
         _ => {
+            // The reserved attempt stays: it is the failure.
             let entry = crate::store::audit::AuditEntry::new(
                 None,
                 "session.sign_in_failed",
                 format!("email:{email}"),
                 serde_json::json!({"address": client_address, "known_account": credentials.is_some()}),
             );
-            let attempts = [
-                (ACCOUNT_SCOPE, email.as_str()),
-                (ADDRESS_SCOPE, client_address),
-            ];
-            store.record_failures(&attempts, Some(&entry), now).await?;
+            store.audit(&entry, now).await?;
             tracing::info!(client_address, "failed sign-in");
             return Err(Error::InvalidCredentials);
         }
     };
-    store.clear_failures(ACCOUNT_SCOPE, email.as_str()).await?;
+    store.release_attempts(&reserved).await?;
+    store.clear_failures(PAIR_SCOPE, &pair).await?;
     let account = store
         .account(account_id)
         .await?
@@ -92,25 +138,14 @@ pub async fn sign_in(
     })
 }
 
-async fn check_throttle(
-    store: &Store,
-    scope: &str,
-    subject: &str,
-    limit: i64,
-    window_start: OffsetDateTime,
-    settings: &Settings,
-    now: OffsetDateTime,
-) -> Result<()> {
-    let (failures, oldest) = store.failures_since(scope, subject, window_start).await?;
-    if failures < limit {
-        return Ok(());
-    }
-    let window_ms = settings.throttle_window.as_millis() as i64;
-    let free_at = oldest.unwrap_or_default() + window_ms;
+/// The answer to a throttled attempt: room opens a window after the oldest failure counted.
+pub fn too_many(settings: &Settings, oldest: i64, now: OffsetDateTime) -> Error {
+    let window_ms = i64::try_from(settings.throttle_window.as_millis()).unwrap_or(i64::MAX);
+    let free_at = oldest.saturating_add(window_ms);
     let wait_ms = (free_at - crate::store::to_millis(now)).max(1000);
-    Err(Error::TooManyAttempts {
+    Error::TooManyAttempts {
         retry_after_secs: (wait_ms as u64).div_ceil(1000),
-    })
+    }
 }
 
 /// Ends a session (a no-op for an unknown one).
@@ -175,4 +210,26 @@ pub async fn actor(store: &Store, account: AccountId) -> Result<Option<Actor>> {
         roles: account.roles,
         language: account.language,
     }))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::sign_in_delay;
+    use std::time::Duration;
+
+    #[test]
+    fn the_delay_grows_then_stops_at_the_cap() {
+        let max = Duration::from_secs(8);
+        let delays: Vec<u64> = (0..14)
+            .map(|n| sign_in_delay(n, 5, max).as_millis() as u64)
+            .collect();
+        assert_eq!(
+            delays,
+            [
+                0, 0, 0, 0, 0, 250, 500, 1000, 2000, 4000, 8000, 8000, 8000, 8000
+            ]
+        );
+        assert_eq!(sign_in_delay(i64::MAX, 5, max), max);
+        assert_eq!(sign_in_delay(i64::MIN, 5, max), Duration::ZERO);
+    }
 }

@@ -1,5 +1,10 @@
-//! The failed-attempt log behind sign-in (and later link) throttling. Kept in the database
-//! so every instance behind a load balancer sees the same counts.
+//! The failed-attempt log behind sign-in and link throttling. Kept in the database so every
+//! instance behind a load balancer sees the same counts.
+//!
+//! An attempt is *reserved* before it is checked: one transaction counts the subjects'
+//! failures and, when the caller's rule allows, records the attempt as a failure up front. A
+//! success then releases it. So N concurrent attempts can never run more checks than the
+//! limits allow: each one sees the others in flight.
 
 use super::audit::{AuditEntry, append_audit};
 use super::{Store, to_millis};
@@ -7,7 +12,99 @@ use crate::error::Result;
 use crate::{in_tx, on_pool};
 use time::OffsetDateTime;
 
+/// What reserving an attempt answered.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Reservation {
+    /// The attempt may be checked. `counts` are the failures (including attempts in flight)
+    /// each subject had before this one; `ids` are the rows recorded for it, to release on
+    /// success.
+    Granted { counts: Vec<i64>, ids: Vec<i64> },
+    /// The subject at `index` is over its limit; its oldest failure in the window was at
+    /// `oldest` (Unix milliseconds), so room opens a window after that.
+    Refused { index: usize, oldest: i64 },
+}
+
 impl Store {
+    /// Atomically counts the failures of every `(scope, subject)` since `since` and asks
+    /// `refuse` (given those counts) whether the attempt is over a limit; if not, records one
+    /// attempt under each subject before answering. Concurrent reservations of a subject are
+    /// serialized: SQLite's write lock, and on PostgreSQL a transaction-level advisory lock per
+    /// subject (never a global one).
+    pub async fn reserve_attempt(
+        &self,
+        subjects: &[(&str, &str)],
+        since: OffsetDateTime,
+        now: OffsetDateTime,
+        refuse: impl Fn(&[i64]) -> Option<usize>,
+    ) -> Result<Reservation> {
+        let since = to_millis(since);
+        let now = to_millis(now);
+        let mut keys: Vec<String> = subjects
+            .iter()
+            .map(|(scope, subject)| format!("throttle:{scope}:{subject}"))
+            .collect();
+        keys.sort();
+        keys.dedup();
+        let reservation = in_tx!(self, tx => {
+            if self.backend() == super::Backend::Postgres {
+                for key in &keys {
+                    sqlx::query("SELECT pg_advisory_xact_lock(hashtextextended($1, 0))")
+                        .bind(key)
+                        .execute(&mut *tx)
+                        .await?;
+                }
+            }
+            let mut counts = Vec::with_capacity(subjects.len());
+            let mut oldest = Vec::with_capacity(subjects.len());
+            for (scope, subject) in subjects {
+                let (count, first): (i64, Option<i64>) = sqlx::query_as(
+                    "SELECT COUNT(*), MIN(at) FROM failed_attempts WHERE scope = $1 AND subject = $2 AND at >= $3",
+                )
+                .bind(scope)
+                .bind(subject)
+                .bind(since)
+                .fetch_one(&mut *tx)
+                .await?;
+                counts.push(count);
+                oldest.push(first.unwrap_or(now));
+            }
+            match refuse(&counts) {
+                Some(index) => Reservation::Refused {
+                    index,
+                    oldest: oldest.get(index).copied().unwrap_or(now),
+                },
+                None => {
+                    let mut ids = Vec::with_capacity(subjects.len());
+                    for (scope, subject) in subjects {
+                        let id: i64 = sqlx::query_scalar(
+                            "INSERT INTO failed_attempts (scope, subject, at) VALUES ($1, $2, $3) RETURNING id",
+                        )
+                        .bind(scope)
+                        .bind(subject)
+                        .bind(now)
+                        .fetch_one(&mut *tx)
+                        .await?;
+                        ids.push(id);
+                    }
+                    Reservation::Granted { counts, ids }
+                }
+            }
+        });
+        Ok(reservation)
+    }
+
+    /// Releases reserved attempts that turned out not to be failures.
+    pub async fn release_attempts(&self, ids: &[i64]) -> Result<()> {
+        for id in ids {
+            on_pool!(self, pool => sqlx::query("DELETE FROM failed_attempts WHERE id = $1")
+                .bind(id)
+                .execute(pool)
+                .await
+                .map(|_| ()))?;
+        }
+        Ok(())
+    }
+
     /// Records one failed attempt under each `(scope, subject)`, and its audit entry when
     /// given, in one transaction.
     pub async fn record_failures(

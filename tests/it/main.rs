@@ -17,4 +17,5 @@ mod requests;
 mod server;
 mod store;
 mod support;
+mod throttle;
 mod web;

@@ -364,6 +364,37 @@ impl TestApp {
         }
     }
 
+    /// Sends every request at once (each on its own task) and answers in the same order.
+    pub async fn concurrently(&self, requests: Vec<Request<Body>>) -> Vec<Reply> {
+        let tasks: Vec<_> = requests
+            .into_iter()
+            .map(|request| {
+                let router = self.router.clone();
+                tokio::spawn(async move {
+                    let response = router.oneshot(request).await.expect("infallible");
+                    let status = response.status();
+                    let headers = response.headers().clone();
+                    let bytes = response
+                        .into_body()
+                        .collect()
+                        .await
+                        .expect("body")
+                        .to_bytes();
+                    Reply {
+                        status,
+                        headers,
+                        text: String::from_utf8_lossy(&bytes).into_owned(),
+                    }
+                })
+            })
+            .collect();
+        let mut replies = Vec::with_capacity(tasks.len());
+        for task in tasks {
+            replies.push(task.await.expect("request task"));
+        }
+        replies
+    }
+
     pub async fn get(&self, caller: &Caller, uri: &str) -> Reply {
         self.send(caller, Method::GET, uri, None).await
     }
