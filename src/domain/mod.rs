@@ -54,7 +54,17 @@ pub fn required_text(
     if value.chars().any(char::is_control) {
         return Err(FieldError::new(field, "control_characters"));
     }
+    if value.chars().any(is_direction_control) {
+        return Err(FieldError::new(field, "direction_characters"));
+    }
     Ok(trimmed.to_owned())
+}
+
+/// The invisible bidirectional embedding, override and isolate characters (U+202A–U+202E,
+/// U+2066–U+2069): they make text show in another order than it was typed ("exe.gnp" shown as
+/// "png.exe"), so no text field accepts them.
+pub fn is_direction_control(c: char) -> bool {
+    matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
 }
 
 #[cfg(test)]
@@ -88,5 +98,12 @@ mod tests {
             required_text("name", "\nabc", 10),
             Err(FieldError::new("name", "control_characters"))
         );
+        for hidden in ['\u{202A}', '\u{202E}', '\u{2066}', '\u{2069}'] {
+            assert_eq!(
+                required_text("name", &format!("photo{hidden}gnp.exe"), 20),
+                Err(FieldError::new("name", "direction_characters"))
+            );
+        }
+        assert_eq!(required_text("name", "שלום abc", 20), Ok("שלום abc".into()));
     }
 }

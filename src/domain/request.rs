@@ -136,7 +136,7 @@ pub fn validate_title(raw: &str) -> Result<String, FieldError> {
 }
 
 /// Checks a description and trims it: `required`, `too_long` (over 10 000 characters as
-/// sent), `control_characters`. Unlike a title it may hold line breaks and tabs; `\r\n` (as browsers
+/// sent), `control_characters`, `direction_characters`. Unlike a title it may hold line breaks and tabs; `\r\n` (as browsers
 /// send) is stored as `\n`.
 pub fn validate_description(raw: &str) -> Result<String, FieldError> {
     const FIELD: &str = "description";
@@ -152,6 +152,9 @@ pub fn validate_description(raw: &str) -> Result<String, FieldError> {
         .any(|c| c.is_control() && c != '\n' && c != '\t')
     {
         return Err(FieldError::new(FIELD, "control_characters"));
+    }
+    if text.chars().any(super::is_direction_control) {
+        return Err(FieldError::new(FIELD, "direction_characters"));
     }
     Ok(text.trim().to_owned())
 }

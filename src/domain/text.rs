@@ -6,12 +6,12 @@
 use utoipa::openapi::RefOr;
 use utoipa::openapi::schema::{ObjectBuilder, Schema, Type};
 
-/// Something besides blanks, no control characters (as sent: leading and trailing included).
-pub const LINE_PATTERN: &str =
-    r"^[^\x00-\x1f\x7f-\x9f]*[^\s\x00-\x1f\x7f-\x9f][^\x00-\x1f\x7f-\x9f]*$";
+/// Something besides blanks, no control characters and no bidirectional embedding, override or
+/// isolate characters (as sent: leading and trailing included).
+pub const LINE_PATTERN: &str = r"^[^\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]*[^\s\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069][^\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]*$";
 
 /// Like [`LINE_PATTERN`], with tabs and line breaks (`\n`, `\r\n`) allowed.
-pub const TEXT_PATTERN: &str = r"^[^\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]*[^\s\x00-\x1f\x7f-\x9f][^\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]*$";
+pub const TEXT_PATTERN: &str = r"^[^\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]*[^\s\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069][^\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]*$";
 
 fn text_schema(max_chars: usize, pattern: &str, description: &str) -> RefOr<Schema> {
     ObjectBuilder::new()
@@ -43,26 +43,26 @@ text_type!(
     Line100,
     100,
     LINE_PATTERN,
-    "One line of 1 to 100 characters: not only blanks, no control characters."
+    "One line of 1 to 100 characters: not only blanks, no control or bidirectional control characters."
 );
 text_type!(
     /// A name, title or contact of up to 200 characters.
     Line200,
     200,
     LINE_PATTERN,
-    "One line of 1 to 200 characters: not only blanks, no control characters."
+    "One line of 1 to 200 characters: not only blanks, no control or bidirectional control characters."
 );
 text_type!(
     /// A reason of up to 500 characters.
     Line500,
     500,
     LINE_PATTERN,
-    "One line of 1 to 500 characters: not only blanks, no control characters."
+    "One line of 1 to 500 characters: not only blanks, no control or bidirectional control characters."
 );
 text_type!(
     /// A description or comment.
     Text10000,
     super::request::MAX_DESCRIPTION_CHARS,
     TEXT_PATTERN,
-    "Text of 1 to 10000 characters: not only blanks; tabs and line breaks allowed, no other control characters."
+    "Text of 1 to 10000 characters: not only blanks; tabs and line breaks allowed, no other control characters and no bidirectional control characters."
 );

@@ -141,6 +141,7 @@ fn every_error_code_and_role_has_messages() {
         "required",
         "too_long",
         "control_characters",
+        "direction_characters",
         "invalid_email",
         "password_too_short",
         "invalid_partner_id",
