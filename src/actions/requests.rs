@@ -168,6 +168,22 @@ pub async fn file(
     idempotency_key: Option<&str>,
     now: OffsetDateTime,
 ) -> Result<(SupportRequest, bool)> {
+    // Replay comes first: a retry answers with the first result whatever happened to the
+    // contract, the plan or the account's links since, so it is looked up before any check.
+    if let Some(key) = idempotency_key
+        && (key.is_empty() || key.len() > 200)
+    {
+        return Err(Error::InvalidInput(vec![FieldError::new(
+            "idempotency_key",
+            "invalid_idempotency_key",
+        )]));
+    }
+    let idempotency = idempotency_key.map(|key| (key.to_owned(), body_digest(input)));
+    if let Some((key, digest)) = &idempotency
+        && let Some(seen) = store.replay(actor.account_id, key, digest).await?
+    {
+        return answer(store, actor, None, seen).await;
+    }
     let mut checks = Validator::default();
     let title = checks.check(validate_title(&input.title));
     let description = checks.check(validate_description(&input.description));
@@ -190,14 +206,6 @@ pub async fn file(
     }
     let product =
         product_and_version(store, &input.product, input.version.as_deref(), &mut checks).await?;
-    if let Some(key) = idempotency_key
-        && (key.is_empty() || key.len() > 200)
-    {
-        checks.push(FieldError::new(
-            "idempotency_key",
-            "invalid_idempotency_key",
-        ));
-    }
     checks.finish()?;
     let (Some(plan), Some(product), Some(severity)) = (plan, product, severity) else {
         return Err(Error::Other(anyhow::anyhow!(
@@ -255,13 +263,6 @@ pub async fn file(
             plans.contract(id).cloned()
         }
     };
-    let digest = {
-        let canonical = serde_json::to_string(input).unwrap_or_default();
-        Sha256::digest(canonical.as_bytes())
-            .iter()
-            .map(|b| format!("{b:02x}"))
-            .collect::<String>()
-    };
     let new = NewRequest {
         title: title.unwrap_or_default(),
         description: description.unwrap_or_default(),
@@ -287,7 +288,7 @@ pub async fn file(
         customer_id: plans.customer.as_ref().map(|c| c.id),
         contact: contact.unwrap_or_default(),
         first_response_due: first_response_due(now, severity.first_response_hours),
-        idempotency: idempotency_key.map(|key| (key.to_owned(), digest)),
+        idempotency,
     };
     let language = actor.language.unwrap_or_default();
     let year = now.year();
@@ -344,21 +345,45 @@ pub async fn file(
         created: &created,
         low_balance: &low_balance,
     };
-    match store.file_request(&new, &messages, now).await? {
-        Filed::Created(id) => {
-            tracing::info!(account = %actor.account_id, request = id, charged = new.charge_contract.is_some(), "support request filed");
-            Ok((
-                store.support_request(id).await?.ok_or(Error::NotFound)?,
-                false,
-            ))
-        }
-        Filed::Replayed(id) => Ok((
+    let filed = store.file_request(&new, &messages, now).await?;
+    if let Filed::Created(id) = filed {
+        tracing::info!(account = %actor.account_id, request = id, charged = new.charge_contract.is_some(), "support request filed");
+    }
+    answer(store, actor, contract.as_ref(), filed).await
+}
+
+/// The digest of a request body that an `Idempotency-Key` is bound to.
+fn body_digest(input: &FileInput) -> String {
+    let canonical = serde_json::to_string(input).unwrap_or_default();
+    Sha256::digest(canonical.as_bytes())
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+/// What filing (or replaying) answers: the request and whether it is a replay.
+async fn answer(
+    store: &Store,
+    actor: &Actor,
+    contract: Option<&Contract>,
+    filed: Filed,
+) -> Result<(SupportRequest, bool)> {
+    match filed {
+        Filed::Created(id) => Ok((
             store.support_request(id).await?.ok_or(Error::NotFound)?,
-            true,
+            false,
         )),
+        Filed::Replayed(id) => {
+            let request = store.support_request(id).await?.ok_or(Error::NotFound)?;
+            // Keys are per account; the request is the account's own.
+            if request.created_by != actor.account_id {
+                return Err(Error::NotFound);
+            }
+            Ok((request, true))
+        }
         Filed::KeyReused => Err(Error::IdempotencyKeyReused),
         Filed::Exhausted => {
-            let current = match &contract {
+            let current = match contract {
                 Some(c) => store.contract(c.id).await?,
                 None => None,
             };

@@ -194,7 +194,9 @@ impl Store {
         messages: &FilingMessages<'_>,
         now: OffsetDateTime,
     ) -> Result<Filed> {
-        if let Some(replay) = self.replay(new).await? {
+        if let Some((key, digest)) = &new.idempotency
+            && let Some(replay) = self.replay(new.created_by, key, digest).await?
+        {
             return Ok(replay);
         }
         let now_ms = to_millis(now);
@@ -294,25 +296,35 @@ impl Store {
             Ok(filed) => Ok(filed),
             // A concurrent retry with the same key won the race: answer as a replay.
             Err(error) if is_unique_violation(&error) && new.idempotency.is_some() => {
-                Ok(self.replay(new).await?.unwrap_or(Filed::KeyReused))
+                let Some((key, digest)) = &new.idempotency else {
+                    return Err(error.into());
+                };
+                Ok(self
+                    .replay(new.created_by, key, digest)
+                    .await?
+                    .unwrap_or(Filed::KeyReused))
             }
             Err(error) => Err(error.into()),
         }
     }
 
-    async fn replay(&self, new: &NewRequest) -> Result<Option<Filed>> {
-        let Some((key, digest)) = &new.idempotency else {
-            return Ok(None);
-        };
+    /// The request an account filed earlier with this `Idempotency-Key`: `Replayed` when the
+    /// body's digest is the same, `KeyReused` when it differs, `None` for a new key.
+    pub async fn replay(
+        &self,
+        account: AccountId,
+        key: &str,
+        digest: &str,
+    ) -> Result<Option<Filed>> {
         let seen: Option<(String, i64)> = on_pool!(self, pool => sqlx::query_as(
             "SELECT body_digest, request_id FROM idempotency_keys WHERE account_id = $1 AND idempotency_key = $2",
         )
-        .bind(new.created_by.0)
+        .bind(account.0)
         .bind(key)
         .fetch_optional(pool)
         .await)?;
         Ok(seen.map(|(seen_digest, id)| {
-            if &seen_digest == digest {
+            if seen_digest == digest {
                 Filed::Replayed(id)
             } else {
                 Filed::KeyReused

@@ -428,7 +428,205 @@ async fn idempotent_retries_charge_once(backend: Backend) {
     );
 }
 
+/// A retry answers with the first result whatever happened to the contract since: exhausted by
+/// the first request itself, then unlinked. Hundreds of concurrent retries charge nothing.
+async fn retry_replays_after_exhaustion_and_unlink(backend: Backend) {
+    let app = TestApp::with(backend, Settings::default()).await;
+    let operator = app.operator().await;
+    products(&app, &operator).await;
+    let org = app.organization("Replay", Some("5510014"), false).await;
+    let engineer = app
+        .caller("engineer@replay.com", Some(org), &[Role::Member])
+        .await;
+    let contract = linked_contract(&app, &engineer, org, Some(1)).await;
+    let plan = contract.contract_id.to_string();
+    let body = request_body(&plan, "sql-server", Some("2022"));
+    let request = |key: &str| {
+        Request::builder()
+            .method(Method::POST)
+            .uri("/api/v1/support-requests")
+            .header(header::CONTENT_TYPE, "application/json")
+            .header(
+                header::COOKIE,
+                format!(
+                    "sportello_session={}",
+                    engineer.session.clone().unwrap_or_default()
+                ),
+            )
+            .header("x-csrf-token", &engineer.csrf)
+            .header("idempotency-key", key)
+            .body(Body::from(body.to_string()))
+            .expect("request")
+    };
+    let send = |key: &'static str| app.raw(request(key));
+    let first = send("k1").await;
+    assert_eq!(first.status, StatusCode::CREATED, "{}", first.text);
+    let number = first.json()["number"].clone();
+    // The contract is now exhausted: a retry still answers with the first request.
+    let retries = app
+        .concurrently((0..200).map(|_| request("k1")).collect())
+        .await;
+    for retry in &retries {
+        assert_eq!(retry.status, StatusCode::OK, "{}", retry.text);
+        assert_eq!(retry.json()["number"], number);
+    }
+    // A new key is refused: nothing left.
+    let fresh = send("k2").await;
+    assert_eq!(fresh.status, StatusCode::CONFLICT, "{}", fresh.text);
+    assert_eq!(fresh.code(), "contract_exhausted");
+    // After unlinking, the plan is not the account's any more; the retry still replays.
+    let unlinked = app
+        .send(
+            &engineer,
+            Method::DELETE,
+            &format!("/api/v1/me/contracts/{plan}"),
+            None,
+        )
+        .await;
+    assert!(unlinked.status.is_success(), "{}", unlinked.text);
+    let after_unlink = send("k1").await;
+    assert_eq!(after_unlink.status, StatusCode::OK, "{}", after_unlink.text);
+    assert_eq!(after_unlink.json()["number"], number);
+    let stored = app
+        .store()
+        .contract(contract.id)
+        .await
+        .expect("read")
+        .expect("exists");
+    assert_eq!(stored.used, 1, "charged once");
+    let (requests, total) = app
+        .store()
+        .support_requests(
+            &sportello::store::requests::RequestFilter::default(),
+            sportello::store::Page::new(Some(10), None),
+        )
+        .await
+        .expect("list");
+    assert_eq!((requests.len(), total), (1, 1), "one request stored");
+}
+
+/// The web form's idempotency key replays the same way: the form sent twice files once, even
+/// though the first submission used the last incident.
+async fn web_form_resubmission_replays_after_exhaustion(backend: Backend) {
+    let app = TestApp::with(backend, Settings::default()).await;
+    let operator = app.operator().await;
+    products(&app, &operator).await;
+    let org = app.organization("Resend", Some("5510015"), false).await;
+    let engineer = app
+        .caller("engineer@resend.com", Some(org), &[Role::Member])
+        .await;
+    let contract = linked_contract(&app, &engineer, org, Some(1)).await;
+    let form = json!({"title": "Cluster failover fails", "description": "The availability group does not fail over.",
+        "product": "sql-server", "version": "2022", "severity": "B", "plan": contract.contract_id.to_string(),
+        "customer": "", "contact": "", "idempotency_key": "form-key-1"});
+    let first = app.post(&engineer, "/support/requests", form.clone()).await;
+    assert_eq!(first.status, StatusCode::SEE_OTHER, "{}", first.text);
+    let again = app.post(&engineer, "/support/requests", form).await;
+    assert_eq!(again.status, StatusCode::SEE_OTHER, "{}", again.text);
+    assert_eq!(again.location(), first.location(), "the same request");
+    let stored = app
+        .store()
+        .contract(contract.id)
+        .await
+        .expect("read")
+        .expect("exists");
+    assert_eq!(stored.used, 1, "charged once");
+}
+
+/// Text that would show in another order than typed is refused with a field error, like
+/// control characters, and nothing is stored or charged.
+async fn direction_controls_are_refused_in_text(backend: Backend) {
+    let app = TestApp::with(backend, Settings::default()).await;
+    let operator = app.operator().await;
+    products(&app, &operator).await;
+    let org = app.organization("Bidi", Some("5510016"), false).await;
+    let engineer = app
+        .caller("engineer@bidi.com", Some(org), &[Role::Member])
+        .await;
+    let contract = linked_contract(&app, &engineer, org, Some(5)).await;
+    let plan = contract.contract_id.to_string();
+    for hidden in [
+        '\u{202A}', '\u{202B}', '\u{202C}', '\u{202D}', '\u{202E}', '\u{2066}', '\u{2067}',
+        '\u{2068}', '\u{2069}',
+    ] {
+        let mut body = request_body(&plan, "sql-server", Some("2022"));
+        body["title"] = json!(format!("invoice{hidden}gnp.exe"));
+        let reply = app.post(&engineer, "/api/v1/support-requests", body).await;
+        assert_eq!(
+            reply.status,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "{}",
+            reply.text
+        );
+        assert_eq!(reply.json()["errors"][0]["field"], "title");
+        assert_eq!(reply.json()["errors"][0]["code"], "direction_characters");
+        let mut body = request_body(&plan, "sql-server", Some("2022"));
+        body["description"] = json!(format!("line one\nline{hidden} two"));
+        let reply = app.post(&engineer, "/api/v1/support-requests", body).await;
+        assert_eq!(
+            reply.json()["errors"][0]["code"],
+            "direction_characters",
+            "{}",
+            reply.text
+        );
+    }
+    let stored = app
+        .store()
+        .contract(contract.id)
+        .await
+        .expect("read")
+        .expect("exists");
+    assert_eq!(stored.used, 0, "nothing charged");
+    let filed = app
+        .post(
+            &engineer,
+            "/api/v1/support-requests",
+            request_body(&plan, "sql-server", Some("2022")),
+        )
+        .await;
+    assert_eq!(filed.status, StatusCode::CREATED, "{}", filed.text);
+    let number = filed.json()["number"].as_str().expect("number").to_owned();
+    let comment = app
+        .post(
+            &engineer,
+            &format!("/api/v1/support-requests/{number}/comments"),
+            json!({"body": "see \u{202E}fdp.exe"}),
+        )
+        .await;
+    assert_eq!(
+        comment.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "{}",
+        comment.text
+    );
+    let renamed = app
+        .post(
+            &operator,
+            "/api/v1/organizations",
+            json!({"name": "Evil\u{202E}corp", "csp": true}),
+        )
+        .await;
+    assert_eq!(
+        renamed.json()["errors"][0]["code"],
+        "direction_characters",
+        "{}",
+        renamed.text
+    );
+    // Right-to-left scripts themselves are text like any other.
+    let hebrew = app
+        .post(
+            &operator,
+            "/api/v1/organizations",
+            json!({"name": "שלום Ltd", "csp": true}),
+        )
+        .await;
+    assert_eq!(hebrew.status, StatusCode::CREATED, "{}", hebrew.text);
+}
+
 on_both_backends!(
+    direction_controls_are_refused_in_text,
     concurrent_creates_never_overspend,
-    idempotent_retries_charge_once
+    idempotent_retries_charge_once,
+    retry_replays_after_exhaustion_and_unlink,
+    web_form_resubmission_replays_after_exhaustion
 );
