@@ -170,3 +170,55 @@ async fn the_openapi_document_describes_every_api_route() {
         "$response.body#/id"
     );
 }
+
+/// `next` after sign-in only ever leads to a path of this site: a tab, a line break, a second
+/// slash or a backslash (which browsers drop or read as `/`) falls back to the home page.
+#[tokio::test]
+async fn sign_in_never_redirects_off_site() {
+    let app = TestApp::new().await;
+    app.operator().await;
+    let form = app
+        .get(&Caller::anonymous(), "/sign-in?next=%2F%09%2Fevil.example")
+        .await;
+    assert_eq!(form.status, StatusCode::OK);
+    assert!(
+        !form.text.contains("evil.example"),
+        "not carried in the form"
+    );
+    for next in [
+        "/\t/evil.example",
+        "/\n/evil.example",
+        "/\\evil.example",
+        "//evil.example",
+        "/ /evil.example",
+        "https://evil.example",
+    ] {
+        let reply = app
+            .post(
+                &Caller::anonymous(),
+                "/sign-in",
+                json!({"email": "operator@sportello.test", "password": crate::support::PASSWORD, "next": next}),
+            )
+            .await;
+        assert_eq!(
+            reply.status,
+            StatusCode::SEE_OTHER,
+            "{next:?}: {}",
+            reply.text
+        );
+        assert!(
+            !reply.location().contains("evil") && !reply.location().starts_with("//"),
+            "{next:?} led to {:?}",
+            reply.location()
+        );
+        assert!(reply.location().starts_with('/'), "{:?}", reply.location());
+    }
+    let kept = app
+        .post(
+            &Caller::anonymous(),
+            "/sign-in",
+            json!({"email": "operator@sportello.test", "password": crate::support::PASSWORD, "next": "/operator/audit?x=1"}),
+        )
+        .await;
+    assert_eq!(kept.location(), "/operator/audit?x=1");
+}

@@ -354,11 +354,18 @@ pub fn see_other(location: &str) -> Response {
     Redirect::to(location).into_response()
 }
 
-/// Only same-site relative paths are followed after sign-in or a language switch.
+/// Only same-origin paths are followed after sign-in or a language switch: one leading `/`,
+/// not followed by another `/` or `\`, no `\` anywhere, and no control character or
+/// whitespace anywhere (browsers drop tabs and line breaks from URLs and read `\` as `/`, so
+/// `/\t/evil.example` would otherwise lead to `//evil.example`). Anything else is refused, and
+/// callers fall back to the home page.
 pub fn local_path(candidate: Option<&str>) -> Option<String> {
-    candidate
-        .filter(|path| path.starts_with('/') && !path.starts_with("//") && !path.contains('\\'))
-        .map(str::to_owned)
+    let path = candidate?;
+    let rest = path.strip_prefix('/')?;
+    let safe = !rest.starts_with('/')
+        && !path.contains('\\')
+        && !path.chars().any(|c| c.is_control() || c.is_whitespace());
+    safe.then(|| path.to_owned())
 }
 
 /// Percent-encodes a query parameter value.
@@ -440,5 +447,50 @@ impl AsTime for time::OffsetDateTime {
 impl<T: AsTime + ?Sized> AsTime for &T {
     fn as_time(&self) -> time::OffsetDateTime {
         (**self).as_time()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::local_path;
+    use proptest::prelude::*;
+
+    #[test]
+    fn local_paths_stay_on_this_site() {
+        for accepted in [
+            "/",
+            "/support",
+            "/support/requests?status=open&x=%2F",
+            "/a/b#c",
+        ] {
+            assert_eq!(local_path(Some(accepted)).as_deref(), Some(accepted));
+        }
+        for refused in [
+            "",
+            "support",
+            "//evil.example",
+            "/\\evil.example",
+            "/\t/evil.example",
+            "/\n/evil.example",
+            "/ /evil.example",
+            "/\u{0}/evil.example",
+            "/x\\y",
+            "https://evil.example/",
+            "/\u{a0}/evil.example",
+        ] {
+            assert_eq!(local_path(Some(refused)), None, "{refused:?}");
+        }
+    }
+
+    proptest! {
+        /// Whatever is accepted, a browser (the WHATWG URL parser) resolves on this origin.
+        #[test]
+        fn accepted_paths_resolve_to_this_origin(path in "/[ -~\t\n\r\\\\/\u{a0}\u{2028}]{0,12}") {
+            let base = url::Url::parse("https://sportello.example/sign-in").expect("base");
+            if let Some(accepted) = local_path(Some(&path)) {
+                let resolved = base.join(&accepted).expect("a path joins");
+                prop_assert_eq!(resolved.origin(), base.origin());
+            }
+        }
     }
 }
