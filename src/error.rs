@@ -196,6 +196,11 @@ impl Validator {
         self.0.push(error);
     }
 
+    /// Whether a check on `field` already failed.
+    pub fn has(&self, field: &str) -> bool {
+        self.0.iter().any(|error| error.field == field)
+    }
+
     /// `Ok` when every check passed.
     pub fn finish(self) -> Result<()> {
         if self.0.is_empty() {

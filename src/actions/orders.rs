@@ -51,13 +51,25 @@ pub async fn create(
             "invalid_allotment",
         ));
     }
+    let start = input.start.unwrap_or(now.date());
+    // The last day must exist in the calendar (years up to 9999): checked, never overflowing.
+    let end = match input.term_days {
+        Some(days) if !checks.has("term_days") => {
+            let end = start.checked_add(Duration::days(i64::from(days) - 1));
+            if end.is_none() {
+                checks.push(crate::domain::FieldError::new(
+                    "term_days",
+                    "date_out_of_range",
+                ));
+            }
+            end
+        }
+        Some(_) => None,
+        None => Some(policy.contract_end(start)),
+    };
     checks.finish()?;
     let plan = plan.ok_or_else(|| anyhow::anyhow!("validated plan missing"))?;
-    let start = input.start.unwrap_or(now.date());
-    let end = match input.term_days {
-        Some(days) => start + Duration::days(i64::from(days) - 1),
-        None => policy.contract_end(start),
-    };
+    let end = end.ok_or_else(|| anyhow::anyhow!("validated end missing"))?;
     for _ in 0..5 {
         let new = {
             let mut rng = rand::rng();

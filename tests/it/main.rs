@@ -6,6 +6,7 @@ mod audit;
 mod benefits;
 mod console_pages;
 mod contracts;
+mod dates;
 mod i18n;
 mod mail;
 mod matrix;

@@ -180,7 +180,11 @@ async fn read(
     }
     // Both days are included: `until` reaches the last millisecond of its day.
     filter.since = since.map(day_start);
-    filter.until = until.map(|day| day_start(day) + Duration::days(1) - Duration::milliseconds(1));
+    filter.until = until.map(|day| match day.next_day() {
+        Some(next) => day_start(next) - Duration::milliseconds(1),
+        // The calendar's last day: everything from its start on.
+        None => day_start(day).saturating_add(Duration::days(1)),
+    });
     Ok(if errors.is_empty() {
         Ok(filter)
     } else {
