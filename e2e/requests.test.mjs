@@ -8,7 +8,8 @@
 //      (cloud); the Partner admin activates "Partner product support" and the Member links it;
 //   2. the Member files a request: SQL Server 2017 has no eligible plan, and the contract is
 //      listed as unavailable with the older-version reason; SQL Server 2022 can use it
-//      (20 incidents left); the request is Open and charged, the contract has 19 left;
+//      (20 incidents left); a version changed to 2017 after the 2022 plans were shown is not
+//      filed (the page asks again); the request is Open and charged, the contract has 19 left;
 //   3. the Admin agent of Adatum adds the customer Fabrikam Retail and files a request for it on
 //      Azure Virtual Machines under the CSP plan: nothing charged, the customer named;
 //   4. the operator opens the Member's request from the queue and gives the incident back as a
@@ -463,6 +464,45 @@ describe('requests: plans, filing, CSP customers and refunds', { timeout: 300_00
     assert.ok(await planRadios().first().isChecked(), 'the only eligible plan is chosen already');
     assert.equal(await planSection().locator('details').count(), 0,
       'no unavailable plans for SQL Server 2022 (the only contract is eligible)');
+  });
+
+  // The form files what it shows: a version changed after "Show plans" is never filed as the
+  // version the plans were shown for.
+  step('2022 plans shown, the version changed to 2017 and the form submitted: nothing filed, the page asks again', async () => {
+    await page.getByLabel('Title', { exact: true }).fill(MEMBER_REQUEST.title);
+    await page.getByLabel('Description', { exact: true }).fill(MEMBER_REQUEST.description);
+    await page.getByRole('radio', { name: /^\s*B ·/ }).check();
+    await versionSelect(SQL_SERVER.name).selectOption('2017');
+    await page.getByRole('button', { name: 'Submit request', exact: true }).click();
+    await page.waitForLoadState('load');
+    await visit(page, 'requests-member-version-changed');
+    assert.ok(!new URL(page.url()).pathname.startsWith('/support/requests/SR-'),
+      `nothing is filed when the page shows 2017 but the plans were for 2022; the page is ${page.url()}`);
+    const filed = await (await page.request.get('/api/v1/support-requests')).json();
+    assert.equal(filed.total, 0, `no request filed: ${JSON.stringify(filed)}`);
+    const said = (await alerts()).join(' | ');
+    for (const part of ['Nothing was filed: the product or version changed', 'SQL Server 2022', 'SQL Server 2017']) {
+      assert.ok(said.includes(part), `the page says "${part}": "${said}"`);
+    }
+    assert.equal(await versionSelect(SQL_SERVER.name).inputValue(), '2017', 'the page keeps showing 2017');
+    await planSection().waitFor();
+    assert.equal(await planRadios().count(), 0, 'the plans are those for SQL Server 2017: none can be used');
+    const items = (await planSection().locator('details').getByRole('listitem').allTextContents()).map(squash);
+    assert.deepEqual(items, [`${PRODUCT_SUPPORT} · Contract ID ${ids.contractId}: ${OLDER_VERSION_TEXT}`],
+      'the contract is unavailable for 2017, with its reason');
+    assert.equal(await page.getByRole('button', { name: 'Submit request', exact: true }).count(), 0,
+      'nothing to submit for 2017');
+  });
+
+  step('back to 2022 with "Show plans": the contract is offered again, 20 incidents left', async () => {
+    await versionSelect(SQL_SERVER.name).selectOption('2022');
+    await showPlans();
+    await planSection().waitFor();
+    await visit(page, 'requests-member-2022-plans-again');
+    await assertNoAlert('after showing the plans for 2022 again');
+    assert.deepEqual(await planLabels(), [`${PRODUCT_SUPPORT} · Contract ID ${ids.contractId} · 20 incidents left`],
+      'the contract still has its 20 incidents');
+    assert.ok(await planRadios().first().isChecked(), 'the only eligible plan is chosen already');
   });
 
   const numbers = {};

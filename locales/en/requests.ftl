@@ -66,6 +66,9 @@ request-plan-required = Choose the support plan this request uses.
 request-severity-required = Choose how severe the problem is.
 request-resent-title = This form was already sent
 request-resent-detail = A request was already filed with this form, so nothing more was filed or charged. Check My support requests, or send the form again now to file a new request.
+request-changed-title = Nothing was filed: the product or version changed
+request-changed-detail = The plans on the page were for { $shown }, but the form said { $chosen } when you sent it. Nothing was filed and no incident was used. Check the plan for { $chosen } below and send the request again.
+request-changed-unknown = Nothing was filed and no incident was used. Check the plan for { $chosen } below and send the request again.
 
 ## One request
 request-title = Support request

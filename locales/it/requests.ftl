@@ -66,6 +66,9 @@ request-plan-required = Scegli il piano di supporto da usare per questa richiest
 request-severity-required = Scegli la gravità del problema.
 request-resent-title = Questo modulo è già stato inviato
 request-resent-detail = Con questo modulo è già stata aperta una richiesta, quindi non è stato aperto né addebitato altro. Controlla Le mie richieste di supporto, oppure invia di nuovo il modulo ora per aprire una nuova richiesta.
+request-changed-title = Non è stato aperto nulla: il prodotto o la versione sono cambiati
+request-changed-detail = I piani nella pagina erano per { $shown }, ma all'invio il modulo indicava { $chosen }. Non è stata aperta nessuna richiesta e non è stato usato nessun incidente. Controlla qui sotto il piano per { $chosen } e invia di nuovo la richiesta.
+request-changed-unknown = Non è stata aperta nessuna richiesta e non è stato usato nessun incidente. Controlla qui sotto il piano per { $chosen } e invia di nuovo la richiesta.
 
 ## Una richiesta
 request-title = Richiesta di supporto

@@ -22,6 +22,7 @@ const ADDRESS_SCOPE: &str = "link_address";
 pub struct ContractDetail {
     pub contract: Contract,
     pub organization: Organization,
+    /// Every entry, each as the viewer may see it.
     pub ledger: Vec<LedgerEntry>,
     /// The viewer administers the owning organization: Access ID, links, rotation.
     pub administered: bool,
@@ -199,7 +200,8 @@ async fn find(store: &Store, contract_id: &str) -> Result<Contract> {
 }
 
 /// One contract with its ledger, for an account that linked it, the owning organization's
-/// admins, or operators; anyone else gets `not_found`.
+/// admins, or operators; anyone else gets `not_found`. Each ledger entry names its request and
+/// person only to those who may open that request ([`LedgerEntry::seen_by`]).
 pub async fn show(store: &Store, actor: &Actor, contract_id: &str) -> Result<ContractDetail> {
     let contract = find(store, contract_id).await?;
     let administered = actor.can(Permission::ManageContracts, Some(contract.organization_id));
@@ -221,8 +223,14 @@ pub async fn show(store: &Store, actor: &Actor, contract_id: &str) -> Result<Con
     } else {
         Vec::new()
     };
+    let ledger = store
+        .ledger(contract.id)
+        .await?
+        .into_iter()
+        .map(|entry| entry.seen_by(actor, contract.organization_id))
+        .collect();
     Ok(ContractDetail {
-        ledger: store.ledger(contract.id).await?,
+        ledger,
         contract,
         organization,
         administered,

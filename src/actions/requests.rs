@@ -402,10 +402,7 @@ pub async fn get(store: &Store, actor: &Actor, number: &str) -> Result<SupportRe
     if request.created_at.year() != year {
         return Err(Error::NotFound);
     }
-    let organization_admin = request
-        .organization_id
-        .is_some_and(|org| actor.can(Permission::ManageContracts, Some(org)));
-    if request.created_by == actor.account_id || actor.is_operator() || organization_admin {
+    if crate::domain::request::openable_by(actor, request.created_by, request.organization_id) {
         Ok(request)
     } else {
         Err(Error::NotFound)

@@ -1,9 +1,21 @@
-//! Support requests: the lifecycle and who may move it, refund reasons, the first-response
+//! Support requests: who may open them, the lifecycle and who may move it, refund reasons, the first-response
 //! target, title and description checks, and readable request numbers (`SR-2026-000123`).
 
-use super::FieldError;
+use super::{AccountId, Actor, FieldError, OrganizationId, Permission};
 use serde::{Deserialize, Serialize};
 use time::{Duration, OffsetDateTime};
+
+/// Who may open a support request: its creator, the acting organization's Global and Partner
+/// admins, and operators. Anyone else is told it does not exist, and is never shown its number.
+pub fn openable_by(
+    actor: &Actor,
+    created_by: AccountId,
+    organization: Option<OrganizationId>,
+) -> bool {
+    created_by == actor.account_id
+        || actor.is_operator()
+        || organization.is_some_and(|org| actor.can(Permission::ManageContracts, Some(org)))
+}
 
 /// The longest title accepted, in characters.
 pub const MAX_TITLE_CHARS: usize = 200;

@@ -1,7 +1,7 @@
 //! Support contracts and their ledger.
 
 use super::{Store, from_millis};
-use crate::domain::contract::{Contract, LedgerEntry, LedgerKind};
+use crate::domain::contract::{Contract, LedgerEntry, LedgerKind, RequestOwner};
 use crate::domain::identifiers::{AccessId, ContractId};
 use crate::domain::policy::Scope;
 use crate::domain::{AccountId, OrganizationId};
@@ -118,9 +118,12 @@ impl Store {
             Option<String>,
             i64,
             Option<i64>,
+            Option<i64>,
+            Option<i64>,
         );
         let rows: Vec<Row> = on_pool!(self, pool => sqlx::query_as(
-                "SELECT l.id, l.kind, l.amount, l.request_id, l.actor_id, l.reason, l.at, r.created_at \
+                "SELECT l.id, l.kind, l.amount, l.request_id, l.actor_id, l.reason, l.at, r.created_at, \
+                        r.created_by, r.organization_id \
                  FROM ledger_entries l LEFT JOIN support_requests r ON r.id = l.request_id \
                  WHERE l.contract_id = $1 ORDER BY l.id",
             )
@@ -129,7 +132,18 @@ impl Store {
             .await)?;
         rows.into_iter()
             .map(
-                |(id, kind, amount, request_id, actor_id, reason, at, request_created)| {
+                |(
+                    id,
+                    kind,
+                    amount,
+                    request_id,
+                    actor_id,
+                    reason,
+                    at,
+                    request_created,
+                    request_by,
+                    request_organization,
+                )| {
                     let kind = LedgerKind::parse(&kind).ok_or_else(|| {
                         anyhow::anyhow!("ledger entry {id} has unknown kind {kind:?}")
                     })?;
@@ -149,6 +163,10 @@ impl Store {
                         actor_id: actor_id.map(AccountId),
                         reason,
                         at: from_millis(at),
+                        request_owner: request_by.map(|created_by| RequestOwner {
+                            created_by: AccountId(created_by),
+                            organization: request_organization.map(OrganizationId),
+                        }),
                     })
                 },
             )

@@ -308,7 +308,11 @@ async fn balances_ledgers_and_isolation() {
         .filter_map(|e| e["kind"].as_str())
         .collect();
     assert_eq!(kinds, vec!["grant", "consume"]);
-    assert_eq!(seen["ledger"][1]["request_id"], 7);
+    assert_eq!(
+        seen["ledger"][1]["request_id"],
+        Value::Null,
+        "request 7 is not the holder's to open"
+    );
     assert!(seen.get("access_id").is_none() && seen.get("links").is_none());
 
     let by_admin = app.get(&admin, &uri).await.json();
@@ -597,3 +601,225 @@ async fn ledger_property(backend: Backend) {
 }
 
 crate::on_both_backends!(ledger_property);
+
+/// A Contoso contract used by Contoso's engineer, by a Fabrikam member and by an outsider (a
+/// personal account) who linked it, the engineer's incident given back by an operator.
+struct SharedLedger {
+    app: TestApp,
+    contract: Contract,
+    operator: Caller,
+    admin: Caller,
+    engineer: Caller,
+    fabrikam: Caller,
+    outsider: Caller,
+    /// The requests filed by the engineer, the Fabrikam member and the outsider.
+    numbers: [String; 3],
+}
+
+async fn shared_ledger(backend: Backend) -> SharedLedger {
+    use crate::requests::{products, request_body};
+    let app = TestApp::with(backend, Settings::default()).await;
+    let operator = app.operator().await;
+    products(&app, &operator).await;
+    let contoso = app.organization("Contoso", Some("4410021"), false).await;
+    let fabrikam_org = app.organization("Fabrikam", Some("4410022"), false).await;
+    let admin = app
+        .caller("admin@contoso.com", Some(contoso), &[Role::GlobalAdmin])
+        .await;
+    let engineer = app
+        .caller("engineer@contoso.com", Some(contoso), &[Role::Member])
+        .await;
+    let fabrikam = app
+        .caller("member@fabrikam.com", Some(fabrikam_org), &[Role::Member])
+        .await;
+    let outsider = app.caller("consultant@personal.example", None, &[]).await;
+    let contract = current(&app, contoso, Some(20)).await;
+    let plan = contract.contract_id.to_string();
+    let mut numbers = Vec::new();
+    for who in [&engineer, &fabrikam, &outsider] {
+        let linked = app
+            .post(who, "/api/v1/me/contracts", link_body(&contract))
+            .await;
+        assert_eq!(linked.status, StatusCode::CREATED, "{}", linked.text);
+        let filed = app
+            .post(
+                who,
+                "/api/v1/support-requests",
+                request_body(&plan, "sql-server", Some("2022")),
+            )
+            .await;
+        assert_eq!(filed.status, StatusCode::CREATED, "{}", filed.text);
+        numbers.push(filed.json()["number"].as_str().expect("number").to_owned());
+    }
+    let refund = app
+        .post(
+            &operator,
+            &format!("/api/v1/support-requests/{}/refund", numbers[0]),
+            json!({"reason": "product_defect"}),
+        )
+        .await;
+    assert!(refund.status.is_success(), "{}", refund.text);
+    let numbers: [String; 3] = numbers.try_into().expect("three requests");
+    SharedLedger {
+        app,
+        contract,
+        operator,
+        admin,
+        engineer,
+        fabrikam,
+        outsider,
+        numbers,
+    }
+}
+
+fn ledger_field(ledger: &Value, field: &str) -> Vec<Value> {
+    ledger["ledger"]
+        .as_array()
+        .expect("ledger")
+        .iter()
+        .map(|entry| entry[field].clone())
+        .filter(|value| !value.is_null())
+        .collect()
+}
+
+/// Everyone who may see the contract sees every entry's date, kind and amount; request numbers
+/// and people only where the viewer may open the request.
+async fn the_ledger_shows_each_viewer_only_requests_they_can_open(backend: Backend) {
+    let shared = shared_ledger(backend).await;
+    let SharedLedger { app, numbers, .. } = &shared;
+    let uri = format!("/api/v1/contracts/{}", shared.contract.contract_id);
+    let id = |caller: &Caller| json!(caller.account_id.expect("id").0);
+    let full = app.get(&shared.operator, &uri).await.json();
+    assert_eq!(
+        ledger_field(&full, "request_number"),
+        vec![
+            json!(numbers[0]),
+            json!(numbers[1]),
+            json!(numbers[2]),
+            json!(numbers[0])
+        ],
+        "operators see every request: {full}"
+    );
+    assert_eq!(
+        ledger_field(&full, "actor_id"),
+        vec![
+            id(&shared.engineer),
+            id(&shared.fabrikam),
+            id(&shared.outsider),
+            id(&shared.operator)
+        ]
+    );
+
+    let outsider = app.get(&shared.outsider, &uri).await;
+    assert_eq!(outsider.status, StatusCode::OK);
+    let outsider = outsider.json();
+    assert_eq!(
+        ledger_field(&outsider, "request_number"),
+        vec![json!(numbers[2])],
+        "only the outsider's own request: {outsider}"
+    );
+    assert_eq!(
+        ledger_field(&outsider, "actor_id"),
+        vec![id(&shared.outsider)]
+    );
+    assert_eq!(ledger_field(&outsider, "request_id").len(), 1);
+    let text = outsider.to_string();
+    for foreign in [&numbers[0], &numbers[1]] {
+        assert!(!text.contains(foreign.as_str()), "{foreign} in {text}");
+    }
+    for field in ["kind", "amount", "at", "reason"] {
+        assert_eq!(
+            ledger_field(&outsider, field),
+            ledger_field(&full, field),
+            "every entry's {field} is shown"
+        );
+    }
+
+    let admin = app.get(&shared.admin, &uri).await.json();
+    assert_eq!(
+        ledger_field(&admin, "request_number"),
+        vec![json!(numbers[0]), json!(numbers[0])],
+        "Contoso's admins open Contoso's requests, not Fabrikam's or the outsider's"
+    );
+    assert_eq!(
+        ledger_field(&admin, "actor_id"),
+        vec![id(&shared.engineer), id(&shared.operator)]
+    );
+    assert_eq!(
+        ledger_field(&admin, "kind").len(),
+        5,
+        "grant, 3 consumes, refund"
+    );
+
+    // Every number shown opens for its viewer; every number hidden does not.
+    for viewer in [
+        &shared.operator,
+        &shared.admin,
+        &shared.engineer,
+        &shared.fabrikam,
+        &shared.outsider,
+    ] {
+        let shown = ledger_field(&app.get(viewer, &uri).await.json(), "request_number");
+        for number in numbers {
+            let opens = app
+                .get(viewer, &format!("/api/v1/support-requests/{number}"))
+                .await
+                .status
+                == StatusCode::OK;
+            assert_eq!(
+                shown.contains(&json!(number)),
+                opens,
+                "{number} shown to {:?} exactly when it opens",
+                viewer.account_id
+            );
+        }
+    }
+}
+
+crate::on_both_backends!(the_ledger_shows_each_viewer_only_requests_they_can_open);
+
+/// The contract page shows the outsider no one else's request and links nowhere they cannot go.
+#[tokio::test]
+async fn the_contract_page_links_the_outsider_only_to_pages_they_can_open() {
+    let shared = shared_ledger(Backend::Sqlite).await;
+    let SharedLedger { app, numbers, .. } = &shared;
+    let page = app
+        .get(
+            &shared.outsider,
+            &format!("/contracts/{}", shared.contract.contract_id),
+        )
+        .await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(page.text.contains(&numbers[2]), "their own request");
+    for foreign in [&numbers[0], &numbers[1]] {
+        assert!(!page.text.contains(foreign.as_str()), "{foreign} shown");
+    }
+    assert_eq!(
+        page.text.matches("<tbody>").count(),
+        1,
+        "one table: the ledger"
+    );
+    assert_eq!(
+        page.text.matches("<tr>").count(),
+        6,
+        "every entry is listed (and the header row)"
+    );
+    let mut hrefs: Vec<&str> = page
+        .text
+        .split("href=\"")
+        .skip(1)
+        .filter_map(|rest| rest.split('"').next())
+        .filter(|href| href.starts_with('/'))
+        .collect();
+    hrefs.sort_unstable();
+    hrefs.dedup();
+    assert!(hrefs.contains(&format!("/support/requests/{}", numbers[2]).as_str()));
+    for href in hrefs {
+        let reply = app.get(&shared.outsider, &href.replace("&amp;", "&")).await;
+        assert!(
+            reply.status.is_success() || reply.status.is_redirection(),
+            "{href} answers {} to the outsider",
+            reply.status
+        );
+    }
+}

@@ -157,7 +157,7 @@ async fn filing_walks_from_product_to_plan_to_request() {
 
     let fields = |title: &str, severity: &str| {
         json!({"product": "sql-server", "version": "2022", "plan": contract.contract_id.to_string(),
-               "title": title, "description": "Line one\r\nLine two", "severity": severity,
+               "plans_product": "sql-server", "plans_version": "2022", "title": title, "description": "Line one\r\nLine two", "severity": severity,
                "contact": "", "customer": "", "idempotency_key": "web-test-key"})
     };
     let refused = app
@@ -233,6 +233,7 @@ async fn the_request_page_moves_the_lifecycle_and_gives_back_once() {
             &engineer,
             "/support/requests",
             json!({"product": "sql-server", "version": "2022", "plan": contract.contract_id.to_string(),
+                   "plans_product": "sql-server", "plans_version": "2022",
                    "title": "Slow queries", "description": "Since Monday.", "severity": "C"}),
         )
         .await;
@@ -439,6 +440,7 @@ async fn admin_agents_file_for_customers_from_the_customer_page() {
             &agent,
             "/support/requests",
             json!({"product": "azure-vm", "version": "", "customer": id.to_string(), "plan": "csp",
+                   "plans_product": "azure-vm", "plans_version": "",
                    "title": "VM does not boot", "description": "Boot diagnostics show a kernel panic.", "severity": "A"}),
         )
         .await;
@@ -512,7 +514,7 @@ async fn the_queue_filters_and_marks_overdue_requests() {
             .post(
                 &engineer,
                 "/support/requests",
-                json!({"product": "azure-vm", "plan": "csp", "title": title,
+                json!({"product": "azure-vm", "plans_product": "azure-vm", "plan": "csp", "title": title,
                        "description": "Details.", "severity": severity}),
             )
             .await;
@@ -581,4 +583,277 @@ async fn pages_speak_italian_and_every_message_has_both_languages() {
     let main = keys("en", "main.ftl");
     let shared: Vec<_> = english.intersection(&main).collect();
     assert!(shared.is_empty(), "defined twice: {shared:?}");
+}
+
+/// One start tag of a page: where it starts and ends, its name and attributes (unescaped;
+/// an attribute without a value has "").
+struct Tag {
+    start: usize,
+    end: usize,
+    name: String,
+    attributes: Vec<(String, String)>,
+}
+
+impl Tag {
+    fn get(&self, name: &str) -> Option<&str> {
+        self.attributes
+            .iter()
+            .find(|(key, _)| key == name)
+            .map(|(_, value)| value.as_str())
+    }
+}
+
+fn unescape(text: &str) -> String {
+    text.replace("&quot;", "\"")
+        .replace("&#39;", "'")
+        .replace("&#x27;", "'")
+        .replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&amp;", "&")
+}
+
+/// The start tags of `html` (enough of HTML for the pages' forms: quoted attribute values).
+fn tags(html: &str) -> Vec<Tag> {
+    let mut found = Vec::new();
+    let mut at = 0;
+    while let Some(offset) = html[at..].find('<') {
+        let start = at + offset;
+        let Some(length) = html[start..].find('>') else {
+            break;
+        };
+        let end = start + length + 1;
+        let inner = html[start + 1..end - 1].trim_end_matches('/');
+        at = end;
+        if !inner.starts_with(|c: char| c.is_ascii_alphabetic()) {
+            continue;
+        }
+        let (name, mut rest) =
+            inner.split_at(inner.find(char::is_whitespace).unwrap_or(inner.len()));
+        let mut attributes = Vec::new();
+        loop {
+            rest = rest.trim_start();
+            if rest.is_empty() {
+                break;
+            }
+            let key_end = rest
+                .find(|c: char| c.is_whitespace() || c == '=')
+                .unwrap_or(rest.len());
+            let key = rest[..key_end].to_owned();
+            rest = &rest[key_end..];
+            let mut value = String::new();
+            if let Some(after) = rest.trim_start().strip_prefix('=') {
+                let after = after.trim_start();
+                let quote = after.chars().next().unwrap_or('"');
+                let body = &after[1..];
+                let close = body.find(quote).unwrap_or(body.len());
+                value = unescape(&body[..close]);
+                rest = body.get(close + 1..).unwrap_or("");
+            }
+            attributes.push((key, value));
+        }
+        found.push(Tag {
+            start,
+            end,
+            name: name.to_ascii_lowercase(),
+            attributes,
+        });
+    }
+    found
+}
+
+/// What a browser sends when the user, on `html`, sets the controls named in `choices` (text,
+/// radio and select values, or the name and value of the button pressed) and submits the POST
+/// form with `action`. Only controls that form owns are sent (those inside it without a `form`
+/// attribute, and those naming its id): a control of another form keeps its change to itself.
+fn submitted(html: &str, action: &str, choices: &[(&str, &str)]) -> Vec<(String, String)> {
+    let tags = tags(html);
+    let form = tags
+        .iter()
+        .find(|t| {
+            t.name == "form" && t.get("action") == Some(action) && t.get("method") == Some("post")
+        })
+        .expect("the form");
+    let id = form.get("id");
+    let closes = |from: usize, tag: &str| html[from..].find(tag).map_or(html.len(), |i| from + i);
+    let form_end = closes(form.end, "</form>");
+    let owned = |tag: &Tag| match tag.get("form") {
+        Some(owner) => Some(owner) == id,
+        None => tag.start > form.start && tag.start < form_end,
+    };
+    let chosen = |name: &str| choices.iter().find(|(n, _)| *n == name).map(|(_, v)| *v);
+    let mut pairs = Vec::new();
+    for (index, tag) in tags.iter().enumerate() {
+        let Some(name) = tag.get("name").filter(|_| owned(tag)) else {
+            continue;
+        };
+        let value = tag.get("value").unwrap_or_default();
+        let sent = match (tag.name.as_str(), tag.get("type").unwrap_or("text")) {
+            ("input", "radio" | "checkbox") => chosen(name)
+                .map_or(tag.get("checked").is_some(), |c| c == value)
+                .then(|| value.to_owned()),
+            ("input", "submit" | "button" | "reset") | ("button", _) => {
+                (chosen(name) == Some(value)).then(|| value.to_owned())
+            }
+            // The user cannot change a hidden field.
+            ("input", "hidden") => Some(value.to_owned()),
+            ("input", _) => Some(chosen(name).unwrap_or(value).to_owned()),
+            ("select", _) => {
+                let end = closes(tag.end, "</select>");
+                let options: Vec<&Tag> = tags[index + 1..]
+                    .iter()
+                    .take_while(|o| o.start < end)
+                    .filter(|o| o.name == "option")
+                    .collect();
+                let value_of = |o: &&Tag| o.get("value").unwrap_or_default().to_owned();
+                chosen(name)
+                    .filter(|c| options.iter().any(|o| value_of(o) == *c))
+                    .map(str::to_owned)
+                    .or_else(|| {
+                        options
+                            .iter()
+                            .find(|o| o.get("selected").is_some())
+                            .or(options.first())
+                            .map(value_of)
+                    })
+            }
+            ("textarea", _) => {
+                let text = unescape(&html[tag.end..closes(tag.end, "</textarea>")]);
+                Some(chosen(name).map_or(text, str::to_owned))
+            }
+            _ => None,
+        };
+        if let Some(sent) = sent {
+            pairs.push((name.to_owned(), sent));
+        }
+    }
+    pairs
+}
+
+/// Posts what `submitted` collected (the caller's CSRF token is added by `post`).
+async fn post_fields(
+    app: &TestApp,
+    caller: &Caller,
+    uri: &str,
+    pairs: Vec<(String, String)>,
+) -> crate::support::Reply {
+    let mut body = serde_json::Map::new();
+    for (name, value) in pairs.into_iter().filter(|(name, _)| name != "csrf_token") {
+        body.entry(name)
+            .or_insert_with(|| json!([]))
+            .as_array_mut()
+            .expect("array")
+            .push(json!(value));
+    }
+    app.post(caller, uri, serde_json::Value::Object(body)).await
+}
+
+/// The form files what it shows: plans shown for SQL Server 2022, then the version select
+/// changed to 2017 and the form submitted. Nothing is filed or charged; the page says so and
+/// shows the plans for 2017, and filing 2022 again afterwards files it once.
+#[tokio::test]
+async fn a_version_changed_after_show_plans_is_asked_again_not_filed_as_the_old_one() {
+    let app = TestApp::new().await;
+    let operator = app.operator().await;
+    add_products(&app, &operator).await;
+    let org = app.organization("Contoso", Some("5520006"), false).await;
+    let engineer = app
+        .caller("engineer@contoso.com", Some(org), &[Role::Member])
+        .await;
+    let contract = linked(&app, &engineer, org, 20).await;
+    let typed = [
+        ("title", "Failover fails"),
+        ("description", "Since Monday."),
+        ("severity", "B"),
+    ];
+    let with = |extra: &[(&'static str, &'static str)]| {
+        let mut choices = typed.to_vec();
+        choices.extend_from_slice(extra);
+        choices
+    };
+    let requests_filed =
+        || async { app.get(&engineer, "/api/v1/support-requests").await.json()["total"].clone() };
+
+    let plans_2022 = app
+        .get(
+            &engineer,
+            "/support/new?product=sql-server&version=2022&versions_of=sql-server",
+        )
+        .await;
+    assert!(plans_2022.text.contains("20 incidents left"));
+    let changed = post_fields(
+        &app,
+        &engineer,
+        "/support/requests",
+        submitted(
+            &plans_2022.text,
+            "/support/requests",
+            &with(&[("version", "2017")]),
+        ),
+    )
+    .await;
+    assert_ne!(
+        changed.status,
+        StatusCode::SEE_OTHER,
+        "filed as {} although the page showed 2017",
+        changed.location()
+    );
+    assert_eq!(changed.status, StatusCode::CONFLICT, "{}", changed.text);
+    assert_eq!(requests_filed().await, json!(0), "nothing filed");
+    let unchanged = app.store().contract(contract.id).await.expect("read");
+    assert_eq!(unchanged.map(|c| c.used), Some(0), "nothing charged");
+    assert!(
+        changed.text.contains("Nothing was filed"),
+        "{}",
+        changed.text
+    );
+    assert!(changed.text.contains("SQL Server 2022") && changed.text.contains("SQL Server 2017"));
+    assert!(
+        changed.text.contains(r#"<option value="2017" selected>"#),
+        "the page shows what was submitted"
+    );
+    assert!(
+        changed.text.contains("this version is older"),
+        "the plans for 2017"
+    );
+    assert!(
+        !changed.text.contains("Submit request"),
+        "no plan to confirm for 2017"
+    );
+
+    // Showing the plans (the button beside the selects) never files either.
+    let show = post_fields(
+        &app,
+        &engineer,
+        "/support/requests",
+        submitted(
+            &plans_2022.text,
+            "/support/requests",
+            &with(&[("version", "2017"), ("intent", "plans")]),
+        ),
+    )
+    .await;
+    assert_eq!(show.status, StatusCode::OK);
+    assert!(show.text.contains("this version is older"));
+    assert!(!show.text.contains("Nothing was filed"));
+    assert_eq!(requests_filed().await, json!(0));
+
+    // Back to 2022: the plans shown again, then submitted as they are, file once.
+    let again = app
+        .get(
+            &engineer,
+            "/support/new?product=sql-server&version=2022&versions_of=sql-server",
+        )
+        .await;
+    let filed = post_fields(
+        &app,
+        &engineer,
+        "/support/requests",
+        submitted(&again.text, "/support/requests", &with(&[])),
+    )
+    .await;
+    assert_eq!(filed.status, StatusCode::SEE_OTHER, "{}", filed.text);
+    let detail = app.get(&engineer, filed.location()).await;
+    assert!(detail.text.contains("SQL Server 2022"));
+    let used = app.store().contract(contract.id).await.expect("read");
+    assert_eq!(used.map(|c| c.used), Some(1));
 }

@@ -57,7 +57,8 @@ pub struct ContractJson {
     )]
     #[schema(value_type = Option<String>, format = DateTime)]
     pub linked_at: Option<OffsetDateTime>,
-    /// Every change of the balance (on single-contract answers).
+    /// Every change of the balance (on single-contract answers): date, kind, amount and reason
+    /// for everyone; the request and the person only where the caller may open the request.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub ledger: Option<Vec<LedgerEntry>>,
     /// Accounts holding links (for the owning organization's admins).

@@ -166,6 +166,7 @@ mod tests {
             actor_id: None,
             reason: None,
             at,
+            request_owner: None,
         }
     }
 

@@ -58,6 +58,15 @@ pub struct FileForm {
     customer: String,
     #[serde(default)]
     idempotency_key: String,
+    /// The product the plans on the page were resolved for (a hidden field).
+    #[serde(default)]
+    plans_product: Option<String>,
+    /// The version the plans on the page were resolved for ("" for none).
+    #[serde(default)]
+    plans_version: Option<String>,
+    /// `plans` when the "Show plans" button sent the form: show the plans, file nothing.
+    #[serde(default)]
+    intent: String,
 }
 
 #[derive(Template)]
@@ -80,6 +89,9 @@ pub struct NewPage {
     errors: FormErrors,
     /// Title and detail of a refusal that is not about one field.
     refusal: Option<(String, String)>,
+    /// Title and detail when the product or version sent differ from those the plans were
+    /// shown for: nothing was filed, the plans are shown again for what was sent.
+    changed: Option<(String, String)>,
     severities: Vec<Severity>,
     /// A fresh key per rendering, so a double submit files once.
     idempotency_key: String,
@@ -92,6 +104,23 @@ impl NewPage {
 
     fn severity_name(&self, severity: &Severity) -> String {
         severity.name(self.italian()).to_owned()
+    }
+
+    /// Whether the plans shown can be filed under: then the product and version selects
+    /// belong to the filing form, so what they show is what is sent (and compared with the
+    /// product and version the plans were resolved for).
+    fn files_here(&self) -> bool {
+        self.plans.as_ref().is_some_and(|p| !p.eligible.is_empty())
+    }
+
+    /// "SQL Server 2022": a product's name (or the code sent) and version.
+    fn describe(&self, product: &str, version: &str) -> String {
+        let name = self
+            .products
+            .iter()
+            .find(|p| p.code == product)
+            .map_or(product, |p| p.name.as_str());
+        format!("{name} {version}").trim().to_owned()
     }
 
     fn is_on_premises(&self, product: &Product) -> bool {
@@ -286,6 +315,7 @@ async fn new_page(
         form,
         errors,
         refusal,
+        changed: None,
         severities: state.policy.severities.clone(),
         idempotency_key: fresh_key(),
     })
@@ -309,13 +339,77 @@ pub async fn compose(
     render(StatusCode::OK, &page)
 }
 
+/// The form again for the product and version sent, with nothing filed: after "Show plans",
+/// or when they are not those the plans on the page were resolved for (the selects were changed
+/// after the plans were shown), which the page then says.
+async fn show_again(
+    state: &AppState,
+    context: &RequestContext,
+    form: FileForm,
+) -> Result<Response> {
+    let shown = form.plans_product.clone().map(|product| {
+        let version = form.plans_version.clone().unwrap_or_default();
+        (product, version)
+    });
+    let asked = form.intent == "plans";
+    let selection = Selection {
+        product: Some(form.product.clone()),
+        version: Some(form.version.clone()),
+        customer: Some(form.customer.clone()),
+        // The version select was shown for the product the plans are for.
+        versions_of: shown.as_ref().map(|(product, _)| product.clone()),
+    };
+    let mut page = new_page(
+        state,
+        context,
+        &selection,
+        form,
+        FormErrors::default(),
+        None,
+    )
+    .await?;
+    if asked {
+        return render(StatusCode::OK, &page);
+    }
+    let chosen = match &page.product {
+        Some(product) => page.describe(&product.code, &page.version),
+        None => page.describe(&page.form.product, ""),
+    };
+    let language = context.language;
+    let detail = match shown {
+        Some((product, version)) => crate::i18n::t_args(
+            language,
+            "request-changed-detail",
+            &[
+                ("shown", page.describe(&product, &version)),
+                ("chosen", chosen),
+            ],
+        ),
+        None => crate::i18n::t_args(language, "request-changed-unknown", &[("chosen", chosen)]),
+    };
+    page.changed = Some((crate::i18n::t(language, "request-changed-title"), detail));
+    render(StatusCode::CONFLICT, &page)
+}
+
 /// `POST /support/requests`: files the request, or shows the form again with what to fix.
+/// What is filed is what the page showed: the product and version sent must be those the plans
+/// on the page were resolved for, else nothing is filed and the plans are shown again.
 pub async fn file(
     State(state): State<AppState>,
     context: RequestContext,
     WebForm(form): WebForm<FileForm>,
 ) -> Result<Response> {
     let actor = context.actor()?;
+    let sent = (form.product.trim(), form.version.trim());
+    let shown = form.plans_product.as_deref().map(|product| {
+        (
+            product.trim(),
+            form.plans_version.as_deref().unwrap_or_default().trim(),
+        )
+    });
+    if form.intent == "plans" || shown != Some(sent) {
+        return show_again(&state, &context, form).await;
+    }
     let customer_id = match non_empty(Some(&form.customer)) {
         Some(raw) => Some(
             raw.parse::<i64>()
