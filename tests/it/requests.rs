@@ -517,7 +517,8 @@ async fn web_form_resubmission_replays_after_exhaustion(backend: Backend) {
         .await;
     let contract = linked_contract(&app, &engineer, org, Some(1)).await;
     let form = json!({"title": "Cluster failover fails", "description": "The availability group does not fail over.",
-        "product": "sql-server", "version": "2022", "severity": "B", "plan": contract.contract_id.to_string(),
+        "product": "sql-server", "version": "2022", "plans_product": "sql-server", "plans_version": "2022",
+        "severity": "B", "plan": contract.contract_id.to_string(),
         "customer": "", "contact": "", "idempotency_key": "form-key-1"});
     let first = app.post(&engineer, "/support/requests", form.clone()).await;
     assert_eq!(first.status, StatusCode::SEE_OTHER, "{}", first.text);
