@@ -45,20 +45,36 @@ impl Store {
         })
     }
 
-    /// The account owning a live (unrevoked) token with this digest; records its use.
+    /// The account owning a live (unrevoked) token with this digest. Its use is recorded
+    /// coarsely: `last_used_at` is written at most once a minute per token, so a read with a
+    /// token is a read, not a write queued behind every other.
     pub async fn token_owner(
         &self,
         token_digest: &str,
         now: OffsetDateTime,
     ) -> Result<Option<AccountId>> {
-        let owner: Option<i64> = on_pool!(self, pool => sqlx::query_scalar(
-            "UPDATE api_tokens SET last_used_at = $1 WHERE token_digest = $2 AND revoked_at IS NULL RETURNING account_id",
+        const RECORD_EVERY_MS: i64 = 60_000;
+        let now = to_millis(now);
+        let row: Option<(i64, i64, Option<i64>)> = on_pool!(self, pool => sqlx::query_as(
+            "SELECT id, account_id, last_used_at FROM api_tokens WHERE token_digest = $1 AND revoked_at IS NULL",
         )
-        .bind(to_millis(now))
         .bind(token_digest)
         .fetch_optional(pool)
         .await)?;
-        Ok(owner.map(AccountId))
+        let Some((id, account, last_used_at)) = row else {
+            return Ok(None);
+        };
+        if last_used_at.is_none_or(|at| now - at >= RECORD_EVERY_MS) {
+            on_pool!(self, pool => sqlx::query(
+                "UPDATE api_tokens SET last_used_at = $1 WHERE id = $2 AND (last_used_at IS NULL OR last_used_at < $1)",
+            )
+            .bind(now)
+            .bind(id)
+            .execute(pool)
+            .await
+            .map(|_| ()))?;
+        }
+        Ok(Some(AccountId(account)))
     }
 
     pub async fn tokens(&self, account: AccountId) -> Result<Vec<TokenInfo>> {

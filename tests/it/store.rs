@@ -285,6 +285,21 @@ async fn tokens_are_found_by_digest_until_revoked(backend: Backend) {
     let listed = store.tokens(id).await.expect("list");
     assert_eq!(listed.len(), 1);
     assert!(listed[0].last_used_at.is_some(), "use is recorded");
+    let first_use = listed[0].last_used_at;
+    // Uses within a minute are reads only; the next minute's use is recorded again.
+    store
+        .token_owner("digest-a", now + Duration::seconds(30))
+        .await
+        .expect("owner");
+    assert_eq!(
+        store.tokens(id).await.expect("list")[0].last_used_at,
+        first_use
+    );
+    store
+        .token_owner("digest-a", now + Duration::seconds(61))
+        .await
+        .expect("owner");
+    assert!(store.tokens(id).await.expect("list")[0].last_used_at > first_use);
     assert!(
         !store
             .revoke_token(other, info.id, now)
