@@ -110,6 +110,7 @@ pub fn problem(language: Language, error: &Error) -> Problem {
         Error::MalformedBody(reason) | Error::MalformedQuery(reason) => {
             vec![("reason", reason.clone())]
         }
+        Error::UnsupportedMediaType { expected } => vec![("expected", (*expected).to_owned())],
         Error::InvalidInput(fields) => vec![("count", fields.len().to_string())],
         Error::ImportRejected(problems) => vec![("count", problems.len().to_string())],
         Error::MalformedId { field, reason } => vec![
