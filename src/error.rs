@@ -16,6 +16,9 @@ pub enum Error {
     /// A body sent with a media type the endpoint does not take; `expected` names the one it does.
     #[error("unsupported media type, expected {expected}")]
     UnsupportedMediaType { expected: &'static str },
+    /// The request body is larger than the server takes (`http::MAX_BODY_BYTES`).
+    #[error("request body too large")]
+    BodyTooLarge,
     /// The query string could not be read.
     #[error("malformed query string: {0}")]
     MalformedQuery(String),
@@ -110,6 +113,7 @@ impl Error {
             Self::MalformedBody(_) => "malformed_body",
             Self::MalformedQuery(_) => "malformed_query",
             Self::UnsupportedMediaType { .. } => "unsupported_media_type",
+            Self::BodyTooLarge => "body_too_large",
             Self::EmailTaken => "email_taken",
             Self::PartnerIdTaken => "partner_id_taken",
             Self::InvalidCredentials => "invalid_credentials",
@@ -143,6 +147,7 @@ impl Error {
             Self::InvalidInput(_) => StatusCode::UNPROCESSABLE_ENTITY,
             Self::MalformedBody(_) | Self::MalformedQuery(_) => StatusCode::BAD_REQUEST,
             Self::UnsupportedMediaType { .. } => StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            Self::BodyTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             Self::EmailTaken | Self::PartnerIdTaken => StatusCode::CONFLICT,
             Self::InvalidCredentials | Self::Unauthenticated => StatusCode::UNAUTHORIZED,
             Self::TooManyAttempts { .. } => StatusCode::TOO_MANY_REQUESTS,

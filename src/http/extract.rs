@@ -5,9 +5,10 @@
 use super::context::RequestContext;
 use crate::error::{Error, Result};
 use axum::body::Bytes;
+use axum::extract::rejection::BytesRejection;
 use axum::extract::{FromRequest, Request};
-use axum::http::HeaderMap;
 use axum::http::header::CONTENT_TYPE;
+use axum::http::{HeaderMap, StatusCode};
 use serde::de::DeserializeOwned;
 
 /// A JSON body. Unknown fields are refused where the input type says `deny_unknown_fields`.
@@ -32,11 +33,20 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for Json<T> {
         }
         let bytes = Bytes::from_request(request, state)
             .await
-            .map_err(|rejection| Error::MalformedBody(rejection.body_text()))?;
+            .map_err(body_error)?;
         let deserializer = &mut serde_json::Deserializer::from_slice(&bytes);
         serde_path_to_error::deserialize(deserializer)
             .map(Json)
             .map_err(|error| Error::MalformedBody(error.to_string()))
+    }
+}
+
+/// The error for a body that could not be read: too large, or broken off.
+fn body_error(rejection: BytesRejection) -> Error {
+    if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE {
+        Error::BodyTooLarge
+    } else {
+        Error::MalformedBody(rejection.body_text())
     }
 }
 
@@ -78,7 +88,7 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for WebForm<T> {
             .ok_or_else(|| Error::Other(anyhow::anyhow!("request context missing")))?;
         let bytes = Bytes::from_request(request, state)
             .await
-            .map_err(|rejection| Error::MalformedBody(rejection.body_text()))?;
+            .map_err(body_error)?;
         let csrf: CsrfField = serde_html_form::from_bytes(&bytes)
             .map_err(|error| Error::MalformedBody(error.to_string()))?;
         context.check_csrf(&csrf.csrf_token)?;

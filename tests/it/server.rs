@@ -811,3 +811,214 @@ fn the_open_files_limit_is_raised_at_start_and_sets_the_connection_cap() {
     ));
     assert_eq!(logged["max_connections"], 50, "the setting wins");
 }
+
+/// One HTTP/1.1 response read off a connection: status, lower-cased headers and body.
+#[derive(Debug)]
+struct RawResponse {
+    status: u16,
+    headers: Vec<(String, String)>,
+    body: String,
+}
+
+impl RawResponse {
+    fn header(&self, name: &str) -> Option<&str> {
+        self.headers
+            .iter()
+            .find(|(key, _)| key == name)
+            .map(|(_, value)| value.as_str())
+    }
+
+    fn closes(&self) -> bool {
+        self.header("connection")
+            .is_some_and(|value| value.eq_ignore_ascii_case("close"))
+    }
+}
+
+/// Reads one response with a `Content-Length` (every answer of ours has one).
+fn read_response(stream: &mut std::net::TcpStream) -> std::io::Result<RawResponse> {
+    use std::io::Read;
+    let mut head = Vec::new();
+    let mut byte = [0u8; 1];
+    while !head.ends_with(b"\r\n\r\n") {
+        if stream.read(&mut byte)? == 0 {
+            return Err(std::io::Error::new(
+                std::io::ErrorKind::UnexpectedEof,
+                format!(
+                    "closed after {} bytes of the head",
+                    String::from_utf8_lossy(&head)
+                ),
+            ));
+        }
+        head.push(byte[0]);
+    }
+    let head = String::from_utf8_lossy(&head).into_owned();
+    let mut lines = head.lines();
+    let status = lines
+        .next()
+        .and_then(|line| line.split(' ').nth(1))
+        .and_then(|code| code.parse().ok())
+        .unwrap_or_default();
+    let headers: Vec<(String, String)> = lines
+        .filter_map(|line| line.split_once(':'))
+        .map(|(key, value)| (key.trim().to_ascii_lowercase(), value.trim().to_owned()))
+        .collect();
+    let length: usize = headers
+        .iter()
+        .find(|(key, _)| key == "content-length")
+        .and_then(|(_, value)| value.parse().ok())
+        .unwrap_or_default();
+    let mut body = vec![0u8; length];
+    stream.read_exact(&mut body)?;
+    Ok(RawResponse {
+        status,
+        headers,
+        body: String::from_utf8_lossy(&body).into_owned(),
+    })
+}
+
+fn connect_with_timeouts(address: std::net::SocketAddr) -> std::net::TcpStream {
+    let stream = std::net::TcpStream::connect(address).expect("connect");
+    stream
+        .set_read_timeout(Some(Duration::from_secs(10)))
+        .expect("timeout");
+    stream
+        .set_write_timeout(Some(Duration::from_secs(10)))
+        .expect("timeout");
+    stream
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_error_answered_before_the_body_is_read_keeps_the_connection_sound() {
+    let server = InProcess::start(sportello::config::Settings::default()).await;
+    let address = server.address;
+    // A keep-alive client posting bodies of every size to an endpoint that refuses it before
+    // reading them (no credentials): every answer arrives whole, no write or read fails.
+    let failures = tokio::task::spawn_blocking(move || {
+        let deadline = Instant::now() + Duration::from_secs(60);
+        let mut stream = connect_with_timeouts(address);
+        let mut failures = Vec::new();
+        for round in 0..400usize {
+            if Instant::now() > deadline {
+                failures.push(format!("round {round}: out of time"));
+                break;
+            }
+            let size = match round % 4 {
+                0 => 10,
+                1 => 3_000,
+                2 => 70_000,
+                _ => 300_000 + round,
+            };
+            let body = format!(r#"{{"name":"{}"}}"#, "x".repeat(size));
+            let request = format!(
+                "POST /api/v1/tokens HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\nContent-Length: {}\r\n\r\n{body}",
+                body.len()
+            );
+            let answer = stream
+                .write_all(request.as_bytes())
+                .and_then(|()| read_response(&mut stream));
+            match answer {
+                Ok(response) => {
+                    if response.status != 401 || !response.body.contains("\"unauthenticated\"") {
+                        failures.push(format!("round {round}: {response:?}"));
+                    }
+                    if response.closes() {
+                        stream = connect_with_timeouts(address);
+                    }
+                }
+                Err(error) => {
+                    failures.push(format!("round {round} ({size} bytes): {error}"));
+                    stream = connect_with_timeouts(address);
+                }
+            }
+        }
+        failures
+    })
+    .await
+    .expect("client");
+    server.stop().await;
+    assert!(
+        failures.is_empty(),
+        "{} failed: {failures:#?}",
+        failures.len()
+    );
+}
+
+#[tokio::test]
+async fn a_body_over_the_limit_is_413_body_too_large_with_or_without_its_length() {
+    use axum::http::{Method, Request, StatusCode, header};
+    let app = crate::support::TestApp::new().await;
+    let operator = app.operator().await;
+    let size = sportello::http::MAX_BODY_BYTES + 1;
+    for (path, content_type, signed_in) in [
+        ("/api/v1/session", "application/json", false),
+        ("/api/v1/organizations", "application/json", true),
+        ("/api/v1/memberships/import", "text/csv", true),
+        ("/sign-in", "application/x-www-form-urlencoded", false),
+    ] {
+        for (declared, language) in [(true, "en"), (false, "it")] {
+            let mut request = Request::builder()
+                .method(Method::POST)
+                .uri(path)
+                .header(header::CONTENT_TYPE, content_type)
+                .header(header::ACCEPT_LANGUAGE, language);
+            if declared {
+                request = request.header(header::CONTENT_LENGTH, size);
+            }
+            if signed_in {
+                request = request
+                    .header(
+                        header::COOKIE,
+                        format!(
+                            "sportello_session={}",
+                            operator.session.as_deref().unwrap_or_default()
+                        ),
+                    )
+                    .header("x-csrf-token", &operator.csrf);
+            }
+            let reply = app
+                .raw(
+                    request
+                        .body(axum::body::Body::from(vec![b'a'; size]))
+                        .expect("request"),
+                )
+                .await;
+            let case = format!("{path}, Content-Length sent: {declared}");
+            assert_eq!(
+                reply.status,
+                StatusCode::PAYLOAD_TOO_LARGE,
+                "{case}: {}",
+                reply.text
+            );
+            let sentence = if language == "it" {
+                "2 MiB"
+            } else {
+                "larger than 2 MiB"
+            };
+            if path.starts_with("/api/") {
+                assert_eq!(reply.code(), "body_too_large", "{case}");
+                assert!(
+                    reply.json()["detail"]
+                        .as_str()
+                        .unwrap_or_default()
+                        .contains(sentence),
+                    "{case}: {}",
+                    reply.text
+                );
+            } else {
+                assert!(
+                    reply.text.contains("<html"),
+                    "{case}: a page: {}",
+                    reply.text
+                );
+                assert!(reply.text.contains(sentence), "{case}: {}", reply.text);
+            }
+            if language == "it" {
+                assert!(
+                    !reply.text.contains("larger than"),
+                    "{case}: in Italian: {}",
+                    reply.text
+                );
+            }
+        }
+    }
+}

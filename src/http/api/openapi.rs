@@ -235,6 +235,13 @@ pub fn document_json() -> serde_json::Value {
                     parameter["allowEmptyValue"] = serde_json::Value::Bool(true);
                 }
             }
+            if operation.get("requestBody").is_some() {
+                document_problem(
+                    operation,
+                    "413",
+                    "`body_too_large`: the body is over 2 MiB; the connection is closed after the answer",
+                );
+            }
             // Every JSON body goes through one extractor, which refuses other media types.
             if operation
                 .pointer("/requestBody/content/application~1json")
