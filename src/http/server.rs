@@ -5,6 +5,10 @@
 //! - a cap on open connections below the open-files limit: when it is reached, the connection
 //!   that has waited longest without sending a request is closed to make room, and when every
 //!   connection is busy, new ones are refused until one ends;
+//! - a lingering close: when the server ends a connection that has served requests, it stops
+//!   writing, then reads and drops what the client still sends for a moment before closing, so a
+//!   client still sending a body it was answered for gets the answer and a clean close, not a
+//!   reset;
 //! - graceful shutdown that lets requests in flight finish.
 //!
 //! Only HTTP/1.1 is spoken: guessing the version first would wait for the HTTP/2 preface with
@@ -42,6 +46,10 @@ const MAX_DERIVED_CONNECTIONS: u64 = 65_536;
 
 /// How long a new connection waits for a place when every place is taken.
 const ADMISSION_WAIT: Duration = Duration::from_millis(100);
+
+/// How long a lingering close waits for more from the client, and how long it lasts at most.
+const LINGER_QUIET: Duration = Duration::from_secs(1);
+const LINGER_MOST: Duration = Duration::from_secs(5);
 
 /// How the server treats client connections.
 #[derive(Clone, Copy, Debug)]
@@ -270,8 +278,31 @@ async fn run_connection<S>(
             std::future::poll_fn(|cx| connection.poll_without_shutdown(cx)).await
         }
     };
-    if let Err(error) = result {
-        tracing::debug!(%error, "connection ended with an error");
+    match result {
+        Ok(()) if tracked.state.load(Ordering::Acquire) == SERVING => {
+            linger(connection.into_parts().io.into_inner()).await;
+        }
+        Ok(()) => {}
+        Err(error) => tracing::debug!(%error, "connection ended with an error"),
+    }
+}
+
+/// Closes a connection without a reset: closing a socket with unread data sends one, and a client
+/// still sending a body would lose the answer it was given.
+async fn linger(mut stream: TcpStream) {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    if stream.shutdown().await.is_err() {
+        return;
+    }
+    let until = tokio::time::Instant::now() + LINGER_MOST;
+    let mut discard = vec![0u8; 16 * 1024];
+    loop {
+        let quiet_until = (tokio::time::Instant::now() + LINGER_QUIET).min(until);
+        match tokio::time::timeout_at(quiet_until, stream.read(&mut discard)).await {
+            Ok(Ok(read)) if read > 0 => {}
+            // The client closed too, went quiet, failed, or took too long.
+            _ => return,
+        }
     }
 }
 

@@ -943,6 +943,72 @@ async fn an_error_answered_before_the_body_is_read_keeps_the_connection_sound() 
     );
 }
 
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_body_over_the_limit_gets_413_and_a_clean_close_while_the_client_still_sends() {
+    let server = InProcess::start(sportello::config::Settings::default()).await;
+    let address = server.address;
+    let results = tokio::task::spawn_blocking(move || {
+        let mut results = Vec::new();
+        for chunked in [false, true] {
+            let mut stream = connect_with_timeouts(address);
+            // Far more than the socket buffers hold: the client is still sending when answered.
+            let size = 32 * 1024 * 1024;
+            let head = if chunked {
+                "POST /api/v1/session HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n".to_owned()
+            } else {
+                format!(
+                    "POST /api/v1/session HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\nContent-Length: {size}\r\n\r\n"
+                )
+            };
+            // The client writes the whole body on one thread while reading on this one, as
+            // a browser or curl does.
+            let mut writer = stream.try_clone().expect("clone");
+            let sender = std::thread::spawn(move || -> std::io::Result<()> {
+                writer.write_all(head.as_bytes())?;
+                let piece = vec![b' '; 64 * 1024];
+                for _ in 0..size / piece.len() {
+                    if chunked {
+                        writer.write_all(format!("{:x}\r\n", piece.len()).as_bytes())?;
+                        writer.write_all(&piece)?;
+                        writer.write_all(b"\r\n")?;
+                    } else {
+                        writer.write_all(&piece)?;
+                    }
+                }
+                if chunked {
+                    writer.write_all(b"0\r\n\r\n")?;
+                }
+                Ok(())
+            });
+            let response = read_response(&mut stream);
+            let sent = sender.join().expect("sender");
+            results.push((chunked, response, sent));
+        }
+        results
+    })
+    .await
+    .expect("client");
+    server.stop().await;
+    for (chunked, response, sent) in results {
+        let response = response.unwrap_or_else(|error| panic!("chunked {chunked}: {error}"));
+        assert_eq!(response.status, 413, "chunked {chunked}: {response:?}");
+        assert_eq!(
+            response.header("content-type"),
+            Some("application/problem+json"),
+            "chunked {chunked}: {response:?}"
+        );
+        assert!(
+            response.body.contains(r#""code":"body_too_large""#),
+            "chunked {chunked}: {response:?}"
+        );
+        assert!(response.closes(), "chunked {chunked}: {response:?}");
+        assert!(
+            sent.is_ok(),
+            "chunked {chunked}: the client could send its whole body without a reset: {sent:?}"
+        );
+    }
+}
+
 #[tokio::test]
 async fn a_body_over_the_limit_is_413_body_too_large_with_or_without_its_length() {
     use axum::http::{Method, Request, StatusCode, header};
