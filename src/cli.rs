@@ -243,9 +243,15 @@ async fn serve(args: ServeArgs) -> Result<(), Failure> {
         mailer,
         jobs_stopped,
     ));
-    let header_read_timeout = args.settings.header_read_timeout;
+    let open_files = crate::http::server::raise_open_files_limit();
+    let limits = crate::http::server::Limits::from_settings(&args.settings);
+    tracing::info!(
+        open_files,
+        max_connections = limits.max_connections,
+        "connection limit"
+    );
     let app = router(AppState::new(store.clone(), args.settings, policy));
-    crate::http::server::serve(listener, app, header_read_timeout, shutdown_signal())
+    crate::http::server::serve(listener, app, limits, shutdown_signal())
         .await
         .map_err(Failure::run)?;
     let _ = stop_jobs.send(true);

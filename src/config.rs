@@ -87,6 +87,11 @@ pub struct Settings {
     /// How long a client may take to send a request's headers before the connection is closed.
     #[arg(long, env = "SPORTELLO_HEADER_READ_TIMEOUT", default_value = "10s", value_parser = humantime::parse_duration)]
     pub header_read_timeout: Duration,
+    /// How many client connections may be open at once (at least 1). Without it: the
+    /// open-files limit, raised to the hard limit at start, less 128 kept for the database and
+    /// files (between 16 and 65,536).
+    #[arg(long, env = "SPORTELLO_MAX_CONNECTIONS", value_parser = at_least_one)]
+    pub max_connections: Option<usize>,
     /// `auto`: activations complete after `--activation-delay`; `manual`: an operator approves
     /// or rejects each one.
     #[arg(long, env = "SPORTELLO_ACTIVATION_MODE", default_value = "auto")]
@@ -94,6 +99,14 @@ pub struct Settings {
     /// How long an automatic activation takes (the real program takes days).
     #[arg(long, env = "SPORTELLO_ACTIVATION_DELAY", default_value = "5s", value_parser = humantime::parse_duration)]
     pub activation_delay: Duration,
+}
+
+fn at_least_one(text: &str) -> Result<usize, String> {
+    match text.parse::<usize>() {
+        Ok(0) => Err("must be at least 1".to_owned()),
+        Ok(number) => Ok(number),
+        Err(error) => Err(error.to_string()),
+    }
 }
 
 /// How activations are processed.

@@ -13,6 +13,12 @@ pub enum Error {
     /// The request body could not be read as the expected JSON or form.
     #[error("malformed request body: {0}")]
     MalformedBody(String),
+    /// A body sent with a media type the endpoint does not take; `expected` names the one it does.
+    #[error("unsupported media type, expected {expected}")]
+    UnsupportedMediaType { expected: &'static str },
+    /// The request body is larger than the server takes (`http::MAX_BODY_BYTES`).
+    #[error("request body too large")]
+    BodyTooLarge,
     /// The query string could not be read.
     #[error("malformed query string: {0}")]
     MalformedQuery(String),
@@ -106,6 +112,8 @@ impl Error {
             Self::InvalidInput(_) => "invalid_input",
             Self::MalformedBody(_) => "malformed_body",
             Self::MalformedQuery(_) => "malformed_query",
+            Self::UnsupportedMediaType { .. } => "unsupported_media_type",
+            Self::BodyTooLarge => "body_too_large",
             Self::EmailTaken => "email_taken",
             Self::PartnerIdTaken => "partner_id_taken",
             Self::InvalidCredentials => "invalid_credentials",
@@ -138,6 +146,8 @@ impl Error {
         match self {
             Self::InvalidInput(_) => StatusCode::UNPROCESSABLE_ENTITY,
             Self::MalformedBody(_) | Self::MalformedQuery(_) => StatusCode::BAD_REQUEST,
+            Self::UnsupportedMediaType { .. } => StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            Self::BodyTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             Self::EmailTaken | Self::PartnerIdTaken => StatusCode::CONFLICT,
             Self::InvalidCredentials | Self::Unauthenticated => StatusCode::UNAUTHORIZED,
             Self::TooManyAttempts { .. } => StatusCode::TOO_MANY_REQUESTS,

@@ -125,6 +125,10 @@ error-invalid_input-detail = { $count ->
 }
 error-malformed_body = The request body could not be read
 error-malformed_body-detail = The body is not what this endpoint expects ({ $reason }). Nothing was changed.
+error-body_too_large = The request body is too large
+error-body_too_large-detail = The body is larger than { $limit }, the most this server takes in one request. Nothing was changed.
+error-unsupported_media_type = The body is not in a format this endpoint takes
+error-unsupported_media_type-detail = Send the body as { $expected }, with a Content-Type header that says so. Nothing was changed.
 error-malformed_query = The query string could not be read
 error-malformed_query-detail = A query parameter is not valid ({ $reason }).
 error-email_taken = Email address already in use

@@ -125,6 +125,10 @@ error-invalid_input-detail = { $count ->
 }
 error-malformed_body = Impossibile leggere il corpo della richiesta
 error-malformed_body-detail = Il corpo non è quello atteso da questo endpoint ({ $reason }). Non è stato modificato nulla.
+error-body_too_large = Il corpo della richiesta è troppo grande
+error-body_too_large-detail = Il corpo supera { $limit }, il massimo che questo server accetta in una richiesta. Non è stato modificato nulla.
+error-unsupported_media_type = Il corpo non è in un formato accettato da questo endpoint
+error-unsupported_media_type-detail = Invia il corpo come { $expected }, con un header Content-Type che lo dichiari. Non è stato modificato nulla.
 error-malformed_query = Impossibile leggere la query string
 error-malformed_query-detail = Un parametro della query non è valido ({ $reason }).
 error-email_taken = Indirizzo email già in uso

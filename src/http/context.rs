@@ -3,6 +3,7 @@
 //! and renders errors in the caller's language.
 
 use super::AppState;
+use super::body::BodyRefused;
 use super::error::render_error;
 use crate::actions::sessions;
 use crate::domain::{Actor, Language};
@@ -140,12 +141,17 @@ pub async fn authenticate(
     let mut context = RequestContext {
         actor: None,
         via: Via::Anonymous,
-        language: Language::En,
+        language: header_language(&headers).unwrap_or_default(),
         client_address: client_address(&request, state.settings.trust_forwarded_for),
         csrf_token: String::new(),
         path,
     };
-    if let Err(error) = resolve(&state, &headers, &mut context, now).await {
+    let resolved = resolve(&state, &headers, &mut context, now).await;
+    // A body that was not taken is the first thing to say: nothing else was looked at.
+    if let Some(refused) = request.extensions().get::<BodyRefused>() {
+        return render_error(&context, refused.error());
+    }
+    if let Err(error) = resolved {
         return render_error(&context, error);
     }
     let mut new_csrf_cookie = None;
@@ -228,19 +234,23 @@ async fn resolve(
         context.csrf_token = csrf;
         context.via = Via::Session(token);
     }
-    context.language = context
-        .actor
-        .as_ref()
-        .and_then(|actor| actor.language)
-        .or_else(|| cookie_value(headers, LANGUAGE_COOKIE).and_then(|v| Language::parse(&v)))
+    if let Some(language) = context.actor.as_ref().and_then(|actor| actor.language) {
+        context.language = language;
+    }
+    Ok(())
+}
+
+/// The language the request asks for without an account's preference: the language cookie,
+/// then `Accept-Language`.
+pub fn header_language(headers: &HeaderMap) -> Option<Language> {
+    cookie_value(headers, LANGUAGE_COOKIE)
+        .and_then(|v| Language::parse(&v))
         .or_else(|| {
             headers
                 .get(ACCEPT_LANGUAGE)
                 .and_then(|v| v.to_str().ok())
                 .and_then(Language::negotiate)
         })
-        .unwrap_or_default();
-    Ok(())
 }
 
 /// Handlers return `Result<impl IntoResponse>`; errors become a placeholder response that

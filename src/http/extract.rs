@@ -1,11 +1,14 @@
 //! Our own body extractors, so malformed input comes back as a `malformed_body` problem
-//! in the caller's language rather than axum's plain-text rejection.
+//! (or `unsupported_media_type` for a JSON endpoint sent something else) in the caller's
+//! language rather than axum's plain-text rejection.
 
 use super::context::RequestContext;
 use crate::error::{Error, Result};
 use axum::body::Bytes;
+use axum::extract::rejection::BytesRejection;
 use axum::extract::{FromRequest, Request};
 use axum::http::header::CONTENT_TYPE;
+use axum::http::{HeaderMap, StatusCode};
 use serde::de::DeserializeOwned;
 
 /// A JSON body. Unknown fields are refused where the input type says `deny_unknown_fields`.
@@ -23,24 +26,46 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for Json<T> {
         {
             return Err(Error::Unauthenticated);
         }
-        let is_json = request
-            .headers()
-            .get(CONTENT_TYPE)
-            .and_then(|v| v.to_str().ok())
-            .is_some_and(|v| v.starts_with("application/json") || v.contains("+json"));
-        if !is_json {
-            return Err(Error::MalformedBody(
-                "expected Content-Type: application/json".into(),
-            ));
+        if !is_json(request.headers()) {
+            return Err(Error::UnsupportedMediaType {
+                expected: "application/json",
+            });
         }
         let bytes = Bytes::from_request(request, state)
             .await
-            .map_err(|rejection| Error::MalformedBody(rejection.body_text()))?;
+            .map_err(body_error)?;
         let deserializer = &mut serde_json::Deserializer::from_slice(&bytes);
         serde_path_to_error::deserialize(deserializer)
             .map(Json)
             .map_err(|error| Error::MalformedBody(error.to_string()))
     }
+}
+
+/// The error for a body that could not be read: too large, or broken off.
+fn body_error(rejection: BytesRejection) -> Error {
+    if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE {
+        Error::BodyTooLarge
+    } else {
+        Error::MalformedBody(rejection.body_text())
+    }
+}
+
+/// Whether the `Content-Type` is JSON: `application/json` or a `+json` subtype such as
+/// `application/merge-patch+json`, with any parameters. Parsed as a media type, so
+/// `text/plain; charset=+json` (which a cross-site form can send) and `application/jsonx` are not.
+fn is_json(headers: &HeaderMap) -> bool {
+    headers
+        .get(CONTENT_TYPE)
+        .and_then(|value| value.to_str().ok())
+        .and_then(|value| value.parse::<mime::Mime>().ok())
+        .is_some_and(|media_type| {
+            media_type.type_() == mime::APPLICATION
+                // `subtype()` is the part before any `+suffix`.
+                && match media_type.suffix() {
+                    None => media_type.subtype() == mime::JSON,
+                    Some(suffix) => suffix == mime::JSON,
+                }
+        })
 }
 
 /// An HTML form body whose `csrf_token` field must match the caller's CSRF token.
@@ -63,7 +88,7 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for WebForm<T> {
             .ok_or_else(|| Error::Other(anyhow::anyhow!("request context missing")))?;
         let bytes = Bytes::from_request(request, state)
             .await
-            .map_err(|rejection| Error::MalformedBody(rejection.body_text()))?;
+            .map_err(body_error)?;
         let csrf: CsrfField = serde_html_form::from_bytes(&bytes)
             .map_err(|error| Error::MalformedBody(error.to_string()))?;
         context.check_csrf(&csrf.csrf_token)?;
@@ -145,6 +170,29 @@ mod tests {
         serde_json::from_str::<Body>(json)
             .map(|body| body.n)
             .map_err(|error| error.to_string())
+    }
+
+    #[test]
+    fn json_is_a_media_type_not_a_substring() {
+        let json = |content_type: &str| {
+            let mut headers = axum::http::HeaderMap::new();
+            headers.insert(
+                axum::http::header::CONTENT_TYPE,
+                content_type.parse().expect("header"),
+            );
+            super::is_json(&headers)
+        };
+        assert!(json("application/json"));
+        assert!(json("application/json; charset=utf-8"));
+        assert!(json("APPLICATION/JSON"));
+        assert!(json("application/merge-patch+json"));
+        assert!(!json("text/plain; charset=+json"));
+        assert!(!json("application/jsonx"));
+        assert!(!json("application/json+x"));
+        assert!(!json("text/json"));
+        assert!(!json("json"));
+        assert!(!json(""));
+        assert!(!super::is_json(&axum::http::HeaderMap::new()));
     }
 
     #[test]

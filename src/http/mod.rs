@@ -1,6 +1,7 @@
 //! The HTTP server: one router for the JSON API, the web pages and the operational endpoints.
 
 pub mod api;
+pub mod body;
 pub mod context;
 pub mod error;
 pub mod extract;
@@ -19,7 +20,6 @@ use axum::response::IntoResponse;
 use axum::routing::{MethodRouter, get};
 use std::sync::Arc;
 use std::time::Duration;
-use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::TraceLayer;
 
@@ -121,9 +121,9 @@ pub fn router(state: AppState) -> Router {
             state.metrics.clone(),
             metrics::track,
         ))
+        .layer(axum::middleware::from_fn(body::read_whole))
         .layer(axum::middleware::from_fn(web::security_headers))
         .layer(TraceLayer::new_for_http())
-        .layer(RequestBodyLimitLayer::new(MAX_BODY_BYTES))
         .layer(TimeoutLayer::with_status_code(
             StatusCode::REQUEST_TIMEOUT,
             Duration::from_secs(30),

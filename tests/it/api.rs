@@ -515,3 +515,99 @@ async fn the_account_language_wins_over_the_browser() {
         .expect("request");
     assert!(app.raw(request).await.text.contains("Accedi"));
 }
+
+#[tokio::test]
+async fn json_bodies_need_a_json_media_type() {
+    let app = TestApp::new().await;
+    app.caller("ada@example.com", None, &[]).await;
+    let operator = app.operator().await;
+    let anonymous = Caller::anonymous();
+    let sign_in = json!({"email": "ada@example.com", "password": PASSWORD}).to_string();
+    let organization = json!({"name": "Media Type Srl", "csp": true}).to_string();
+    // A cross-site form can send `text/plain` with any parameters; `+json` must be the
+    // subtype's suffix, not anywhere in the header.
+    for content_type in [
+        "text/plain; charset=+json",
+        "application/jsonx",
+        "text/plain",
+        "application/x-www-form-urlencoded",
+        "application/json+x",
+        "json",
+        "",
+    ] {
+        for (caller, path, body) in [
+            (&anonymous, "/api/v1/session", &sign_in),
+            (&operator, "/api/v1/organizations", &organization),
+        ] {
+            let reply = app
+                .send_raw(caller, Method::POST, path, content_type, body)
+                .await;
+            assert_eq!(
+                reply.status,
+                StatusCode::UNSUPPORTED_MEDIA_TYPE,
+                "{path} with {content_type:?}: {}",
+                reply.text
+            );
+            assert_eq!(reply.code(), "unsupported_media_type", "{path}");
+            assert_eq!(
+                reply
+                    .headers
+                    .get(header::CONTENT_TYPE)
+                    .and_then(|v| v.to_str().ok()),
+                Some("application/problem+json")
+            );
+            assert!(
+                reply.headers.get(header::SET_COOKIE).is_none(),
+                "{path} with {content_type:?} signed no one in"
+            );
+        }
+    }
+    let (_, total) = app
+        .store()
+        .organizations(sportello::store::Page::new(None, None))
+        .await
+        .expect("list");
+    assert_eq!(total, 0, "nothing was created");
+
+    // JSON, however its media type is spelled, is still taken.
+    for content_type in [
+        "application/json",
+        "Application/JSON; charset=UTF-8",
+        "application/vnd.sportello+json",
+    ] {
+        let reply = app
+            .send_raw(
+                &anonymous,
+                Method::POST,
+                "/api/v1/session",
+                content_type,
+                &sign_in,
+            )
+            .await;
+        assert_eq!(
+            reply.status,
+            StatusCode::OK,
+            "{content_type}: {}",
+            reply.text
+        );
+    }
+    let italian = app
+        .raw(
+            Request::builder()
+                .method(Method::POST)
+                .uri("/api/v1/session")
+                .header(header::CONTENT_TYPE, "text/plain")
+                .header(header::ACCEPT_LANGUAGE, "it")
+                .body(Body::from(sign_in.clone()))
+                .expect("request"),
+        )
+        .await;
+    assert_eq!(italian.status, StatusCode::UNSUPPORTED_MEDIA_TYPE);
+    assert!(
+        italian.json()["detail"]
+            .as_str()
+            .is_some_and(|detail| detail.contains("application/json") && detail.contains("corpo")),
+        "{}",
+        italian.text
+    );
+}

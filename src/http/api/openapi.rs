@@ -235,9 +235,35 @@ pub fn document_json() -> serde_json::Value {
                     parameter["allowEmptyValue"] = serde_json::Value::Bool(true);
                 }
             }
+            if operation.get("requestBody").is_some() {
+                document_problem(
+                    operation,
+                    "413",
+                    "`body_too_large`: the body is over 2 MiB; the connection is closed after the answer",
+                );
+            }
+            // Every JSON body goes through one extractor, which refuses other media types.
+            if operation
+                .pointer("/requestBody/content/application~1json")
+                .is_some()
+            {
+                document_problem(
+                    operation,
+                    "415",
+                    "`unsupported_media_type`: the body is not JSON",
+                );
+            }
         }
     }
     document
+}
+
+/// Adds a problem response that every operation of a kind can give to `operation`.
+fn document_problem(operation: &mut serde_json::Value, status: &str, description: &str) {
+    operation["responses"][status] = serde_json::json!({
+        "description": description,
+        "content": {"application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}},
+    });
 }
 
 /// The links of [`LINKS`] that do not join a documented response to an existing operation.
