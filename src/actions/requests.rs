@@ -292,10 +292,11 @@ pub async fn file(
     };
     let language = actor.language.unwrap_or_default();
     let year = now.year();
-    let created = |id: i64| NewMessage {
+    let (account, email, title) = (actor.account_id.0, actor.email.clone(), new.title.clone());
+    let created = move |id: i64| NewMessage {
         kind: "request_created".into(),
-        account_id: Some(actor.account_id.0),
-        recipient: actor.email.clone(),
+        account_id: Some(account),
+        recipient: email.clone(),
         subject: t_args(
             language,
             "mail-request-created-subject",
@@ -306,25 +307,26 @@ pub async fn file(
             "mail-request-created-body",
             &[
                 ("number", format_number(year, id)),
-                ("title", new.title.clone()),
+                ("title", title.clone()),
             ],
         ),
         dedupe_key: Some(format!("request-{id}-created")),
     };
-    let thresholds = &policy.low_balance_thresholds;
+    let thresholds = policy.low_balance_thresholds.clone();
     let contract_code = contract
         .as_ref()
         .map(|c| c.contract_id.to_string())
         .unwrap_or_default();
     let contract_row = contract.as_ref().map(|c| c.id).unwrap_or_default();
-    let low_balance = |remaining: i64| {
+    let email = actor.email.clone();
+    let low_balance = move |remaining: i64| {
         let threshold = u32::try_from(remaining)
             .ok()
             .filter(|r| thresholds.contains(r))?;
         Some(NewMessage {
             kind: "contract_low_balance".into(),
-            account_id: Some(actor.account_id.0),
-            recipient: actor.email.clone(),
+            account_id: Some(account),
+            recipient: email.clone(),
             subject: t_args(
                 language,
                 "mail-low-balance-subject",
@@ -342,12 +344,13 @@ pub async fn file(
         })
     };
     let messages = FilingMessages {
-        created: &created,
-        low_balance: &low_balance,
+        created: Box::new(created),
+        low_balance: Box::new(low_balance),
     };
-    let filed = store.file_request(&new, &messages, now).await?;
+    let charged = new.charge_contract.is_some();
+    let filed = store.file_request(new, messages, now).await?;
     if let Filed::Created(id) = filed {
-        tracing::info!(account = %actor.account_id, request = id, charged = new.charge_contract.is_some(), "support request filed");
+        tracing::info!(account = %actor.account_id, request = id, charged, "support request filed");
     }
     answer(store, actor, contract.as_ref(), filed).await
 }

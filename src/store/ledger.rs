@@ -18,29 +18,75 @@ pub struct LedgerMismatch {
     pub from_ledger: (Option<i64>, i64),
 }
 
-/// The guarded consume, for use inside a larger transaction (a support request's).
-macro_rules! consume_on {
-    ($tx:expr, $contract:expr, $request:expr, $actor:expr, $now:expr) => {{
-        let taken = sqlx::query(
-            "UPDATE contracts SET used = used + 1 WHERE id = $1 AND (allotted IS NULL OR used < allotted)",
-        )
-        .bind($contract)
-        .execute(&mut *$tx)
-        .await?
-        .rows_affected();
-        if taken == 1 {
-            sqlx::query(
-                "INSERT INTO ledger_entries (contract_id, kind, amount, request_id, actor_id, at) VALUES ($1, 'consume', 1, $2, $3, $4)",
-            )
-            .bind($contract)
-            .bind($request)
-            .bind($actor)
-            .bind($now)
-            .execute(&mut *$tx)
-            .await?;
+/// A ledger entry's kind.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum EntryKind {
+    Consume,
+    Refund,
+}
+
+impl EntryKind {
+    fn as_str(self) -> &'static str {
+        match self {
+            Self::Consume => "consume",
+            Self::Refund => "refund",
         }
-        taken == 1
-    }};
+    }
+}
+
+/// The balance steps of a write unit: one copy of the guarded SQL, run by filing, refunds and
+/// the ledger's property test alike.
+impl super::writer::Tx<'_> {
+    /// Uses one incident: the guarded update. `None` when none is left; otherwise the
+    /// incidents remaining after it (`None` inside for an unlimited contract).
+    pub async fn consume(&mut self, contract: i64) -> Result<Option<Option<i64>>> {
+        let remaining: Option<Option<i64>> = crate::on_tx!(self, c => sqlx::query_scalar(
+            "UPDATE contracts SET used = used + 1 WHERE id = $1 AND (allotted IS NULL OR used < allotted) \
+             RETURNING allotted - used",
+        )
+        .bind(contract)
+        .fetch_optional(&mut **c)
+        .await)?;
+        Ok(remaining)
+    }
+
+    /// Gives one incident back: the guarded update. False when nothing is used.
+    pub async fn give_back(&mut self, contract: i64) -> Result<bool> {
+        let given = crate::on_tx!(self, c => sqlx::query(
+            "UPDATE contracts SET used = used - 1 WHERE id = $1 AND used > 0",
+        )
+        .bind(contract)
+        .execute(&mut **c)
+        .await
+        .map(|done| done.rows_affected()))?;
+        Ok(given == 1)
+    }
+
+    /// The ledger entry of a consume or refund that took.
+    pub async fn record_entry(
+        &mut self,
+        contract: i64,
+        kind: EntryKind,
+        request: Option<i64>,
+        actor: Option<i64>,
+        reason: Option<&str>,
+        now: i64,
+    ) -> Result<()> {
+        crate::on_tx!(self, c => sqlx::query(
+            "INSERT INTO ledger_entries (contract_id, kind, amount, request_id, actor_id, reason, at) \
+             VALUES ($1, $2, 1, $3, $4, $5, $6)",
+        )
+        .bind(contract)
+        .bind(kind.as_str())
+        .bind(request)
+        .bind(actor)
+        .bind(reason)
+        .bind(now)
+        .execute(&mut **c)
+        .await
+        .map(|_| ()))?;
+        Ok(())
+    }
 }
 
 impl Store {
@@ -54,7 +100,17 @@ impl Store {
     ) -> Result<bool> {
         let now = to_millis(now);
         let actor = actor.map(|a| a.0);
-        Ok(in_tx!(self, tx => consume_on!(tx, contract, request, actor, now)))
+        self.write(move |tx| {
+            Box::pin(async move {
+                if tx.consume(contract).await?.is_none() {
+                    return Ok(false);
+                }
+                tx.record_entry(contract, EntryKind::Consume, request, actor, None, now)
+                    .await?;
+                Ok(true)
+            })
+        })
+        .await
     }
 
     /// Gives one incident back; false when nothing is used.
@@ -67,27 +123,26 @@ impl Store {
         now: OffsetDateTime,
     ) -> Result<bool> {
         let now = to_millis(now);
-        Ok(in_tx!(self, tx => {
-            let given = sqlx::query("UPDATE contracts SET used = used - 1 WHERE id = $1 AND used > 0")
-                .bind(contract)
-                .execute(&mut *tx)
-                .await?
-                .rows_affected();
-            if given == 1 {
-                sqlx::query(
-                    "INSERT INTO ledger_entries (contract_id, kind, amount, request_id, actor_id, reason, at) \
-                     VALUES ($1, 'refund', 1, $2, $3, $4, $5)",
+        let actor = actor.map(|a| a.0);
+        let reason = reason.to_owned();
+        self.write(move |tx| {
+            Box::pin(async move {
+                if !tx.give_back(contract).await? {
+                    return Ok(false);
+                }
+                tx.record_entry(
+                    contract,
+                    EntryKind::Refund,
+                    request,
+                    actor,
+                    Some(&reason),
+                    now,
                 )
-                .bind(contract)
-                .bind(request)
-                .bind(actor.map(|a| a.0))
-                .bind(reason)
-                .bind(now)
-                .execute(&mut *tx)
                 .await?;
-            }
-            given == 1
-        }))
+                Ok(true)
+            })
+        })
+        .await
     }
 
     /// Changes a counted contract's allotment by `delta`; false if it is unlimited or the new

@@ -17,6 +17,7 @@ pub mod requests;
 pub mod sessions;
 pub mod throttle;
 pub mod tokens;
+pub mod writer;
 
 use anyhow::{Context, bail};
 use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
@@ -76,6 +77,8 @@ pub enum Backend {
 #[derive(Clone, Debug)]
 pub struct Store {
     pub pool: Pool,
+    /// SQLite's group-commit writer (see [`writer`]); `None` on PostgreSQL.
+    pub writer: Option<writer::Writer>,
 }
 
 static SQLITE_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/sqlite");
@@ -98,14 +101,20 @@ impl Store {
             let pool = SqlitePoolOptions::new()
                 .max_connections(8)
                 .acquire_timeout(Duration::from_secs(10))
-                .connect_with(options)
+                .connect_with(options.clone())
                 .await
                 .context("cannot open the SQLite database")?;
-            Pool::Sqlite(pool)
+            let connection = writer::connect(&options)
+                .await
+                .context("cannot open the SQLite database for writing")?;
+            return Ok(Self {
+                pool: Pool::Sqlite(pool),
+                writer: Some(writer::Writer::start(connection)),
+            });
         } else {
             bail!("unsupported database URL scheme in {url:?}: use sqlite://FILE or postgres://…");
         };
-        Ok(Self { pool })
+        Ok(Self { pool, writer: None })
     }
 
     pub fn backend(&self) -> Backend {

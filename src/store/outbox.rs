@@ -208,3 +208,24 @@ impl Store {
         Ok(())
     }
 }
+
+impl super::writer::Tx<'_> {
+    /// Queues a message in this write unit; a message whose dedupe key was used is dropped.
+    pub async fn queue(&mut self, message: &NewMessage, now: i64) -> Result<()> {
+        crate::on_tx!(self, c => sqlx::query(
+            "INSERT INTO outbox (kind, account_id, recipient, subject, body, dedupe_key, created_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (dedupe_key) DO NOTHING",
+        )
+        .bind(&message.kind)
+        .bind(message.account_id)
+        .bind(&message.recipient)
+        .bind(&message.subject)
+        .bind(&message.body)
+        .bind(&message.dedupe_key)
+        .bind(now)
+        .execute(&mut **c)
+        .await
+        .map(|_| ()))?;
+        Ok(())
+    }
+}

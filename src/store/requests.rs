@@ -1,10 +1,11 @@
 //! Support requests: filing with exact incident consumption, history, refunds.
 
 use super::audit::{AuditEntry, append_audit};
+use super::ledger::EntryKind;
 use super::outbox::{NewMessage, insert_message};
 use super::{Page, Store, from_millis, to_millis};
 use crate::domain::{AccountId, OrganizationId};
-use crate::error::{Result, is_unique_violation};
+use crate::error::{Error, Result, is_unique_violation};
 use crate::{in_tx, on_pool};
 use time::OffsetDateTime;
 
@@ -168,9 +169,71 @@ pub enum Filed {
 
 /// Messages to queue with a new request: the creation notice (given the request id) and, given
 /// the contract's remaining incidents, a low-balance notice.
-pub struct FilingMessages<'a> {
-    pub created: &'a (dyn Fn(i64) -> NewMessage + Sync),
-    pub low_balance: &'a (dyn Fn(i64) -> Option<NewMessage> + Sync),
+pub struct FilingMessages {
+    pub created: Box<dyn Fn(i64) -> NewMessage + Send + Sync>,
+    pub low_balance: Box<dyn Fn(i64) -> Option<NewMessage> + Send + Sync>,
+}
+
+/// The request steps of a write unit.
+impl super::writer::Tx<'_> {
+    /// Inserts a new request (status `open`) and its `created` history entry; its id.
+    pub async fn insert_request(&mut self, new: &NewRequest, now: i64) -> Result<i64> {
+        let id: i64 = crate::on_tx!(self, c => sqlx::query_scalar(
+            "INSERT INTO support_requests (title, description, product_code, version, severity, plan, contract_id, \
+             charged, created_by, organization_id, customer_id, contact, status, first_response_due, created_at, updated_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, 'open', $13, $14, $14) RETURNING id",
+        )
+        .bind(&new.title)
+        .bind(&new.description)
+        .bind(&new.product_code)
+        .bind(&new.version)
+        .bind(&new.severity)
+        .bind(&new.plan)
+        .bind(new.contract_id)
+        .bind(new.charge_contract.is_some())
+        .bind(new.created_by.0)
+        .bind(new.organization_id.map(|o| o.0))
+        .bind(new.customer_id)
+        .bind(&new.contact)
+        .bind(to_millis(new.first_response_due))
+        .bind(now)
+        .fetch_one(&mut **c)
+        .await)?;
+        crate::on_tx!(self, c => sqlx::query(
+            "INSERT INTO request_events (request_id, at, actor_id, kind, to_status) VALUES ($1, $2, $3, 'created', 'open')",
+        )
+        .bind(id)
+        .bind(now)
+        .bind(new.created_by.0)
+        .execute(&mut **c)
+        .await
+        .map(|_| ()))?;
+        Ok(id)
+    }
+
+    /// Remembers the `Idempotency-Key` a request was filed with; a key seen before is a
+    /// unique violation (a concurrent retry won).
+    pub async fn remember_key(
+        &mut self,
+        account: AccountId,
+        key: &str,
+        digest: &str,
+        request: i64,
+        now: i64,
+    ) -> Result<()> {
+        crate::on_tx!(self, c => sqlx::query(
+            "INSERT INTO idempotency_keys (account_id, idempotency_key, body_digest, request_id, created_at) VALUES ($1, $2, $3, $4, $5)",
+        )
+        .bind(account.0)
+        .bind(key)
+        .bind(digest)
+        .bind(request)
+        .bind(now)
+        .execute(&mut **c)
+        .await
+        .map(|_| ()))?;
+        Ok(())
+    }
 }
 
 /// Filters for request lists.
@@ -185,13 +248,14 @@ pub struct RequestFilter {
 }
 
 impl Store {
-    /// Files a request. On a counted contract the first statement is the guarded consume; the
-    /// request, its ledger entry, its history, the idempotency key and the notifications follow
-    /// in the same transaction.
+    /// Files a request as one write unit. On a counted contract the first statement is the
+    /// guarded consume; the request, its ledger entry, its history, the idempotency key, the
+    /// audit entry and the notifications follow in the same unit, and the answer comes once it
+    /// is durable.
     pub async fn file_request(
         &self,
-        new: &NewRequest,
-        messages: &FilingMessages<'_>,
+        new: NewRequest,
+        messages: FilingMessages,
         now: OffsetDateTime,
     ) -> Result<Filed> {
         if let Some((key, digest)) = &new.idempotency
@@ -200,79 +264,33 @@ impl Store {
             return Ok(replay);
         }
         let now_ms = to_millis(now);
-        let outcome: std::result::Result<Filed, sqlx::Error> = async {
-            Ok(in_tx!(self, tx => {
-                let mut remaining = None;
-                let mut exhausted = false;
-                if let Some(contract) = new.charge_contract {
-                    let taken = sqlx::query(
-                        "UPDATE contracts SET used = used + 1 WHERE id = $1 AND (allotted IS NULL OR used < allotted)",
-                    )
-                    .bind(contract)
-                    .execute(&mut *tx)
-                    .await?
-                    .rows_affected();
-                    if taken == 0 {
-                        exhausted = true;
-                    } else {
-                        remaining = sqlx::query_scalar::<_, Option<i64>>("SELECT allotted - used FROM contracts WHERE id = $1")
-                            .bind(contract)
-                            .fetch_one(&mut *tx)
-                            .await?;
-                    }
-                }
-                if exhausted {
-                    Filed::Exhausted
-                } else {
-                    let id: i64 = sqlx::query_scalar(
-                        "INSERT INTO support_requests (title, description, product_code, version, severity, plan, contract_id, \
-                         charged, created_by, organization_id, customer_id, contact, status, first_response_due, created_at, updated_at) \
-                         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, 'open', $13, $14, $14) RETURNING id",
-                    )
-                    .bind(&new.title)
-                    .bind(&new.description)
-                    .bind(&new.product_code)
-                    .bind(&new.version)
-                    .bind(&new.severity)
-                    .bind(&new.plan)
-                    .bind(new.contract_id)
-                    .bind(new.charge_contract.is_some())
-                    .bind(new.created_by.0)
-                    .bind(new.organization_id.map(|o| o.0))
-                    .bind(new.customer_id)
-                    .bind(&new.contact)
-                    .bind(to_millis(new.first_response_due))
-                    .bind(now_ms)
-                    .fetch_one(&mut *tx)
-                    .await?;
+        let idempotency = new.idempotency.clone();
+        let created_by = new.created_by;
+        let outcome = self
+            .write(move |tx| {
+                Box::pin(async move {
+                    let mut remaining = None;
                     if let Some(contract) = new.charge_contract {
-                        sqlx::query(
-                            "INSERT INTO ledger_entries (contract_id, kind, amount, request_id, actor_id, at) VALUES ($1, 'consume', 1, $2, $3, $4)",
+                        match tx.consume(contract).await? {
+                            None => return Ok(Filed::Exhausted),
+                            Some(left) => remaining = left,
+                        }
+                    }
+                    let id = tx.insert_request(&new, now_ms).await?;
+                    if let Some(contract) = new.charge_contract {
+                        tx.record_entry(
+                            contract,
+                            EntryKind::Consume,
+                            Some(id),
+                            Some(new.created_by.0),
+                            None,
+                            now_ms,
                         )
-                        .bind(contract)
-                        .bind(id)
-                        .bind(new.created_by.0)
-                        .bind(now_ms)
-                        .execute(&mut *tx)
                         .await?;
                     }
-                    sqlx::query("INSERT INTO request_events (request_id, at, actor_id, kind, to_status) VALUES ($1, $2, $3, 'created', 'open')")
-                        .bind(id)
-                        .bind(now_ms)
-                        .bind(new.created_by.0)
-                        .execute(&mut *tx)
-                        .await?;
                     if let Some((key, digest)) = &new.idempotency {
-                        sqlx::query(
-                            "INSERT INTO idempotency_keys (account_id, idempotency_key, body_digest, request_id, created_at) VALUES ($1, $2, $3, $4, $5)",
-                        )
-                        .bind(new.created_by.0)
-                        .bind(key)
-                        .bind(digest)
-                        .bind(id)
-                        .bind(now_ms)
-                        .execute(&mut *tx)
-                        .await?;
+                        tx.remember_key(new.created_by, key, digest, id, now_ms)
+                            .await?;
                     }
                     let entry = AuditEntry::new(
                         Some(new.created_by.0),
@@ -281,30 +299,24 @@ impl Store {
                         serde_json::json!({"plan": new.plan, "charged": new.charge_contract.is_some(), "contract": new.contract_id,
                                            "customer": new.customer_id, "severity": new.severity}),
                     );
-                    append_audit!(tx, self, &entry, now_ms);
-                    let created = (messages.created)(id);
-                    insert_message!(tx, &created, now_ms);
+                    tx.append_audit(&entry, now_ms).await?;
+                    tx.queue(&(messages.created)(id), now_ms).await?;
                     if let Some(message) = remaining.and_then(|r| (messages.low_balance)(r)) {
-                        insert_message!(tx, &message, now_ms);
+                        tx.queue(&message, now_ms).await?;
                     }
-                    Filed::Created(id)
-                }
-            }))
-        }
-        .await;
-        match outcome {
-            Ok(filed) => Ok(filed),
+                    Ok(Filed::Created(id))
+                })
+            })
+            .await;
+        match (outcome, idempotency) {
             // A concurrent retry with the same key won the race: answer as a replay.
-            Err(error) if is_unique_violation(&error) && new.idempotency.is_some() => {
-                let Some((key, digest)) = &new.idempotency else {
-                    return Err(error.into());
-                };
+            (Err(Error::Database(error)), Some((key, digest))) if is_unique_violation(&error) => {
                 Ok(self
-                    .replay(new.created_by, key, digest)
+                    .replay(created_by, &key, &digest)
                     .await?
                     .unwrap_or(Filed::KeyReused))
             }
-            Err(error) => Err(error.into()),
+            (outcome, _) => outcome,
         }
     }
 

@@ -401,7 +401,7 @@ async fn every_caller_gets_what_the_matrix_says() {
     let filed = app
         .store()
         .file_request(
-            &sportello::store::requests::NewRequest {
+            sportello::store::requests::NewRequest {
                 title: "Fixture".into(),
                 description: "Fixture request".into(),
                 product_code: "matrix-cloud".into(),
@@ -417,16 +417,16 @@ async fn every_caller_gets_what_the_matrix_says() {
                 first_response_due: now,
                 idempotency: None,
             },
-            &sportello::store::requests::FilingMessages {
-                created: &|_| sportello::store::outbox::NewMessage {
+            sportello::store::requests::FilingMessages {
+                created: Box::new(|_| sportello::store::outbox::NewMessage {
                     kind: "request_created".into(),
                     account_id: None,
                     recipient: "target@example.com".into(),
                     subject: "s".into(),
                     body: "b".into(),
                     dedupe_key: None,
-                },
-                low_balance: &|_| None,
+                }),
+                low_balance: Box::new(|_| None),
             },
             now,
         )
