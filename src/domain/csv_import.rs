@@ -52,6 +52,7 @@ pub fn parse_memberships_csv(
         .trim(csv::Trim::All)
         .from_reader(text.as_bytes());
 
+    let mut lines = LineCounter::new(text);
     let mut header_seen = false;
     let mut rows = Vec::new();
     let mut problems = Vec::new();
@@ -59,12 +60,12 @@ pub fn parse_memberships_csv(
         let record = match record {
             Ok(record) => record,
             Err(error) => {
-                let line = error.position().map_or(1, |p| line_at(text, p.byte()));
+                let line = error.position().map_or(1, |p| lines.line_at(p.byte()));
                 problems.push(CsvProblem::new(line, "row", "unreadable_row"));
                 continue;
             }
         };
-        let line = record.position().map_or(1, |p| line_at(text, p.byte()));
+        let line = record.position().map_or(1, |p| lines.line_at(p.byte()));
         if record.iter().all(str::is_empty) {
             continue;
         }
@@ -119,18 +120,50 @@ pub fn parse_memberships_csv(
     Ok(rows)
 }
 
-/// The 1-based line of the record read from byte `offset`.
+/// The 1-based lines of records, read in file order.
 ///
 /// The reader's own line count is not used: it is taken before the terminator of the previous
 /// line (`\n` of `\r\n`) and any blank lines are consumed, so it can point above the record.
-fn line_at(text: &str, offset: u64) -> usize {
-    let offset = usize::try_from(offset)
-        .unwrap_or(text.len())
-        .min(text.len());
-    let rest = text.get(offset..).unwrap_or_default();
-    let skipped = rest.len() - rest.trim_start_matches(['\r', '\n']).len();
-    let before = text.get(..offset + skipped).unwrap_or(text);
-    before.matches('\n').count() + 1
+/// Newlines are counted from where the previous record was found, not from the start of the
+/// file, so a whole file costs one pass however many rows it has.
+struct LineCounter<'a> {
+    text: &'a [u8],
+    /// Bytes before this offset have been counted…
+    counted_to: usize,
+    /// …and hold this many newlines.
+    newlines: usize,
+}
+
+impl<'a> LineCounter<'a> {
+    fn new(text: &'a str) -> Self {
+        LineCounter {
+            text: text.as_bytes(),
+            counted_to: 0,
+            newlines: 0,
+        }
+    }
+
+    /// The line of the record read from byte `offset`.
+    fn line_at(&mut self, offset: u64) -> usize {
+        let offset = usize::try_from(offset)
+            .unwrap_or(self.text.len())
+            .min(self.text.len());
+        let rest = self.text.get(offset..).unwrap_or_default();
+        let skipped = rest
+            .iter()
+            .take_while(|&&byte| byte == b'\r' || byte == b'\n')
+            .count();
+        let end = offset + skipped;
+        if end < self.counted_to {
+            // Records come in file order; should one not, count again from the start.
+            self.counted_to = 0;
+            self.newlines = 0;
+        }
+        let between = self.text.get(self.counted_to..end).unwrap_or_default();
+        self.newlines += between.iter().filter(|&&byte| byte == b'\n').count();
+        self.counted_to = end;
+        self.newlines + 1
+    }
 }
 
 #[cfg(test)]
@@ -235,5 +268,19 @@ mod tests {
             problems(text),
             [problem(3, "competency", "unknown_competency")]
         );
+    }
+
+    #[test]
+    fn lines_stay_right_deep_into_a_large_file() {
+        let mut text = String::from("partner_id,offer,competency,start,end\r\n");
+        for n in 0..5000 {
+            text.push_str("P-1,gold,cloud_platform,2026-01-01,2026-12-31\r\n");
+            if n % 7 == 0 {
+                text.push_str("\r\n,,,,\n\n");
+            }
+        }
+        text.push_str("P-1,gold,cloud_platform,2026-01-01,2026-13-01\n");
+        let last = text.matches('\n').count();
+        assert_eq!(problems(&text), [problem(last, "end", "invalid_date")]);
     }
 }

@@ -6,6 +6,7 @@ use crate::domain::OrganizationId;
 use crate::domain::membership::{Competency, Membership, Offer, ValidMembership};
 use crate::error::{Error, Result};
 use crate::{in_tx, on_pool};
+use std::fmt::Write;
 use time::{Date, OffsetDateTime};
 
 #[derive(sqlx::FromRow)]
@@ -35,6 +36,32 @@ impl MembershipRow {
 }
 
 const COLUMNS: &str = "id, organization_id, offer, competency_code, starts_on, ends_on";
+
+/// Memberships per INSERT statement in an import: six bound values a row keep a statement far
+/// below the limits on bound values (32,766 on SQLite, 65,535 on PostgreSQL).
+const INSERT_BATCH: usize = 1000;
+
+/// One INSERT of `rows` memberships: a `VALUES` tuple of numbered placeholders per row, the same
+/// text on both backends.
+fn insert_memberships_sql(rows: usize) -> String {
+    let mut sql = String::from(
+        "INSERT INTO memberships (organization_id, offer, competency_code, starts_on, ends_on, created_at) VALUES ",
+    );
+    for row in 0..rows {
+        let first = row * 6 + 1;
+        let separator = if row == 0 { "" } else { ", " };
+        let _ = write!(
+            sql,
+            "{separator}(${first}, ${}, ${}, ${}, ${}, ${})",
+            first + 1,
+            first + 2,
+            first + 3,
+            first + 4,
+            first + 5
+        );
+    }
+    sql
+}
 
 impl Store {
     pub async fn competencies(&self) -> Result<Vec<Competency>> {
@@ -84,7 +111,8 @@ impl Store {
         row.into_membership()
     }
 
-    /// Inserts many memberships in one transaction: all or none.
+    /// Inserts many memberships in one transaction: all or none. Rows go in
+    /// [`INSERT_BATCH`] per statement, so a large import costs few round trips.
     pub async fn insert_memberships(
         &self,
         rows: &[(OrganizationId, ValidMembership)],
@@ -93,19 +121,19 @@ impl Store {
     ) -> Result<usize> {
         let now = to_millis(now);
         in_tx!(self, tx => {
-            for (organization, membership) in rows {
-                sqlx::query(
-                    "INSERT INTO memberships (organization_id, offer, competency_code, starts_on, ends_on, created_at) \
-                     VALUES ($1, $2, $3, $4, $5, $6)",
-                )
-                .bind(organization.0)
-                .bind(membership.offer.as_str())
-                .bind(&membership.competency)
-                .bind(membership.start)
-                .bind(membership.end)
-                .bind(now)
-                .execute(&mut *tx)
-                .await?;
+            for batch in rows.chunks(INSERT_BATCH) {
+                let sql = insert_memberships_sql(batch.len());
+                let mut insert = sqlx::query(&sql);
+                for (organization, membership) in batch {
+                    insert = insert
+                        .bind(organization.0)
+                        .bind(membership.offer.as_str())
+                        .bind(&membership.competency)
+                        .bind(membership.start)
+                        .bind(membership.end)
+                        .bind(now);
+                }
+                insert.execute(&mut *tx).await?;
             }
             let entry = AuditEntry::new(actor, "membership.imported", "memberships", serde_json::json!({"rows": rows.len()}));
             append_audit!(tx, self, &entry, now);
