@@ -1,8 +1,10 @@
 //! Memberships imported from a CSV file (`partner_id,offer,competency,start,end`): every row is
-//! checked and every problem reported with its line and column, so the caller imports all
-//! rows or none.
+//! checked, its partner ID included, and every problem reported with its line and column in
+//! one pass, so the caller imports all rows or none. The work is linear in the file's size.
 
+use super::OrganizationId;
 use super::membership::{self, Competency, MembershipInput, ValidMembership};
+use std::collections::HashMap;
 
 /// The one header accepted (blanks around names and letter case ignored).
 pub const HEADER: [&str; 5] = ["partner_id", "offer", "competency", "start", "end"];
@@ -14,6 +16,8 @@ pub struct CsvRow {
     pub line: usize,
     /// The partner ID of the organization, trimmed.
     pub partner_id: String,
+    /// The organization with this partner ID.
+    pub organization: OrganizationId,
     pub membership: ValidMembership,
 }
 
@@ -24,8 +28,8 @@ pub struct CsvProblem {
     pub line: usize,
     /// A column name from the header, or `header`, `row`, `file`.
     pub column: String,
-    /// `wrong_header`, `wrong_field_count`, `no_rows`, `required`, or a membership code
-    /// (`unknown_offer`, `invalid_date`, …).
+    /// `wrong_header`, `wrong_field_count`, `no_rows`, `required`, `unknown_partner_id`, or a
+    /// membership code (`unknown_offer`, `invalid_date`, …).
     pub code: &'static str,
 }
 
@@ -39,10 +43,14 @@ impl CsvProblem {
     }
 }
 
-/// Reads and checks every row. Blank rows (no text in any field) are skipped.
+/// Reads and checks every row; `organizations` maps partner IDs to organizations. Blank rows
+/// (no text in any field) are skipped. `progress` is told, after each record, the line
+/// reached and the file's number of lines.
 pub fn parse_memberships_csv(
     text: &str,
     competencies: &[Competency],
+    organizations: &HashMap<String, OrganizationId>,
+    progress: &dyn Fn(usize, usize),
 ) -> Result<Vec<CsvRow>, Vec<CsvProblem>> {
     // Spreadsheets often save a byte order mark first.
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
@@ -53,6 +61,7 @@ pub fn parse_memberships_csv(
         .from_reader(text.as_bytes());
 
     let mut lines = LineCounter::new(text);
+    let total_lines = text.lines().count();
     let mut header_seen = false;
     let mut rows = Vec::new();
     let mut problems = Vec::new();
@@ -66,6 +75,7 @@ pub fn parse_memberships_csv(
             }
         };
         let line = record.position().map_or(1, |p| lines.line_at(p.byte()));
+        progress(line, total_lines);
         if record.iter().all(str::is_empty) {
             continue;
         }
@@ -87,23 +97,32 @@ pub fn parse_memberships_csv(
         }
         let field = |index: usize| record.get(index).unwrap_or_default().to_owned();
         let partner_id = field(0);
-        if partner_id.is_empty() {
+        // Looked up with the other checks, so one pass reports every problem of the file.
+        let organization = if partner_id.is_empty() {
             problems.push(CsvProblem::new(line, "partner_id", "required"));
-        }
+            None
+        } else {
+            let found = organizations.get(&partner_id).copied();
+            if found.is_none() {
+                problems.push(CsvProblem::new(line, "partner_id", "unknown_partner_id"));
+            }
+            found
+        };
         let input = MembershipInput {
             offer: field(1),
             competency: Some(field(2)),
             start: field(3),
             end: field(4),
         };
-        match membership::validate(&input, competencies) {
-            Ok(membership) if !partner_id.is_empty() => rows.push(CsvRow {
+        match (membership::validate(&input, competencies), organization) {
+            (Ok(membership), Some(organization)) => rows.push(CsvRow {
                 line,
                 partner_id,
+                organization,
                 membership,
             }),
-            Ok(_) => {}
-            Err(errors) => problems.extend(
+            (Ok(_), None) => {}
+            (Err(errors), _) => problems.extend(
                 errors
                     .into_iter()
                     .map(|error| CsvProblem::new(line, error.field, error.code)),
@@ -180,8 +199,20 @@ mod tests {
         }]
     }
 
+    fn organizations() -> HashMap<String, OrganizationId> {
+        (1..=9)
+            .map(|n| (format!("P-{n}00"), OrganizationId(n)))
+            .chain((1..=9).map(|n| (format!("P-{n}"), OrganizationId(10 + n))))
+            .chain([("P,1".to_owned(), OrganizationId(20))])
+            .collect()
+    }
+
+    fn parse(text: &str) -> Result<Vec<CsvRow>, Vec<CsvProblem>> {
+        parse_memberships_csv(text, &competencies(), &organizations(), &|_, _| {})
+    }
+
     fn problems(text: &str) -> Vec<(usize, String, &'static str)> {
-        parse_memberships_csv(text, &competencies())
+        parse(text)
             .expect_err("refused")
             .into_iter()
             .map(|p| (p.line, p.column, p.code))
@@ -199,15 +230,17 @@ mod tests {
                     \n\
                     P-200 , action_pack ,,2026-02-01,2027-01-31\n\
                     ,,,,\n";
-        let rows = parse_memberships_csv(text, &competencies()).expect("valid");
+        let rows = parse(text).expect("valid");
         assert_eq!(rows.len(), 2);
         assert_eq!((rows[0].line, rows[0].partner_id.as_str()), (2, "P-100"));
+        assert_eq!(rows[0].organization, OrganizationId(1));
         assert_eq!(rows[0].membership.offer, Offer::Gold);
         assert_eq!(
             rows[0].membership.competency.as_deref(),
             Some("cloud_platform")
         );
         assert_eq!((rows[1].line, rows[1].partner_id.as_str()), (4, "P-200"));
+        assert_eq!(rows[1].organization, OrganizationId(2));
         assert_eq!(rows[1].membership.competency, None);
         assert_eq!(rows[1].membership.end, date!(2027 - 01 - 31));
     }
@@ -243,7 +276,9 @@ mod tests {
                     P-3,gold,cloud_platform\n\
                     P-4,platinum,cloud_platform,2026-05-01,2026-04-30\n\
                     P-5,action_pack,cloud_platform,2026-01-01,2026-12-31\n\
-                    P-6,gold,knitting,2026-01-01,2026-12-31,extra\n";
+                    P-6,gold,knitting,2026-01-01,2026-12-31,extra\n\
+                    P-77,gold,cloud_platform,2026-01-01,2026-12-31\n\
+                    P-78,gold,,2026-01-01,2026-12-31\n";
         assert_eq!(
             problems(text),
             [
@@ -255,6 +290,9 @@ mod tests {
                 problem(6, "end", "end_before_start"),
                 problem(7, "competency", "competency_not_allowed"),
                 problem(8, "row", "wrong_field_count"),
+                problem(9, "partner_id", "unknown_partner_id"),
+                problem(10, "partner_id", "unknown_partner_id"),
+                problem(10, "competency", "competency_required"),
             ]
         );
     }

@@ -324,6 +324,36 @@ async fn membership_total(app: &TestApp, operator: &Caller, org: OrganizationId)
         .clone()
 }
 
+async fn unknown_partner_ids_are_reported_with_the_other_problems(backend: Backend) {
+    let app = TestApp::with(backend, Settings::default()).await;
+    let operator = app.operator().await;
+    let org = app.organization("Known", Some("7000001"), false).await;
+    let csv = "partner_id,offer,competency,start,end\n\
+               7999999,action_pack,,2026-01-01,2026-12-31\n\
+               7000001,silver,,2026-01-01,2026-12-31\n\
+               7999998,gold,,2026-01-01,2026-12-31\n\
+               7000001,gold,cloud_platform,2026-01-01,2026-12-31\n";
+    let reply = import_csv(&app, &operator, csv, "en").await;
+    assert_eq!(
+        reply.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "{}",
+        reply.text
+    );
+    let problem = |line: u64, column: &str, code: &str| (line, column.to_owned(), code.to_owned());
+    assert_eq!(
+        import_problems(&reply),
+        [
+            problem(2, "partner_id", "unknown_partner_id"),
+            problem(3, "competency", "competency_required"),
+            problem(4, "partner_id", "unknown_partner_id"),
+            problem(4, "competency", "competency_required"),
+        ],
+        "the first upload names every problem, unknown partner IDs included"
+    );
+    assert_eq!(membership_total(&app, &operator, org).await, 0);
+}
+
 async fn large_imports_complete(backend: Backend) {
     const ROWS: usize = 20_000;
     let app = TestApp::with(backend, Settings::default()).await;
@@ -357,7 +387,10 @@ async fn large_imports_complete(backend: Backend) {
     assert_eq!(membership_total(&app, &operator, first).await, ROWS / 2);
 }
 
-on_both_backends!(large_imports_complete);
+on_both_backends!(
+    unknown_partner_ids_are_reported_with_the_other_problems,
+    large_imports_complete
+);
 
 async fn activation_issues_one_contract(backend: Backend) {
     let settings = Settings {
