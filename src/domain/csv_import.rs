@@ -4,7 +4,7 @@
 
 use super::OrganizationId;
 use super::membership::{self, Competency, MembershipInput, ValidMembership};
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 /// The one header accepted (blanks around names and letter case ignored).
 pub const HEADER: [&str; 5] = ["partner_id", "offer", "competency", "start", "end"];
@@ -41,6 +41,15 @@ impl CsvProblem {
             code,
         }
     }
+}
+
+/// How many rows (distinct lines) have at least one of `problems`.
+pub fn rows_with_problems(problems: &[CsvProblem]) -> usize {
+    problems
+        .iter()
+        .map(|problem| problem.line)
+        .collect::<HashSet<_>>()
+        .len()
 }
 
 /// Reads and checks every row; `organizations` maps partner IDs to organizations. Blank rows
@@ -295,6 +304,8 @@ mod tests {
                 problem(10, "competency", "competency_required"),
             ]
         );
+        let found = parse(text).expect_err("refused");
+        assert_eq!((rows_with_problems(&found), found.len()), (7, 11));
     }
 
     #[test]

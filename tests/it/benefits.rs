@@ -324,6 +324,61 @@ async fn membership_total(app: &TestApp, operator: &Caller, org: OrganizationId)
         .clone()
 }
 
+async fn import_report_counts_rows_and_problems_apart(backend: Backend) {
+    let app = TestApp::with(backend, Settings::default()).await;
+    let operator = app.operator().await;
+    let org = app.organization("Counted", Some("7000001"), false).await;
+    // Five problems on three rows: two on line 3, two on line 4, one on line 5.
+    let csv = "partner_id,offer,competency,start,end\n\
+               7000001,gold,cloud_platform,2026-01-01,2026-12-31\n\
+               7000001,silver,,2026-01-01,2026-13-01\n\
+               7000001,platinum,cloud_platform,2026-05-01,2026-04-30\n\
+               ,action_pack,,2026-01-01,2026-12-31\n";
+    let reply = import_csv(&app, &operator, csv, "en").await;
+    assert_eq!(
+        reply.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "{}",
+        reply.text
+    );
+    let body = reply.json();
+    assert_eq!(
+        body["detail"],
+        "3 rows have 5 problems; nothing was imported. Correct them and import the whole file again."
+    );
+    assert_eq!(body["problems"].as_array().map(Vec::len), Some(5));
+    assert_eq!(body["rows_with_problems"], 3, "{body}");
+    assert_eq!(body["problem_count"], 5, "{body}");
+    let italian = import_csv(&app, &operator, csv, "it").await.json();
+    assert_eq!(
+        italian["detail"],
+        "3 righe hanno 5 problemi; non è stato importato nulla. Correggile e importa di nuovo l'intero file."
+    );
+    assert_eq!(
+        (&italian["rows_with_problems"], &italian["problem_count"]),
+        (&json!(3), &json!(5))
+    );
+
+    // One row with two problems is still one row.
+    let one_row = "partner_id,offer,competency,start,end\n\
+                   7000001,silver,,2026-01-01,2026-13-01\n";
+    let body = import_csv(&app, &operator, one_row, "en").await.json();
+    assert_eq!(
+        body["detail"],
+        "One row has 2 problems; nothing was imported. Correct it and import the whole file again."
+    );
+    let body = import_csv(&app, &operator, one_row, "it").await.json();
+    assert_eq!(
+        body["detail"],
+        "Una riga ha 2 problemi; non è stato importato nulla. Correggila e importa di nuovo l'intero file."
+    );
+    assert_eq!(
+        (&body["rows_with_problems"], &body["problem_count"]),
+        (&json!(1), &json!(2))
+    );
+    assert_eq!(membership_total(&app, &operator, org).await, 0);
+}
+
 async fn unknown_partner_ids_are_reported_with_the_other_problems(backend: Backend) {
     let app = TestApp::with(backend, Settings::default()).await;
     let operator = app.operator().await;
@@ -388,6 +443,7 @@ async fn large_imports_complete(backend: Backend) {
 }
 
 on_both_backends!(
+    import_report_counts_rows_and_problems_apart,
     unknown_partner_ids_are_reported_with_the_other_problems,
     large_imports_complete
 );
