@@ -6,7 +6,6 @@ use crate::domain::OrganizationId;
 use crate::domain::membership::{Competency, Membership, Offer, ValidMembership};
 use crate::error::{Error, Result};
 use crate::{in_tx, on_pool};
-use std::fmt::Write;
 use time::{Date, OffsetDateTime};
 
 #[derive(sqlx::FromRow)]
@@ -40,28 +39,6 @@ const COLUMNS: &str = "id, organization_id, offer, competency_code, starts_on, e
 /// Memberships per INSERT statement in an import: six bound values a row keep a statement far
 /// below the limits on bound values (32,766 on SQLite, 65,535 on PostgreSQL).
 const INSERT_BATCH: usize = 1000;
-
-/// One INSERT of `rows` memberships: a `VALUES` tuple of numbered placeholders per row, the same
-/// text on both backends.
-fn insert_memberships_sql(rows: usize) -> String {
-    let mut sql = String::from(
-        "INSERT INTO memberships (organization_id, offer, competency_code, starts_on, ends_on, created_at) VALUES ",
-    );
-    for row in 0..rows {
-        let first = row * 6 + 1;
-        let separator = if row == 0 { "" } else { ", " };
-        let _ = write!(
-            sql,
-            "{separator}(${first}, ${}, ${}, ${}, ${}, ${})",
-            first + 1,
-            first + 2,
-            first + 3,
-            first + 4,
-            first + 5
-        );
-    }
-    sql
-}
 
 impl Store {
     pub async fn competencies(&self) -> Result<Vec<Competency>> {
@@ -122,18 +99,21 @@ impl Store {
         let now = to_millis(now);
         in_tx!(self, tx => {
             for batch in rows.chunks(INSERT_BATCH) {
-                let sql = insert_memberships_sql(batch.len());
-                let mut insert = sqlx::query(&sql);
-                for (organization, membership) in batch {
-                    insert = insert
-                        .bind(organization.0)
-                        .bind(membership.offer.as_str())
-                        .bind(&membership.competency)
-                        .bind(membership.start)
-                        .bind(membership.end)
-                        .bind(now);
-                }
-                insert.execute(&mut *tx).await?;
+                // The builder writes `?` placeholders on SQLite, `$n` on PostgreSQL: SQLite finds
+                // a numbered parameter's name by a linear search, which made binding thousands
+                // of `$n` per statement quadratic (80% of a 100,000-row import).
+                let mut insert = sqlx::QueryBuilder::new(
+                    "INSERT INTO memberships (organization_id, offer, competency_code, starts_on, ends_on, created_at) ",
+                );
+                insert.push_values(batch, |mut row, (organization, membership)| {
+                    row.push_bind(organization.0)
+                        .push_bind(membership.offer.as_str())
+                        .push_bind(membership.competency.as_deref())
+                        .push_bind(membership.start)
+                        .push_bind(membership.end)
+                        .push_bind(now);
+                });
+                insert.build().execute(&mut *tx).await?;
             }
             let entry = AuditEntry::new(actor, "membership.imported", "memberships", serde_json::json!({"rows": rows.len()}));
             append_audit!(tx, self, &entry, now);
