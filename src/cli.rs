@@ -319,7 +319,7 @@ async fn import_memberships(
         .ok_or_else(|| Failure::run("the operator account vanished"))?;
     let bar = indicatif::ProgressBar::new(0);
     bar.set_style(
-        indicatif::ProgressStyle::with_template("{msg} [{bar:40}] {pos}/{len} rows")
+        indicatif::ProgressStyle::with_template("{msg} [{bar:40}] line {pos}/{len}")
             .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
     );
     bar.set_message("checking");

@@ -3,8 +3,10 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
+use sportello::domain::OrganizationId;
 use sportello::domain::csv_import::parse_memberships_csv;
 use sportello::domain::membership::Competency;
+use std::collections::HashMap;
 
 fuzz_target!(|data: &[u8]| {
     let Ok(text) = std::str::from_utf8(data) else {
@@ -22,14 +24,22 @@ fuzz_target!(|data: &[u8]| {
             cloud: false,
         },
     ];
+    let organizations = HashMap::from([
+        ("P-100".to_owned(), OrganizationId(1)),
+        ("P-200".to_owned(), OrganizationId(2)),
+    ]);
     let lines = text.matches('\n').count() + 1;
-    match parse_memberships_csv(text, &competencies) {
+    match parse_memberships_csv(text, &competencies, &organizations, &|_, _| {}) {
         Ok(rows) => {
             assert!(!rows.is_empty(), "accepted without rows");
             for row in rows {
                 // Line 1 at the earliest is the header.
                 assert!((2..=lines).contains(&row.line), "row line {}", row.line);
-                assert!(!row.partner_id.is_empty(), "empty partner ID accepted");
+                assert_eq!(
+                    organizations.get(&row.partner_id),
+                    Some(&row.organization),
+                    "unknown partner ID accepted"
+                );
                 assert!(
                     row.membership.start <= row.membership.end,
                     "end before start"

@@ -180,9 +180,12 @@ error-benefit_not_available-detail = No active membership of the organization gr
 error-membership_in_use = This membership cannot be removed
 error-membership_in_use-detail = A benefit was activated from this membership. End it on a date instead of removing it.
 error-import_rejected = The file was not imported
-error-import_rejected-detail = { $count ->
-    [one] One row has a problem; nothing was imported. Correct it and import the whole file again.
-   *[other] { $count } rows have problems; nothing was imported. Correct them and import the whole file again.
+error-import_rejected-detail = { $rows ->
+    [one] One row has { $problems ->
+        [one] a problem
+       *[other] { $problems } problems
+    }; nothing was imported. Correct it and import the whole file again.
+   *[other] { $rows } rows have { $problems } problems; nothing was imported. Correct them and import the whole file again.
 }
 error-activation_processed = Already processed
 error-activation_processed-detail = This activation was already approved or rejected.

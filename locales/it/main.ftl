@@ -180,9 +180,12 @@ error-benefit_not_available-detail = Nessuna iscrizione attiva dell'organizzazio
 error-membership_in_use = Questa iscrizione non può essere rimossa
 error-membership_in_use-detail = Da questa iscrizione è stato attivato un vantaggio. Terminala in una data invece di rimuoverla.
 error-import_rejected = Il file non è stato importato
-error-import_rejected-detail = { $count ->
-    [one] Una riga ha un problema; non è stato importato nulla. Correggila e importa di nuovo l'intero file.
-   *[other] { $count } righe hanno problemi; non è stato importato nulla. Correggile e importa di nuovo l'intero file.
+error-import_rejected-detail = { $rows ->
+    [one] Una riga ha { $problems ->
+        [one] un problema
+       *[other] { $problems } problemi
+    }; non è stato importato nulla. Correggila e importa di nuovo l'intero file.
+   *[other] { $rows } righe hanno { $problems } problemi; non è stato importato nulla. Correggile e importa di nuovo l'intero file.
 }
 error-activation_processed = Già elaborata
 error-activation_processed-detail = Questa attivazione è già stata approvata o rifiutata.

@@ -2,7 +2,7 @@
 //! their own.
 
 use super::authorize;
-use crate::domain::csv_import::{CsvProblem, parse_memberships_csv};
+use crate::domain::csv_import::parse_memberships_csv;
 use crate::domain::membership::{Competency, Membership, MembershipInput, validate};
 use crate::domain::{Actor, OrganizationId, Permission};
 use crate::error::{Error, Result};
@@ -111,8 +111,9 @@ pub async fn remove(
     }
 }
 
-/// Checks a whole CSV file, then imports every row in one transaction, or none with the
-/// report of every bad row. `progress` is told how many rows were checked so far.
+/// Checks a whole CSV file, partner IDs included, then imports every row in one transaction,
+/// or none with the report of every problem. `progress` is told the line checked and the
+/// file's number of lines.
 pub async fn import(
     store: &Store,
     actor: &Actor,
@@ -122,30 +123,20 @@ pub async fn import(
 ) -> Result<usize> {
     authorize(actor, Permission::ManageOrganizations, None)?;
     let competencies = store.competencies().await?;
-    let rows = parse_memberships_csv(csv, &competencies).map_err(Error::ImportRejected)?;
+    // One query and a map, so each row's partner ID is found in constant time.
     let organizations: HashMap<String, OrganizationId> = store
         .organization_ids_by_partner_id()
         .await?
         .into_iter()
         .collect();
-    let mut problems = Vec::new();
-    let mut resolved = Vec::with_capacity(rows.len());
-    for (index, row) in rows.iter().enumerate() {
-        match organizations.get(row.partner_id.trim()) {
-            Some(organization) => resolved.push((*organization, row.membership.clone())),
-            None => problems.push(CsvProblem {
-                line: row.line,
-                column: "partner_id".into(),
-                code: "unknown_partner_id",
-            }),
-        }
-        progress(index + 1, rows.len());
-    }
-    if !problems.is_empty() {
-        return Err(Error::ImportRejected(problems));
-    }
+    let rows = parse_memberships_csv(csv, &competencies, &organizations, progress)
+        .map_err(Error::ImportRejected)?;
+    let rows: Vec<_> = rows
+        .into_iter()
+        .map(|row| (row.organization, row.membership))
+        .collect();
     let count = store
-        .insert_memberships(&resolved, Some(actor.account_id.0), now)
+        .insert_memberships(&rows, Some(actor.account_id.0), now)
         .await?;
     tracing::info!(actor = %actor.account_id, count, "memberships imported");
     Ok(count)

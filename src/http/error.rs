@@ -1,6 +1,7 @@
 //! Errors as RFC 9457 problem details (API) or as pages (web), in the caller's language.
 
 use super::context::RequestContext;
+use crate::domain::csv_import::rows_with_problems;
 use crate::domain::{Language, Role};
 use crate::error::Error;
 use crate::i18n::{t, t_args};
@@ -41,9 +42,15 @@ pub struct Problem {
     /// For `too_many_attempts`: seconds to wait (also in `Retry-After`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub retry_after: Option<u64>,
-    /// For `import_rejected`: every bad row of the file.
+    /// For `import_rejected`: every problem of the file, with its line.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub problems: Vec<ImportProblem>,
+    /// For `import_rejected`: how many rows of the file have problems.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rows_with_problems: Option<usize>,
+    /// For `import_rejected`: how many problems there are (the length of `problems`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub problem_count: Option<usize>,
     /// For `plan_not_eligible`: why (`expired`, `exhausted`, `older_version`, `wrong_scope`,
     /// `not_started`, `not_linked`, `not_csp`, `customer_needs_csp`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -64,7 +71,7 @@ impl Problem {
     }
 }
 
-/// One bad row of an `import_rejected` problem.
+/// One problem of an `import_rejected` problem document (a row can have several).
 #[derive(Debug, Serialize, serde::Deserialize, utoipa::ToSchema)]
 pub struct ImportProblem {
     /// 1-based line of the file (the header is line 1).
@@ -116,7 +123,10 @@ pub fn problem(language: Language, error: &Error) -> Problem {
             format!("{} MiB", super::MAX_BODY_BYTES / (1024 * 1024)),
         )],
         Error::InvalidInput(fields) => vec![("count", fields.len().to_string())],
-        Error::ImportRejected(problems) => vec![("count", problems.len().to_string())],
+        Error::ImportRejected(problems) => vec![
+            ("rows", rows_with_problems(problems).to_string()),
+            ("problems", problems.len().to_string()),
+        ],
         Error::MalformedId { field, reason } => vec![
             ("field", t(language, &format!("id-field-{field}"))),
             ("reason", t(language, &format!("id-reason-{reason}"))),
@@ -179,6 +189,14 @@ pub fn problem(language: Language, error: &Error) -> Problem {
                 })
                 .collect(),
             _ => vec![],
+        },
+        rows_with_problems: match error {
+            Error::ImportRejected(problems) => Some(rows_with_problems(problems)),
+            _ => None,
+        },
+        problem_count: match error {
+            Error::ImportRejected(problems) => Some(problems.len()),
+            _ => None,
         },
         retry_after: match error {
             Error::TooManyAttempts { retry_after_secs } => Some(*retry_after_secs),

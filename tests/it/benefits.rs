@@ -1,8 +1,9 @@
 //! Memberships, the benefit policy, the Technical benefits API and activation into contracts.
 
 use crate::on_both_backends;
-use crate::support::{Backend, Caller, TestApp};
-use axum::http::{Method, StatusCode};
+use crate::support::{Backend, Caller, Reply, TestApp};
+use axum::body::Body;
+use axum::http::{Method, Request, StatusCode, header};
 use serde_json::{Value, json};
 use sportello::config::{ActivationMode, Settings};
 use sportello::domain::{OrganizationId, Role};
@@ -281,6 +282,171 @@ async fn csv_imports_are_all_or_nothing_with_a_report() {
     assert_eq!(reply.status, StatusCode::OK, "{}", reply.text);
     assert_eq!(reply.json()["imported"], 2);
 }
+
+/// Sends a CSV file to the import API, asking for answers in `language`.
+async fn import_csv(app: &TestApp, operator: &Caller, csv: &str, language: &str) -> Reply {
+    let session = operator.session.as_deref().expect("signed in");
+    let request = Request::builder()
+        .method(Method::POST)
+        .uri("/api/v1/memberships/import")
+        .header(header::CONTENT_TYPE, "text/csv")
+        .header(header::ACCEPT_LANGUAGE, language)
+        .header(header::COOKIE, format!("sportello_session={session}"))
+        .header("x-csrf-token", &operator.csrf)
+        .body(Body::from(csv.to_owned()))
+        .expect("request");
+    app.raw(request).await
+}
+
+/// Each problem of an `import_rejected` answer as (line, column, code).
+fn import_problems(reply: &Reply) -> Vec<(u64, String, String)> {
+    reply.json()["problems"]
+        .as_array()
+        .expect("problems")
+        .iter()
+        .map(|p| {
+            (
+                p["line"].as_u64().expect("line"),
+                p["column"].as_str().expect("column").to_owned(),
+                p["code"].as_str().expect("code").to_owned(),
+            )
+        })
+        .collect()
+}
+
+async fn membership_total(app: &TestApp, operator: &Caller, org: OrganizationId) -> Value {
+    app.get(
+        operator,
+        &format!("/api/v1/organizations/{}/memberships", org.0),
+    )
+    .await
+    .json()["total"]
+        .clone()
+}
+
+async fn import_report_counts_rows_and_problems_apart(backend: Backend) {
+    let app = TestApp::with(backend, Settings::default()).await;
+    let operator = app.operator().await;
+    let org = app.organization("Counted", Some("7000001"), false).await;
+    // Five problems on three rows: two on line 3, two on line 4, one on line 5.
+    let csv = "partner_id,offer,competency,start,end\n\
+               7000001,gold,cloud_platform,2026-01-01,2026-12-31\n\
+               7000001,silver,,2026-01-01,2026-13-01\n\
+               7000001,platinum,cloud_platform,2026-05-01,2026-04-30\n\
+               ,action_pack,,2026-01-01,2026-12-31\n";
+    let reply = import_csv(&app, &operator, csv, "en").await;
+    assert_eq!(
+        reply.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "{}",
+        reply.text
+    );
+    let body = reply.json();
+    assert_eq!(
+        body["detail"],
+        "3 rows have 5 problems; nothing was imported. Correct them and import the whole file again."
+    );
+    assert_eq!(body["problems"].as_array().map(Vec::len), Some(5));
+    assert_eq!(body["rows_with_problems"], 3, "{body}");
+    assert_eq!(body["problem_count"], 5, "{body}");
+    let italian = import_csv(&app, &operator, csv, "it").await.json();
+    assert_eq!(
+        italian["detail"],
+        "3 righe hanno 5 problemi; non è stato importato nulla. Correggile e importa di nuovo l'intero file."
+    );
+    assert_eq!(
+        (&italian["rows_with_problems"], &italian["problem_count"]),
+        (&json!(3), &json!(5))
+    );
+
+    // One row with two problems is still one row.
+    let one_row = "partner_id,offer,competency,start,end\n\
+                   7000001,silver,,2026-01-01,2026-13-01\n";
+    let body = import_csv(&app, &operator, one_row, "en").await.json();
+    assert_eq!(
+        body["detail"],
+        "One row has 2 problems; nothing was imported. Correct it and import the whole file again."
+    );
+    let body = import_csv(&app, &operator, one_row, "it").await.json();
+    assert_eq!(
+        body["detail"],
+        "Una riga ha 2 problemi; non è stato importato nulla. Correggila e importa di nuovo l'intero file."
+    );
+    assert_eq!(
+        (&body["rows_with_problems"], &body["problem_count"]),
+        (&json!(1), &json!(2))
+    );
+    assert_eq!(membership_total(&app, &operator, org).await, 0);
+}
+
+async fn unknown_partner_ids_are_reported_with_the_other_problems(backend: Backend) {
+    let app = TestApp::with(backend, Settings::default()).await;
+    let operator = app.operator().await;
+    let org = app.organization("Known", Some("7000001"), false).await;
+    let csv = "partner_id,offer,competency,start,end\n\
+               7999999,action_pack,,2026-01-01,2026-12-31\n\
+               7000001,silver,,2026-01-01,2026-12-31\n\
+               7999998,gold,,2026-01-01,2026-12-31\n\
+               7000001,gold,cloud_platform,2026-01-01,2026-12-31\n";
+    let reply = import_csv(&app, &operator, csv, "en").await;
+    assert_eq!(
+        reply.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "{}",
+        reply.text
+    );
+    let problem = |line: u64, column: &str, code: &str| (line, column.to_owned(), code.to_owned());
+    assert_eq!(
+        import_problems(&reply),
+        [
+            problem(2, "partner_id", "unknown_partner_id"),
+            problem(3, "competency", "competency_required"),
+            problem(4, "partner_id", "unknown_partner_id"),
+            problem(4, "competency", "competency_required"),
+        ],
+        "the first upload names every problem, unknown partner IDs included"
+    );
+    assert_eq!(membership_total(&app, &operator, org).await, 0);
+}
+
+async fn large_imports_complete(backend: Backend) {
+    const ROWS: usize = 20_000;
+    let app = TestApp::with(backend, Settings::default()).await;
+    let operator = app.operator().await;
+    let first = app.organization("Large one", Some("7100001"), false).await;
+    let second = app.organization("Large two", Some("7100002"), false).await;
+    let mut csv = String::from("partner_id,offer,competency,start,end\n");
+    for n in 0..ROWS {
+        csv.push_str(if n % 2 == 0 {
+            "7100001,gold,cloud_platform,2026-01-01,2026-12-31\n"
+        } else {
+            "7100002,action_pack,,2026-02-01,2027-01-31\n"
+        });
+    }
+    let reply = import_csv(&app, &operator, &csv, "en").await;
+    assert_eq!(reply.status, StatusCode::OK, "{}", reply.text);
+    assert_eq!(reply.json()["imported"], ROWS);
+    assert_eq!(membership_total(&app, &operator, first).await, ROWS / 2);
+    assert_eq!(membership_total(&app, &operator, second).await, ROWS / 2);
+
+    // The same file with a wrong date on every row: each one is reported, nothing more is written.
+    let bad = csv.replace("-12-31", "-12-32");
+    let reply = import_csv(&app, &operator, &bad, "en").await;
+    assert_eq!(reply.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let problems = import_problems(&reply);
+    assert_eq!(problems.len(), ROWS / 2);
+    assert_eq!(
+        problems.last(),
+        Some(&(ROWS as u64, "end".to_owned(), "invalid_date".to_owned()))
+    );
+    assert_eq!(membership_total(&app, &operator, first).await, ROWS / 2);
+}
+
+on_both_backends!(
+    import_report_counts_rows_and_problems_apart,
+    unknown_partner_ids_are_reported_with_the_other_problems,
+    large_imports_complete
+);
 
 async fn activation_issues_one_contract(backend: Backend) {
     let settings = Settings {

@@ -181,7 +181,7 @@ pub struct ImportResult {
         (status = 400, description = "`malformed_body`: not UTF-8", body = Problem, content_type = "application/problem+json"),
         (status = 401, description = "`unauthenticated`", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "`forbidden_role`, `csrf_failed`", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "`import_rejected`, with `problems` (line, column, code) for every bad row; nothing was imported", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "`import_rejected`, with `problems` (line, column, code) for every problem of every bad row, `rows_with_problems` and `problem_count`; nothing was imported", body = Problem, content_type = "application/problem+json"),
     ),
     security(("bearer" = []), ("session" = [])))]
 pub async fn import(
