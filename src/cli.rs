@@ -173,7 +173,7 @@ pub async fn run(cli: Cli) -> ExitCode {
 }
 
 async fn open(database: &DatabaseArgs) -> Result<Store, Failure> {
-    let store = Store::connect(&database.database_url)
+    let store = Store::connect_with(&database.database_url, database.sqlite_synchronous)
         .await
         .map_err(Failure::setup)?;
     store.migrate().await.map_err(Failure::setup)?;

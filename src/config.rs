@@ -14,6 +14,19 @@ pub struct DatabaseArgs {
         default_value = "sqlite://sportello.db"
     )]
     pub database_url: String,
+    /// SQLite only: `full` (the default) makes every committed batch survive a power loss;
+    /// `normal` may lose the last batches on a power loss (never on a crash of the process)
+    /// and saves an fsync per batch.
+    #[arg(long, env = "SPORTELLO_SQLITE_SYNCHRONOUS", default_value = "full")]
+    pub sqlite_synchronous: SqliteDurability,
+}
+
+/// SQLite's `synchronous` setting, as offered.
+#[derive(clap::ValueEnum, Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum SqliteDurability {
+    #[default]
+    Full,
+    Normal,
 }
 
 /// How the server behaves; shared by `serve` and the tests.

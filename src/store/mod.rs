@@ -87,7 +87,16 @@ static POSTGRES_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("./migratio
 impl Store {
     /// Connects to `sqlite://path`, a bare file path, or `postgres://…`.
     /// A SQLite file is created if missing, in WAL mode with foreign keys on.
+    /// SQLite commits with `synchronous=FULL`.
     pub async fn connect(url: &str) -> anyhow::Result<Self> {
+        Self::connect_with(url, crate::config::SqliteDurability::Full).await
+    }
+
+    /// Like [`Store::connect`], choosing SQLite's durability.
+    pub async fn connect_with(
+        url: &str,
+        durability: crate::config::SqliteDurability,
+    ) -> anyhow::Result<Self> {
         let pool = if url.starts_with("postgres://") || url.starts_with("postgresql://") {
             let options = PgConnectOptions::from_str(url).context("invalid PostgreSQL URL")?;
             let pool = PgPoolOptions::new()
@@ -98,6 +107,10 @@ impl Store {
                 .context("cannot connect to PostgreSQL")?;
             Pool::Postgres(pool)
         } else if let Some(options) = sqlite_options(url)? {
+            let options = options.synchronous(match durability {
+                crate::config::SqliteDurability::Full => SqliteSynchronous::Full,
+                crate::config::SqliteDurability::Normal => SqliteSynchronous::Normal,
+            });
             let pool = SqlitePoolOptions::new()
                 .max_connections(8)
                 .acquire_timeout(Duration::from_secs(10))
@@ -159,7 +172,6 @@ fn sqlite_options(url: &str) -> anyhow::Result<Option<SqliteConnectOptions>> {
         options
             .create_if_missing(true)
             .journal_mode(SqliteJournalMode::Wal)
-            .synchronous(SqliteSynchronous::Normal)
             .foreign_keys(true)
             .busy_timeout(Duration::from_secs(10)),
     ))
