@@ -381,7 +381,72 @@ async fn readiness_ping(backend: Backend) {
         .expect("migrating twice is a no-op");
 }
 
+/// Write units run together (one batch on SQLite) and stay isolated: a unit that fails after
+/// writing leaves nothing behind, the units around it commit, and each caller learns its own
+/// outcome.
+async fn write_units_fail_alone(backend: Backend) {
+    let db = TestDb::new(backend).await;
+    let mut tasks = Vec::new();
+    for n in 0..300i64 {
+        let store = db.store.clone();
+        tasks.push(tokio::spawn(async move {
+            store
+                .write(move |tx| {
+                    Box::pin(async move {
+                        tx.queue(
+                            &sportello::store::outbox::NewMessage {
+                                kind: "test".into(),
+                                account_id: None,
+                                recipient: format!("unit{n}@example.com"),
+                                subject: "s".into(),
+                                body: "b".into(),
+                                dedupe_key: Some(format!("unit-{n}")),
+                            },
+                            n,
+                        )
+                        .await?;
+                        if n % 3 == 0 {
+                            return Err(Error::NotFound);
+                        }
+                        Ok(n)
+                    })
+                })
+                .await
+        }));
+    }
+    let mut committed = 0;
+    for (n, task) in tasks.into_iter().enumerate() {
+        match task.await.expect("task") {
+            Ok(value) => {
+                assert_eq!(value, n as i64);
+                committed += 1;
+            }
+            Err(error) => {
+                assert_eq!(n % 3, 0, "only the failing units fail");
+                assert!(matches!(error, Error::NotFound), "{error:?}");
+            }
+        }
+    }
+    assert_eq!(committed, 200);
+    let (messages, total) = db
+        .store
+        .outbox(Page::new(Some(200), None))
+        .await
+        .expect("outbox");
+    assert_eq!(total, 200, "exactly the units that succeeded are stored");
+    for message in &messages {
+        let n: i64 = message
+            .recipient
+            .trim_start_matches("unit")
+            .trim_end_matches("@example.com")
+            .parse()
+            .expect("unit number");
+        assert_ne!(n % 3, 0, "a failed unit left {} behind", message.recipient);
+    }
+}
+
 on_both_backends!(
+    write_units_fail_alone,
     organizations_round_trip,
     accounts_round_trip,
     sessions_expire,
