@@ -77,8 +77,8 @@ pub enum Backend {
 #[derive(Clone, Debug)]
 pub struct Store {
     pub pool: Pool,
-    /// SQLite's group-commit writer (see [`writer`]); `None` on PostgreSQL.
-    pub writer: Option<writer::Writer>,
+    /// The group-commit writer (see [`writer`]).
+    pub writer: writer::Writer,
 }
 
 static SQLITE_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/sqlite");
@@ -97,15 +97,22 @@ impl Store {
         url: &str,
         durability: crate::config::SqliteDurability,
     ) -> anyhow::Result<Self> {
-        let pool = if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+        if url.starts_with("postgres://") || url.starts_with("postgresql://") {
             let options = PgConnectOptions::from_str(url).context("invalid PostgreSQL URL")?;
             let pool = PgPoolOptions::new()
                 .max_connections(16)
                 .acquire_timeout(Duration::from_secs(10))
-                .connect_with(options)
+                .connect_with(options.clone())
                 .await
                 .context("cannot connect to PostgreSQL")?;
-            Pool::Postgres(pool)
+            let connection = writer::Connection::Postgres {
+                options,
+                connection: None,
+            };
+            return Ok(Self {
+                pool: Pool::Postgres(pool),
+                writer: writer::Writer::start(connection),
+            });
         } else if let Some(options) = sqlite_options(url)? {
             let options = options.synchronous(match durability {
                 crate::config::SqliteDurability::Full => SqliteSynchronous::Full,
@@ -122,12 +129,11 @@ impl Store {
                 .context("cannot open the SQLite database for writing")?;
             return Ok(Self {
                 pool: Pool::Sqlite(pool),
-                writer: Some(writer::Writer::start(connection)),
+                writer: writer::Writer::start(writer::Connection::Sqlite(connection)),
             });
         } else {
             bail!("unsupported database URL scheme in {url:?}: use sqlite://FILE or postgres://…");
-        };
-        Ok(Self { pool, writer: None })
+        }
     }
 
     pub fn backend(&self) -> Backend {

@@ -10,9 +10,10 @@
 //! no lock contention between them. On PostgreSQL each unit runs in a transaction of its own
 //! from the pool: the server already commits concurrent transactions in groups.
 
-use super::{Pool, Store};
+use super::Store;
 use crate::error::{Error, Result};
-use sqlx::{Connection, PgConnection, SqliteConnection};
+use sqlx::postgres::PgConnectOptions;
+use sqlx::{Connection as _, PgConnection, SqliteConnection};
 use std::future::Future;
 use std::pin::Pin;
 use tokio::sync::{mpsc, oneshot};
@@ -23,7 +24,10 @@ pub type UnitFuture<'t, T> = Pin<Box<dyn Future<Output = Result<T>> + Send + 't>
 /// The transaction a write unit runs its steps on.
 pub enum Tx<'c> {
     Sqlite(&'c mut SqliteConnection),
+    /// A PostgreSQL transaction of its own: an audit append takes the chain's lock.
     Postgres(&'c mut PgConnection),
+    /// A PostgreSQL batch of the writer, which holds the audit chain's lock already.
+    PostgresBatch(&'c mut PgConnection),
 }
 
 /// Runs the same portable SQL on whichever connection a [`Tx`] holds.
@@ -33,6 +37,7 @@ macro_rules! on_tx {
         match $tx {
             $crate::store::writer::Tx::Sqlite($c) => $body,
             $crate::store::writer::Tx::Postgres($c) => $body,
+            $crate::store::writer::Tx::PostgresBatch($c) => $body,
         }
     };
 }
@@ -48,26 +53,68 @@ type Job = Box<
         + Send,
 >;
 
-/// The handle to SQLite's writer task.
+/// The handle to the writer task.
 #[derive(Clone, Debug)]
 pub struct Writer {
     jobs: mpsc::Sender<Job>,
 }
 
+/// The writer's own connection. A PostgreSQL connection that broke (the server restarted,
+/// the connection was terminated) is opened again for the next batch.
+pub enum Connection {
+    Sqlite(SqliteConnection),
+    Postgres {
+        options: PgConnectOptions,
+        connection: Option<PgConnection>,
+    },
+}
+
 impl Writer {
-    /// Starts the writer on its own connection (opened with the pool's options).
-    pub fn start(connection: SqliteConnection) -> Self {
+    /// Starts the writer on its own connection.
+    pub fn start(connection: Connection) -> Self {
         let (jobs, receiver) = mpsc::channel::<Job>(4 * MAX_BATCH);
         tokio::spawn(run(connection, receiver));
         Self { jobs }
     }
 }
 
-async fn run(mut connection: SqliteConnection, mut jobs: mpsc::Receiver<Job>) {
+async fn run(mut connection: Connection, mut jobs: mpsc::Receiver<Job>) {
     let mut batch: Vec<Job> = Vec::with_capacity(MAX_BATCH);
     while jobs.recv_many(&mut batch, MAX_BATCH).await > 0 {
-        let deliveries = commit_batch(&mut connection, batch.drain(..)).await;
-        let (deliveries, failure) = match deliveries {
+        let outcome = match &mut connection {
+            Connection::Sqlite(connection) => {
+                let mut tx = Tx::Sqlite(connection);
+                commit_batch(&mut tx, batch.drain(..)).await
+            }
+            Connection::Postgres {
+                options,
+                connection,
+            } => {
+                if connection.is_none() {
+                    match PgConnection::connect_with(options).await {
+                        Ok(opened) => *connection = Some(opened),
+                        Err(error) => tracing::warn!(%error, "the writer cannot reach PostgreSQL"),
+                    }
+                }
+                match connection {
+                    Some(open) => {
+                        let mut tx = Tx::PostgresBatch(open);
+                        let outcome = commit_batch(&mut tx, batch.drain(..)).await;
+                        if outcome.is_err() {
+                            // Whatever broke, start the next batch on a fresh connection.
+                            *connection = None;
+                        }
+                        outcome
+                    }
+                    None => {
+                        // Dropping the units answers their callers: not committed.
+                        batch.clear();
+                        continue;
+                    }
+                }
+            }
+        };
+        let (deliveries, failure) = match outcome {
             Ok(deliveries) => (deliveries, None),
             Err((deliveries, error)) => (deliveries, Some(error)),
         };
@@ -80,25 +127,33 @@ async fn run(mut connection: SqliteConnection, mut jobs: mpsc::Receiver<Job>) {
 /// One statement on the writer's connection (a boxed, `Send` future: spawning the writer
 /// needs the compiler to see that).
 fn execute<'c>(
-    connection: &'c mut SqliteConnection,
+    tx: &'c mut Tx<'_>,
     sql: &'static str,
 ) -> Pin<Box<dyn Future<Output = sqlx::Result<()>> + Send + 'c>> {
     Box::pin(async move {
         use sqlx::Executor;
-        connection.execute(sql).await?;
-        Ok(())
+        crate::on_tx!(tx, c => c.execute(sql).await.map(|_| ()))
     })
 }
 
 /// Runs one batch in one transaction; every unit in a savepoint of its own.
 async fn commit_batch(
-    connection: &mut SqliteConnection,
+    tx: &mut Tx<'_>,
     batch: impl Iterator<Item = Job>,
 ) -> std::result::Result<Vec<Delivery>, (Vec<Delivery>, String)> {
     let mut deliveries = Vec::new();
-    if let Err(error) = execute(connection, "BEGIN IMMEDIATE").await {
+    let begun = match tx {
+        Tx::Sqlite(_) => execute(tx, "BEGIN IMMEDIATE").await,
+        _ => match execute(tx, "BEGIN").await {
+            // The audit chain's head is taken once per batch, not once per request.
+            Ok(()) => execute(tx, "SELECT pg_advisory_xact_lock(7242001)").await,
+            Err(error) => Err(error),
+        },
+    };
+    if let Err(error) = begun {
         let error = format!("cannot begin a write batch: {error}");
         tracing::error!(%error);
+        let _ = execute(tx, "ROLLBACK").await;
         // Nothing ran. A unit that never runs is answered by dropping it, which closes its
         // answer channel: its caller reports that the batch could not be committed.
         drop(batch.collect::<Vec<_>>());
@@ -110,22 +165,26 @@ async fn commit_batch(
             drop(job);
             continue;
         }
-        if let Err(error) = execute(connection, "SAVEPOINT unit").await {
+        if let Err(error) = execute(tx, "SAVEPOINT unit").await {
             broken = Some(format!("cannot open a savepoint: {error}"));
             drop(job);
             continue;
         }
         let (succeeded, deliver) = {
-            let mut tx = Tx::Sqlite(&mut *connection);
-            job(&mut tx).await
+            let mut unit_tx = match tx {
+                Tx::Sqlite(c) => Tx::Sqlite(&mut **c),
+                Tx::Postgres(c) => Tx::Postgres(&mut **c),
+                Tx::PostgresBatch(c) => Tx::PostgresBatch(&mut **c),
+            };
+            job(&mut unit_tx).await
         };
         deliveries.push(deliver);
         let mut ended = Ok(());
         if !succeeded {
-            ended = execute(connection, "ROLLBACK TO unit").await;
+            ended = execute(tx, "ROLLBACK TO SAVEPOINT unit").await;
         }
         if ended.is_ok() {
-            ended = execute(connection, "RELEASE unit").await;
+            ended = execute(tx, "RELEASE SAVEPOINT unit").await;
         }
         if let Err(error) = ended {
             broken = Some(format!("cannot end a savepoint: {error}"));
@@ -133,91 +192,55 @@ async fn commit_batch(
     }
     let outcome = match broken {
         Some(error) => Err(error),
-        None => execute(connection, "COMMIT")
+        None => execute(tx, "COMMIT")
             .await
-            .map(|_| ())
             .map_err(|error| format!("cannot commit a write batch: {error}")),
     };
     match outcome {
         Ok(()) => Ok(deliveries),
         Err(error) => {
             tracing::error!(%error, "write batch rolled back");
-            let _ = execute(connection, "ROLLBACK").await;
+            let _ = execute(tx, "ROLLBACK").await;
             Err((deliveries, error))
         }
     }
 }
 
 impl Store {
-    /// Runs a write unit in one transaction and answers once it is durable: batched with
-    /// others by the writer on SQLite, in a transaction of its own on PostgreSQL. A unit that
-    /// fails changes nothing.
+    /// Runs a write unit and answers once it is committed: the writer batches it with the
+    /// units waiting beside it, in a savepoint of its own. A unit that fails changes nothing.
     pub async fn write<T, F>(&self, unit: F) -> Result<T>
     where
         T: Send + 'static,
         F: for<'t> FnOnce(&'t mut Tx<'t>) -> UnitFuture<'t, T> + Send + 'static,
     {
-        match (&self.pool, &self.writer) {
-            (Pool::Sqlite(_), Some(writer)) => {
-                let (answer, answered) = oneshot::channel::<Result<T>>();
-                let job: Job = Box::new(move |tx| {
-                    Box::pin(async move {
-                        let result = unit(tx).await;
-                        let succeeded = result.is_ok();
-                        let deliver: Delivery = Box::new(move |failure: Option<String>| {
-                            let result = match failure {
-                                Some(error) if succeeded => {
-                                    Err(Error::Other(anyhow::anyhow!(error)))
-                                }
-                                _ => result,
-                            };
-                            let _ = answer.send(result);
-                        });
-                        (succeeded, deliver)
-                    })
+        let (answer, answered) = oneshot::channel::<Result<T>>();
+        let job: Job = Box::new(move |tx| {
+            Box::pin(async move {
+                let result = unit(tx).await;
+                let succeeded = result.is_ok();
+                let deliver: Delivery = Box::new(move |failure: Option<String>| {
+                    let result = match failure {
+                        Some(error) if succeeded => Err(Error::Other(anyhow::anyhow!(error))),
+                        _ => result,
+                    };
+                    let _ = answer.send(result);
                 });
-                writer
-                    .jobs
-                    .send(job)
-                    .await
-                    .map_err(|_| Error::Other(anyhow::anyhow!("the writer has stopped")))?;
-                answered.await.map_err(|_| {
-                    Error::Other(anyhow::anyhow!("the write batch could not be committed"))
-                })?
-            }
-            (Pool::Sqlite(pool), None) => {
-                let mut connection = pool.acquire().await?;
-                execute(&mut connection, "BEGIN IMMEDIATE").await?;
-                let result = {
-                    let mut tx = Tx::Sqlite(&mut connection);
-                    unit(&mut tx).await
-                };
-                let end = if result.is_ok() { "COMMIT" } else { "ROLLBACK" };
-                execute(&mut connection, end).await?;
-                result
-            }
-            (Pool::Postgres(pool), _) => {
-                let mut transaction = pool.begin().await?;
-                let result = {
-                    let mut tx = Tx::Postgres(&mut transaction);
-                    unit(&mut tx).await
-                };
-                match result {
-                    Ok(value) => {
-                        transaction.commit().await?;
-                        Ok(value)
-                    }
-                    Err(error) => {
-                        transaction.rollback().await?;
-                        Err(error)
-                    }
-                }
-            }
-        }
+                (succeeded, deliver)
+            })
+        });
+        self.writer
+            .jobs
+            .send(job)
+            .await
+            .map_err(|_| Error::Other(anyhow::anyhow!("the writer has stopped")))?;
+        answered
+            .await
+            .map_err(|_| Error::Other(anyhow::anyhow!("the write batch could not be committed")))?
     }
 }
 
-/// Opens the writer's own connection with the pool's options.
+/// Opens the SQLite writer's own connection with the pool's options.
 pub async fn connect(
     options: &sqlx::sqlite::SqliteConnectOptions,
 ) -> sqlx::Result<SqliteConnection> {
