@@ -106,13 +106,13 @@ impl Store {
                 .await
                 .context("cannot connect to PostgreSQL")?;
             let connection = writer::Connection::Postgres {
-                options,
+                options: Box::new(options),
                 connection: None,
             };
-            return Ok(Self {
+            Ok(Self {
                 pool: Pool::Postgres(pool),
                 writer: writer::Writer::start(connection),
-            });
+            })
         } else if let Some(options) = sqlite_options(url)? {
             let options = options.synchronous(match durability {
                 crate::config::SqliteDurability::Full => SqliteSynchronous::Full,
@@ -127,10 +127,10 @@ impl Store {
             let connection = writer::connect(&options)
                 .await
                 .context("cannot open the SQLite database for writing")?;
-            return Ok(Self {
+            Ok(Self {
                 pool: Pool::Sqlite(pool),
                 writer: writer::Writer::start(writer::Connection::Sqlite(connection)),
-            });
+            })
         } else {
             bail!("unsupported database URL scheme in {url:?}: use sqlite://FILE or postgres://…");
         }

@@ -64,7 +64,7 @@ pub struct Writer {
 pub enum Connection {
     Sqlite(SqliteConnection),
     Postgres {
-        options: PgConnectOptions,
+        options: Box<PgConnectOptions>,
         connection: Option<PgConnection>,
     },
 }
@@ -172,9 +172,9 @@ async fn commit_batch(
         }
         let (succeeded, deliver) = {
             let mut unit_tx = match tx {
-                Tx::Sqlite(c) => Tx::Sqlite(&mut **c),
-                Tx::Postgres(c) => Tx::Postgres(&mut **c),
-                Tx::PostgresBatch(c) => Tx::PostgresBatch(&mut **c),
+                Tx::Sqlite(c) => Tx::Sqlite(c),
+                Tx::Postgres(c) => Tx::Postgres(c),
+                Tx::PostgresBatch(c) => Tx::PostgresBatch(c),
             };
             job(&mut unit_tx).await
         };
