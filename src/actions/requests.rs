@@ -145,6 +145,62 @@ pub async fn plans(
     })
 }
 
+/// The plans for filing: like [`plans`], but reading only the contract the request names (if
+/// the account linked it), so filing costs the same however many contracts an account holds.
+async fn chosen_plan(
+    store: &Store,
+    policy: &Policy,
+    actor: &Actor,
+    product: Product,
+    input: &FileInput,
+    plan: &PlanRef,
+    as_of: Date,
+) -> Result<Plans> {
+    let customer = match input.customer_id {
+        Some(id) => Some(customer_for(store, actor, id).await?),
+        None => None,
+    };
+    let contracts: Vec<Contract> = match plan {
+        PlanRef::Contract(id) => store
+            .linked_contract(actor.account_id, id)
+            .await?
+            .into_iter()
+            .collect(),
+        PlanRef::Csp => Vec::new(),
+    };
+    let candidates: Vec<Candidate<'_>> = contracts
+        .iter()
+        .map(|contract| Candidate {
+            contract,
+            recent_versions_only: policy
+                .benefit(&contract.plan_code)
+                .is_some_and(|b| b.recent_versions_only),
+        })
+        .collect();
+    let request = Request {
+        product: &product,
+        version: input
+            .version
+            .as_deref()
+            .map(str::trim)
+            .filter(|v| !v.is_empty()),
+        for_customer: customer.is_some(),
+        account_is_csp: actor.csp,
+    };
+    let resolution = resolve(
+        &request,
+        &candidates,
+        policy.supported_previous_versions,
+        as_of,
+    );
+    Ok(Plans {
+        product,
+        customer,
+        resolution,
+        contracts,
+    })
+}
+
 /// A request as the client sends it.
 #[derive(Debug, Clone, serde::Serialize)]
 pub struct FileInput {
@@ -212,13 +268,8 @@ pub async fn file(
             "validated request lost a field"
         )));
     };
-    let query = PlanQuery {
-        product: &product.code,
-        version: input.version.as_deref(),
-        customer_id: input.customer_id,
-        as_of: now.date(),
-    };
-    let plans = plans(store, policy, actor, &query).await?;
+    let plans = chosen_plan(store, policy, actor, product, input, &plan, now.date()).await?;
+    let product = &plans.product;
     let contract = match &plan {
         PlanRef::Csp => {
             if !plans

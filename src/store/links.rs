@@ -187,6 +187,30 @@ impl Store {
             .collect()
     }
 
+    /// One contract by its Contract ID, if the account holds a live link to it (filing reads
+    /// only the contract that can serve the chosen plan, however many the account linked).
+    pub async fn linked_contract(
+        &self,
+        account: AccountId,
+        code: &ContractId,
+    ) -> Result<Option<Contract>> {
+        let columns = CONTRACT_COLUMNS
+            .split(", ")
+            .map(|c| format!("c.{c}"))
+            .collect::<Vec<_>>()
+            .join(", ");
+        let sql = format!(
+            "SELECT {columns} FROM contract_links l JOIN contracts c ON c.id = l.contract_id \
+             WHERE l.account_id = $1 AND c.contract_code = $2 AND l.revoked_at IS NULL"
+        );
+        let row: Option<ContractRow> = on_pool!(self, pool => sqlx::query_as(&sql)
+            .bind(account.0)
+            .bind(code.as_str())
+            .fetch_optional(pool)
+            .await)?;
+        row.map(ContractRow::into_contract).transpose()
+    }
+
     /// Replaces a contract's Access ID; links stay.
     pub async fn rotate_access_id(
         &self,
