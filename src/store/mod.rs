@@ -4,6 +4,7 @@ pub mod accounts;
 pub mod activations;
 pub mod audit;
 pub mod backup;
+pub mod bulk;
 pub mod contracts;
 pub mod customers;
 pub mod jobs;
