@@ -84,6 +84,8 @@ struct Line {
     connections: usize,
     closed: Measured,
     cpu_per_1k: f64,
+    /// PostgreSQL's backends for this database (zero on SQLite).
+    database_cpu_per_1k: f64,
     rss_mib: f64,
     fixed: Vec<(f64, Option<Measured>)>,
 }
@@ -255,7 +257,7 @@ async fn run_on(
         harness.pid(),
     );
     println!(
-        "{:<20} {:>5} {:>9} {:>7} {:>8} {:>8} {:>8} {:>8} {:>6} {:>8} {:>7}  fixed rate: p50/p99 ms at 25 %, 50 %, 75 %",
+        "{:<20} {:>5} {:>9} {:>7} {:>8} {:>8} {:>8} {:>8} {:>6} {:>8} {:>8} {:>7}  fixed rate: p50/p99 ms at 25 %, 50 %, 75 %",
         "scenario",
         "conns",
         "req/s",
@@ -266,6 +268,7 @@ async fn run_on(
         "p99.9 ms",
         "errors",
         "cpu s/1k",
+        "db s/1k",
         "rss MiB"
     );
     let invariants = Invariants::read(url).await?;
@@ -297,6 +300,7 @@ async fn run_on(
         };
         server.reset_peak_rss();
         let cpu_before = server.cpu_seconds();
+        let database_cpu_before = database.database_cpu_seconds();
         let (closed, connections) = if scenario.is_burst() {
             (
                 driver::run(address, scenario.clone(), args.racers, Pace::Burst).await,
@@ -310,6 +314,7 @@ async fn run_on(
             )
         };
         let cpu = server.cpu_seconds() - cpu_before;
+        let database_cpu = database.database_cpu_seconds() - database_cpu_before;
         let maximum = closed.rate() / scenario.group() as f64;
         let mut fixed = Vec::new();
         if !scenario.is_burst() {
@@ -341,6 +346,7 @@ async fn run_on(
             scenario: name,
             connections,
             cpu_per_1k: cpu * 1000.0 / closed.requests.max(1) as f64,
+            database_cpu_per_1k: database_cpu * 1000.0 / closed.requests.max(1) as f64,
             rss_mib: server.peak_rss_mib(),
             closed,
             fixed,
@@ -379,9 +385,13 @@ async fn run_on(
         println!("INVARIANT BROKEN ({backend_name}, {scale}): {failure}");
     }
     if broken.is_empty() {
+        let race = if selected.contains(&"race") {
+            format!(", exactly {} race winners", setup::RACE_INCIDENTS)
+        } else {
+            String::new()
+        };
         println!(
-            "invariants hold: ledger verify, audit verify, requests created = incidents consumed, refunds, one charge per idempotency key, exactly {} race winners",
-            setup::RACE_INCIDENTS
+            "invariants hold: ledger verify, audit verify, requests created = incidents consumed, refunds, one charge per idempotency key{race}"
         );
     }
     if errors > 0 && args.fail_on_errors {
@@ -408,7 +418,7 @@ fn print_line(line: &Line, ceiling: f64, naive: f64) {
         })
         .collect();
     println!(
-        "{:<20} {:>5} {:>9.1} {:>6.2}% {:>8.3} {:>8.2} {:>8.1} {:>8.1} {:>6} {:>8.3} {:>7.0}  {}",
+        "{:<20} {:>5} {:>9.1} {:>6.2}% {:>8.3} {:>8.2} {:>8.1} {:>8.1} {:>6} {:>8.3} {:>8.3} {:>7.0}  {}",
         line.scenario,
         line.connections,
         rate,
@@ -425,6 +435,7 @@ fn print_line(line: &Line, ceiling: f64, naive: f64) {
                 .map(|m| m.errors)
                 .sum::<u64>(),
         line.cpu_per_1k,
+        line.database_cpu_per_1k,
         line.rss_mib,
         fixed.join("  "),
     );

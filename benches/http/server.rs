@@ -58,6 +58,34 @@ impl Database {
         }
     }
 
+    /// CPU seconds used so far by the PostgreSQL backends serving this database (their command
+    /// lines name it); zero on SQLite, whose work is inside the server process.
+    pub fn database_cpu_seconds(&self) -> f64 {
+        let Some((_, name)) = &self.postgres else {
+            return 0.0;
+        };
+        let needle = format!(" {name} ");
+        let Ok(entries) = std::fs::read_dir("/proc") else {
+            return 0.0;
+        };
+        entries
+            .flatten()
+            .filter(|entry| {
+                entry
+                    .file_name()
+                    .to_string_lossy()
+                    .bytes()
+                    .all(|b| b.is_ascii_digit())
+            })
+            .filter(|entry| {
+                std::fs::read(entry.path().join("cmdline"))
+                    .map(|line| String::from_utf8_lossy(&line).contains(&needle))
+                    .unwrap_or(false)
+            })
+            .map(|entry| cpu_seconds_of(&entry.path().join("stat")))
+            .sum()
+    }
+
     pub async fn drop_database(&self) {
         if let Some((admin_url, name)) = &self.postgres
             && let Ok(admin) = sqlx::PgPool::connect(admin_url).await
@@ -204,6 +232,24 @@ impl Drop for Server {
     fn drop(&mut self) {
         self.stop();
     }
+}
+
+/// User + system CPU seconds from a `/proc/PID/stat` file.
+fn cpu_seconds_of(path: &std::path::Path) -> f64 {
+    let stat = std::fs::read_to_string(path).unwrap_or_default();
+    // The fields after the command name, which sits in parentheses and may hold spaces.
+    let fields: Vec<&str> = stat
+        .rsplit_once(')')
+        .map(|(_, rest)| rest.split_whitespace().collect())
+        .unwrap_or_default();
+    let ticks = |i: usize| {
+        fields
+            .get(i)
+            .and_then(|f| f.parse::<f64>().ok())
+            .unwrap_or(0.0)
+    };
+    // utime and stime are fields 14 and 15 of the whole line: 12 and 13 after the name.
+    (ticks(11) + ticks(12)) / clock_ticks()
 }
 
 fn clock_ticks() -> f64 {
