@@ -408,7 +408,14 @@ async fn run_on(
 
 fn print_line(line: &Line, ceiling: f64, naive: f64) {
     let rate = line.closed.rate();
-    let ratio = |base: f64| if base > 0.0 { rate / base } else { 0.0 };
+    // "-" until the reference has run (the ceilings come before the baseline).
+    let ratio = |base: f64, scale: f64, digits: usize| {
+        if base > 0.0 {
+            format!("{:.digits$}", rate / base * scale)
+        } else {
+            "-".to_owned()
+        }
+    };
     let fixed: Vec<String> = line
         .fixed
         .iter()
@@ -418,12 +425,12 @@ fn print_line(line: &Line, ceiling: f64, naive: f64) {
         })
         .collect();
     println!(
-        "{:<20} {:>5} {:>9.1} {:>6.2}% {:>8.3} {:>8.2} {:>8.1} {:>8.1} {:>6} {:>8.3} {:>8.3} {:>7.0}  {}",
+        "{:<20} {:>5} {:>9.1} {:>6}% {:>8} {:>8.2} {:>8.1} {:>8.1} {:>6} {:>8.3} {:>8.3} {:>7.0}  {}",
         line.scenario,
         line.connections,
         rate,
-        ratio(ceiling) * 100.0,
-        ratio(naive),
+        ratio(ceiling, 100.0, 2),
+        ratio(naive, 1.0, 3),
         line.closed.ms(0.5),
         line.closed.ms(0.99),
         line.closed.ms(0.999),
