@@ -45,7 +45,7 @@ pub enum Command {
     /// Apply database migrations and exit.
     Migrate(DatabaseArgs),
     /// Load the demo data (idempotent) and print the demo sign-ins.
-    Demo(DatabaseArgs),
+    Demo(DemoArgs),
     /// Administration tasks.
     #[command(subcommand)]
     Admin(AdminCommand),
@@ -66,6 +66,16 @@ pub enum Command {
         #[command(flatten)]
         database: DatabaseArgs,
     },
+}
+
+#[derive(clap::Args, Debug)]
+pub struct DemoArgs {
+    /// Also load this many support requests (with their ledger, history and audit entries)
+    /// for a new organization, to try the service at size: 1,000,000 take minutes.
+    #[arg(long, value_name = "N")]
+    pub scale: Option<u64>,
+    #[command(flatten)]
+    pub database: DatabaseArgs,
 }
 
 #[derive(Subcommand, Debug)]
@@ -152,7 +162,7 @@ pub async fn run(cli: Cli) -> ExitCode {
         Command::Migrate(database) => open(&database)
             .await
             .map(|_| println!("migrations applied")),
-        Command::Demo(database) => demo(&database).await,
+        Command::Demo(args) => demo(&args).await,
         Command::Admin(AdminCommand::CreateOperator { email, database }) => {
             create_operator(&email, &database).await
         }
@@ -283,12 +293,35 @@ async fn shutdown_signal() {
     tracing::info!("shutting down");
 }
 
-async fn demo(database: &DatabaseArgs) -> Result<(), Failure> {
+async fn demo(args: &DemoArgs) -> Result<(), Failure> {
     let policy = load_policy(None)?;
-    let store = open(database).await?;
-    crate::demo::load(&store, &policy, OffsetDateTime::now_utc())
+    let store = open(&args.database).await?;
+    let now = OffsetDateTime::now_utc();
+    crate::demo::load(&store, &policy, now)
         .await
-        .map_err(Failure::run)
+        .map_err(Failure::run)?;
+    let Some(requests) = args.scale else {
+        return Ok(());
+    };
+    let started = std::time::Instant::now();
+    let bar = indicatif::ProgressBar::new(requests);
+    bar.set_style(
+        indicatif::ProgressStyle::with_template("loading [{bar:40}] {pos}/{len} requests")
+            .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+    );
+    let progress = |done: u64| bar.set_position(done);
+    let loaded = crate::demo::scale::load(&store, requests, now, &progress)
+        .await
+        .map_err(Failure::run)?;
+    bar.finish_and_clear();
+    println!(
+        "loaded {} support requests on {} contracts for {} in {:.1} s",
+        loaded.requests,
+        loaded.contracts,
+        loaded.email,
+        started.elapsed().as_secs_f64()
+    );
+    Ok(())
 }
 
 async fn import_memberships(

@@ -2,6 +2,7 @@
 //! (in [`states`]) every state of benefits, contracts and requests. Loading is idempotent:
 //! what already exists (by email, name or title) is left alone.
 
+pub mod scale;
 mod states;
 
 use crate::domain::membership::{Offer, ValidMembership};

@@ -4,6 +4,7 @@ pub mod accounts;
 pub mod activations;
 pub mod audit;
 pub mod backup;
+pub mod bulk;
 pub mod contracts;
 pub mod customers;
 pub mod jobs;
@@ -46,7 +47,9 @@ macro_rules! on_pool {
 }
 
 /// Runs a block inside one write transaction on either backend; the block receives `&mut tx`.
-/// On SQLite the transaction starts with `BEGIN IMMEDIATE`, so writers queue instead of failing.
+/// On SQLite the transaction starts with `BEGIN IMMEDIATE`, so writers queue instead of failing;
+/// on PostgreSQL with the audit chain's advisory lock (see below). The hot paths (filing,
+/// consume, refund) run as write units instead, which take that lock once per batch.
 #[macro_export]
 macro_rules! in_tx {
     ($store:expr, $tx:ident => $body:expr) => {
@@ -59,6 +62,12 @@ macro_rules! in_tx {
             }
             $crate::store::Pool::Postgres(pool) => {
                 let mut $tx = pool.begin().await?;
+                // Every write transaction takes the audit chain's lock first, as the writer's
+                // batches do: one lock order, so a transaction holding a row never waits for
+                // the lock held by one that waits for that row.
+                sqlx::query("SELECT pg_advisory_xact_lock(7242001)")
+                    .execute(&mut *$tx)
+                    .await?;
                 let result = $body;
                 $tx.commit().await?;
                 result

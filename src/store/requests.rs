@@ -528,51 +528,52 @@ impl Store {
         now: OffsetDateTime,
     ) -> Result<bool> {
         let now = to_millis(now);
-        Ok(in_tx!(self, tx => {
-            let contract: Option<Option<i64>> = sqlx::query_scalar(
-                "UPDATE support_requests SET refunded = TRUE, refund_reason = $1, updated_at = $2 \
-                 WHERE id = $3 AND charged AND NOT refunded RETURNING contract_id",
-            )
-            .bind(reason)
-            .bind(now)
-            .bind(request)
-            .fetch_optional(&mut *tx)
-            .await?;
-            match contract.flatten() {
-                Some(contract) => {
-                    sqlx::query("UPDATE contracts SET used = used - 1 WHERE id = $1 AND used > 0")
-                        .bind(contract)
-                        .execute(&mut *tx)
-                        .await?;
-                    sqlx::query(
-                        "INSERT INTO ledger_entries (contract_id, kind, amount, request_id, actor_id, reason, at) \
-                         VALUES ($1, 'refund', 1, $2, $3, $4, $5)",
-                    )
-                    .bind(contract)
-                    .bind(request)
-                    .bind(actor.0)
-                    .bind(reason)
-                    .bind(now)
-                    .execute(&mut *tx)
-                    .await?;
-                    let entry = AuditEntry::new(
+        let reason = reason.to_owned();
+        self.write(move |tx| {
+            Box::pin(async move {
+                let contract: Option<Option<i64>> = crate::on_tx!(tx, c => sqlx::query_scalar(
+                    "UPDATE support_requests SET refunded = TRUE, refund_reason = $1, updated_at = $2 \
+                     WHERE id = $3 AND charged AND NOT refunded RETURNING contract_id",
+                )
+                .bind(&reason)
+                .bind(now)
+                .bind(request)
+                .fetch_optional(&mut **c)
+                .await)?;
+                let Some(contract) = contract.flatten() else {
+                    return Ok(false);
+                };
+                if tx.give_back(contract).await? {
+                    tx.record_entry(
+                        contract,
+                        EntryKind::Refund,
+                        Some(request),
                         Some(actor.0),
-                        "request.refunded",
-                        format!("request:{request}"),
-                        serde_json::json!({"contract": contract, "reason": reason}),
-                    );
-                    append_audit!(tx, self, &entry, now);
-                    sqlx::query("INSERT INTO request_events (request_id, at, actor_id, kind, body) VALUES ($1, $2, $3, 'refund', $4)")
-                        .bind(request)
-                        .bind(now)
-                        .bind(actor.0)
-                        .bind(reason)
-                        .execute(&mut *tx)
-                        .await?;
-                    true
+                        Some(&reason),
+                        now,
+                    )
+                    .await?;
                 }
-                None => false,
-            }
-        }))
+                let entry = AuditEntry::new(
+                    Some(actor.0),
+                    "request.refunded",
+                    format!("request:{request}"),
+                    serde_json::json!({"contract": contract, "reason": reason}),
+                );
+                tx.append_audit(&entry, now).await?;
+                crate::on_tx!(tx, c => sqlx::query(
+                    "INSERT INTO request_events (request_id, at, actor_id, kind, body) VALUES ($1, $2, $3, 'refund', $4)",
+                )
+                .bind(request)
+                .bind(now)
+                .bind(actor.0)
+                .bind(&reason)
+                .execute(&mut **c)
+                .await
+                .map(|_| ()))?;
+                Ok(true)
+            })
+        })
+        .await
     }
 }

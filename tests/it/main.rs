@@ -15,6 +15,7 @@ mod products;
 mod request_lifecycle;
 mod request_pages;
 mod requests;
+mod scale;
 mod server;
 mod store;
 mod support;

@@ -1,0 +1,80 @@
+//! `sportello demo --scale N`: bulk-loaded requests keep the ledger and the audit chain valid,
+//! and ordinary filing continues after them.
+
+use crate::on_both_backends;
+use crate::support::{Backend, TestDb};
+use sportello::store::Page;
+use sportello::store::requests::{Filed, FilingMessages, NewRequest, RequestFilter};
+use time::OffsetDateTime;
+
+async fn scale_load_keeps_every_invariant(backend: Backend) {
+    let db = TestDb::new(backend).await;
+    let store = &db.store;
+    let now = OffsetDateTime::now_utc();
+    let heard = std::sync::Mutex::new(Vec::new());
+    let progress = |done: u64| heard.lock().expect("lock").push(done);
+    let first = sportello::demo::scale::load(store, 2_500, now, &progress)
+        .await
+        .expect("load");
+    assert_eq!((first.requests, first.contracts), (2_500, 3));
+    assert_eq!(heard.lock().expect("lock").last(), Some(&2_500));
+    // A second load continues the ids and the chain.
+    let second = sportello::demo::scale::load(store, 10, now, &|_| {})
+        .await
+        .expect("second load");
+    assert_ne!(first.email, second.email);
+    assert!(store.ledger_mismatches().await.expect("ledger").is_empty());
+    let (entries, broken) = store.verify_audit().await.expect("audit");
+    assert_eq!(broken, None);
+    assert!(entries >= 2_510, "{entries} audit entries");
+    let (page, total) = store
+        .support_requests(&RequestFilter::default(), Page::new(Some(1), Some(2_509)))
+        .await
+        .expect("list");
+    assert_eq!(total, 2_510);
+    assert_eq!(page.len(), 1);
+    // Ordinary filing after a bulk load takes the next id (PostgreSQL's sequence moved on).
+    let account = store
+        .credentials(&sportello::domain::Email::parse("email", &second.email).expect("email"))
+        .await
+        .expect("credentials")
+        .expect("account")
+        .account_id;
+    let filed = store
+        .file_request(
+            NewRequest {
+                title: "After the load".into(),
+                description: "Filed normally".into(),
+                product_code: "azure-vm".into(),
+                version: None,
+                severity: "C".into(),
+                plan: "csp".into(),
+                charge_contract: None,
+                contract_id: None,
+                created_by: account,
+                organization_id: None,
+                customer_id: None,
+                contact: second.email.clone(),
+                first_response_due: now,
+                idempotency: None,
+            },
+            FilingMessages {
+                created: Box::new(|_| sportello::store::outbox::NewMessage {
+                    kind: "request_created".into(),
+                    account_id: None,
+                    recipient: "x@example.com".into(),
+                    subject: "s".into(),
+                    body: "b".into(),
+                    dedupe_key: None,
+                }),
+                low_balance: Box::new(|_| None),
+            },
+            now,
+        )
+        .await
+        .expect("file");
+    assert_eq!(filed, Filed::Created(2_511));
+    assert_eq!(store.verify_audit().await.expect("audit").1, None);
+}
+
+on_both_backends!(scale_load_keeps_every_invariant);
