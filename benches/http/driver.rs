@@ -244,7 +244,7 @@ pub async fn run(address: SocketAddr, load: Arc<dyn Load>, workers: usize, pace:
                     }
                 };
                 let calls = load.calls(worker, n);
-                let replies = futures_join(&mut connections, &calls).await;
+                let replies = send_group(&mut connections, &calls).await;
                 let took = due.elapsed().as_micros() as u64;
                 for _ in &calls {
                     let _ = latency.record(took.max(1));
@@ -288,7 +288,7 @@ pub async fn run(address: SocketAddr, load: Arc<dyn Load>, workers: usize, pace:
 }
 
 /// Sends `calls[i]` on `connections[i]`, all at once.
-async fn futures_join(connections: &mut [Connection], calls: &[Call]) -> Vec<Reply> {
+async fn send_group(connections: &mut [Connection], calls: &[Call]) -> Vec<Reply> {
     let mut pending = Vec::with_capacity(calls.len());
     for (connection, call) in connections.iter_mut().zip(calls) {
         pending.push(connection.send(call));

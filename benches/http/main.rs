@@ -8,6 +8,7 @@
 
 mod baseline;
 mod driver;
+mod invariants;
 mod scenarios;
 mod server;
 mod setup;
@@ -15,6 +16,7 @@ mod setup;
 use anyhow::Context;
 use clap::Parser;
 use driver::{Load, Measured, Pace};
+use invariants::Invariants;
 use scenarios::{Scenario, Tally, Target};
 use server::{Backend, Database, Server, sportello};
 use std::sync::Arc;
@@ -446,122 +448,4 @@ fn print_line(line: &Line, ceiling: f64, naive: f64) {
         line.rss_mib,
         fixed.join("  "),
     );
-}
-
-/// Counts read before the scenarios, compared after them.
-struct Invariants {
-    requests: i64,
-    charged: i64,
-    consumed: i64,
-    refunds: i64,
-    keys: i64,
-}
-
-async fn count(url: &str, sql: &str, bind: Option<&str>) -> anyhow::Result<i64> {
-    Ok(if url.starts_with("postgres") {
-        let pool = sqlx::PgPool::connect(url).await?;
-        let mut query = sqlx::query_scalar::<_, i64>(sql);
-        if let Some(bind) = bind {
-            query = query.bind(bind);
-        }
-        let value = query.fetch_one(&pool).await?;
-        pool.close().await;
-        value
-    } else {
-        let pool = sqlx::SqlitePool::connect(url).await?;
-        let mut query = sqlx::query_scalar::<_, i64>(sql);
-        if let Some(bind) = bind {
-            query = query.bind(bind);
-        }
-        let value = query.fetch_one(&pool).await?;
-        pool.close().await;
-        value
-    })
-}
-
-const REQUESTS: &str = "SELECT CAST(COUNT(*) AS BIGINT) FROM support_requests";
-const REFUNDS: &str = "SELECT CAST(COUNT(*) AS BIGINT) FROM ledger_entries WHERE kind = 'refund'";
-const CHARGED: &str = "SELECT CAST(COUNT(*) AS BIGINT) FROM support_requests WHERE charged";
-const CONSUMED: &str = "SELECT CAST(COUNT(*) AS BIGINT) FROM ledger_entries WHERE kind = 'consume'";
-const KEYS: &str = "SELECT CAST(COUNT(*) AS BIGINT) FROM idempotency_keys";
-
-impl Invariants {
-    async fn read(url: &str) -> anyhow::Result<Self> {
-        Ok(Self {
-            requests: count(url, REQUESTS, None).await?,
-            charged: count(url, CHARGED, None).await?,
-            consumed: count(url, CONSUMED, None).await?,
-            refunds: count(url, REFUNDS, None).await?,
-            keys: count(url, KEYS, None).await?,
-        })
-    }
-
-    /// What broke, if anything.
-    async fn check(
-        &self,
-        url: &str,
-        tally: &Tally,
-        fixture: &setup::Fixture,
-        raced: bool,
-    ) -> anyhow::Result<Vec<String>> {
-        use std::sync::atomic::Ordering::Relaxed;
-        let mut broken = Vec::new();
-        for command in [["ledger", "verify"], ["audit", "verify"]] {
-            if let Err(error) = sportello(&command, url, &[]) {
-                broken.push(format!("{error:#}"));
-            }
-        }
-        let created = count(url, REQUESTS, None).await? - self.requests;
-        if created != tally.created.load(Relaxed) as i64 {
-            broken.push(format!(
-                "{created} requests stored, {} answered as created",
-                tally.created.load(Relaxed)
-            ));
-        }
-        let charged = count(url, CHARGED, None).await? - self.charged;
-        let consumed = count(url, CONSUMED, None).await? - self.consumed;
-        if charged != consumed {
-            broken.push(format!(
-                "{charged} charged requests filed, {consumed} incidents consumed"
-            ));
-        }
-        let refunded = count(
-            url,
-            "SELECT CAST(COUNT(*) AS BIGINT) FROM support_requests WHERE refunded",
-            None,
-        )
-        .await?;
-        let refunds = count(url, REFUNDS, None).await?;
-        if refunded != refunds || refunds - self.refunds != tally.refunded.load(Relaxed) as i64 {
-            broken.push(format!(
-                "{refunded} refunded requests, {refunds} refund entries, {} refunds answered",
-                tally.refunded.load(Relaxed)
-            ));
-        }
-        let keys = count(url, KEYS, None).await? - self.keys;
-        if keys != tally.keys.load(Relaxed) as i64 || tally.split_keys.load(Relaxed) > 0 {
-            broken.push(format!(
-                "{keys} idempotency keys stored, {} answered consistently, {} answered with different requests",
-                tally.keys.load(Relaxed),
-                tally.split_keys.load(Relaxed)
-            ));
-        }
-        let race_won = tally.race_won.load(Relaxed);
-        // Consumes, not `used`: the mix may have refunded some winners since.
-        let race_used = count(
-            url,
-            "SELECT CAST(COUNT(*) AS BIGINT) FROM ledger_entries l JOIN contracts c ON c.id = l.contract_id \
-             WHERE c.contract_code = $1 AND l.kind = 'consume'",
-            Some(&fixture.race),
-        )
-        .await?;
-        if raced && (race_won != setup::RACE_INCIDENTS as u64 || race_used != setup::RACE_INCIDENTS)
-        {
-            broken.push(format!(
-                "exhaustion race: {race_won} successes and {race_used} used, expected exactly {}",
-                setup::RACE_INCIDENTS
-            ));
-        }
-        Ok(broken)
-    }
 }
