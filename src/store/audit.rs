@@ -131,7 +131,8 @@ impl Store {
         Ok(())
     }
 
-    /// Walks the chain from the start; `None` when every entry holds.
+    /// Walks the chain from the start; `None` when every entry holds. Reads the log in
+    /// batches by id, so memory stays flat however long the chain is.
     pub async fn verify_audit(&self) -> Result<(usize, Option<ChainBreak>)> {
         type Row = (
             i64,
@@ -143,35 +144,45 @@ impl Store {
             String,
             String,
         );
-        let rows: Vec<Row> = on_pool!(self, pool => sqlx::query_as(
-            "SELECT id, at, actor_id, action, subject, details, prev_hash, hash FROM audit_log ORDER BY id",
-        )
-        .fetch_all(pool)
-        .await)?;
+        const BATCH: i64 = 5_000;
         let mut previous = GENESIS.to_owned();
-        let count = rows.len();
-        for (id, at, actor_id, action, subject, details, prev_hash, hash) in rows {
-            if prev_hash != previous {
-                return Ok((
-                    count,
-                    Some(ChainBreak {
+        let mut after = i64::MIN;
+        let mut count = 0usize;
+        let mut first_break = None;
+        loop {
+            let rows: Vec<Row> = on_pool!(self, pool => sqlx::query_as(
+                "SELECT id, at, actor_id, action, subject, details, prev_hash, hash FROM audit_log \
+                 WHERE id > $1 ORDER BY id LIMIT $2",
+            )
+            .bind(after)
+            .bind(BATCH)
+            .fetch_all(pool)
+            .await)?;
+            let fetched = rows.len();
+            for (id, at, actor_id, action, subject, details, prev_hash, hash) in rows {
+                count += 1;
+                after = id;
+                if first_break.is_some() {
+                    continue;
+                }
+                if prev_hash != previous {
+                    first_break = Some(ChainBreak {
                         id,
                         reason: "an entry before this one was removed, inserted or changed",
-                    }),
-                ));
-            }
-            if entry_hash(&prev_hash, at, actor_id, &action, &subject, &details) != hash {
-                return Ok((
-                    count,
-                    Some(ChainBreak {
+                    });
+                } else if entry_hash(&prev_hash, at, actor_id, &action, &subject, &details) != hash
+                {
+                    first_break = Some(ChainBreak {
                         id,
                         reason: "this entry was changed",
-                    }),
-                ));
+                    });
+                }
+                previous = hash;
             }
-            previous = hash;
+            if fetched < BATCH as usize {
+                return Ok((count, first_break));
+            }
         }
-        Ok((count, None))
     }
 
     /// Entries matching the filter, newest first, with the total count.

@@ -13,11 +13,11 @@ async fn scale_load_keeps_every_invariant(backend: Backend) {
     let now = OffsetDateTime::now_utc();
     let heard = std::sync::Mutex::new(Vec::new());
     let progress = |done: u64| heard.lock().expect("lock").push(done);
-    let first = sportello::demo::scale::load(store, 2_500, now, &progress)
+    let first = sportello::demo::scale::load(store, 5_200, now, &progress)
         .await
         .expect("load");
-    assert_eq!((first.requests, first.contracts), (2_500, 3));
-    assert_eq!(heard.lock().expect("lock").last(), Some(&2_500));
+    assert_eq!((first.requests, first.contracts), (5_200, 6));
+    assert_eq!(heard.lock().expect("lock").last(), Some(&5_200));
     // A second load continues the ids and the chain.
     let second = sportello::demo::scale::load(store, 10, now, &|_| {})
         .await
@@ -26,12 +26,13 @@ async fn scale_load_keeps_every_invariant(backend: Backend) {
     assert!(store.ledger_mismatches().await.expect("ledger").is_empty());
     let (entries, broken) = store.verify_audit().await.expect("audit");
     assert_eq!(broken, None);
-    assert!(entries >= 2_510, "{entries} audit entries");
+    // More entries than one batch of the verifier reads: the walk carries across batches.
+    assert!(entries >= 5_210, "{entries} audit entries");
     let (page, total) = store
-        .support_requests(&RequestFilter::default(), Page::new(Some(1), Some(2_509)))
+        .support_requests(&RequestFilter::default(), Page::new(Some(1), Some(5_209)))
         .await
         .expect("list");
-    assert_eq!(total, 2_510);
+    assert_eq!(total, 5_210);
     assert_eq!(page.len(), 1);
     // Ordinary filing after a bulk load takes the next id (PostgreSQL's sequence moved on).
     let account = store
@@ -73,8 +74,39 @@ async fn scale_load_keeps_every_invariant(backend: Backend) {
         )
         .await
         .expect("file");
-    assert_eq!(filed, Filed::Created(2_511));
+    assert_eq!(filed, Filed::Created(5_211));
     assert_eq!(store.verify_audit().await.expect("audit").1, None);
+    // A change past the verifier's first batch is found, and named.
+    let last: i64 = match &store.pool {
+        sportello::store::Pool::Sqlite(pool) => {
+            sqlx::query_scalar("SELECT MAX(id) FROM audit_log")
+                .fetch_one(pool)
+                .await
+        }
+        sportello::store::Pool::Postgres(pool) => {
+            sqlx::query_scalar("SELECT MAX(id) FROM audit_log")
+                .fetch_one(pool)
+                .await
+        }
+    }
+    .expect("last entry");
+    assert!(last > 5_000);
+    let tamper = "UPDATE audit_log SET details = '{\"n\": 1}' WHERE id = $1";
+    match &store.pool {
+        sportello::store::Pool::Sqlite(pool) => sqlx::query(tamper)
+            .bind(last)
+            .execute(pool)
+            .await
+            .map(|_| ()),
+        sportello::store::Pool::Postgres(pool) => sqlx::query(tamper)
+            .bind(last)
+            .execute(pool)
+            .await
+            .map(|_| ()),
+    }
+    .expect("tamper");
+    let (_, broken) = store.verify_audit().await.expect("audit");
+    assert_eq!(broken.map(|b| b.id), Some(last));
 }
 
 on_both_backends!(scale_load_keeps_every_invariant);
