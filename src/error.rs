@@ -97,9 +97,14 @@ pub enum Error {
     /// Nothing by that name is visible to this actor.
     #[error("not found")]
     NotFound,
-    /// The database failed.
+    /// The database failed. When it is unreachable or out of resources (see
+    /// [`database_unavailable`]) the answer is 503 `database_unavailable`, else 500.
     #[error("database error: {0}")]
     Database(#[from] sqlx::Error),
+    /// The database could not take the write now (its batch was not committed: the
+    /// connection broke, the disk is full); nothing of it was written.
+    #[error("the database cannot take writes now: {0}")]
+    Unavailable(String),
     /// Anything else that is the server's fault.
     #[error(transparent)]
     Other(#[from] anyhow::Error),
@@ -138,6 +143,8 @@ impl Error {
             Self::MembershipInUse => "membership_in_use",
             Self::ImportRejected(_) => "import_rejected",
             Self::ActivationProcessed => "activation_processed",
+            Self::Database(error) if database_unavailable(error) => "database_unavailable",
+            Self::Unavailable(_) => "database_unavailable",
             Self::Database(_) | Self::Other(_) => "internal",
         }
     }
@@ -169,7 +176,18 @@ impl Error {
                 StatusCode::CONFLICT
             }
             Self::ImportRejected(_) => StatusCode::UNPROCESSABLE_ENTITY,
+            Self::Database(error) if database_unavailable(error) => StatusCode::SERVICE_UNAVAILABLE,
+            Self::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
             Self::Database(_) | Self::Other(_) => StatusCode::INTERNAL_SERVER_ERROR,
+        }
+    }
+
+    /// Seconds a client should wait before trying again, for `Retry-After`.
+    pub fn retry_after_secs(&self) -> Option<u64> {
+        match self {
+            Self::TooManyAttempts { retry_after_secs } => Some(*retry_after_secs),
+            _ if self.status() == StatusCode::SERVICE_UNAVAILABLE => Some(2),
+            _ => None,
         }
     }
 
@@ -218,6 +236,32 @@ impl Validator {
         } else {
             Err(Error::InvalidInput(self.0))
         }
+    }
+}
+
+/// Whether a database error means the database cannot serve now rather than a fault in the
+/// request or the code: no connection to be had, a connection that broke, a server shutting
+/// down or refusing connections, a full disk.
+pub fn database_unavailable(error: &sqlx::Error) -> bool {
+    match error {
+        sqlx::Error::PoolTimedOut
+        | sqlx::Error::PoolClosed
+        | sqlx::Error::Io(_)
+        | sqlx::Error::Tls(_)
+        | sqlx::Error::WorkerCrashed => true,
+        sqlx::Error::Database(db) => {
+            let code = db.code().unwrap_or_default();
+            // PostgreSQL: 57P01–57P03 (shutdown, crash, cannot connect now), 53xxx (out of
+            // resources: disk full, out of memory, too many connections), 08xxx (connection).
+            // SQLite: 13 (SQLITE_FULL), 5 (SQLITE_BUSY after the busy timeout).
+            let postgres_class = |class: &str| code.len() == 5 && code.starts_with(class);
+            postgres_class("57P")
+                || postgres_class("53")
+                || postgres_class("08")
+                || code == "13"
+                || code == "5"
+        }
+        _ => false,
     }
 }
 

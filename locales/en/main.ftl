@@ -154,6 +154,8 @@ error-not_found = Not found
 error-not_found-detail = There is nothing here, or it is not visible to the account you are signed in with.
 error-internal = Something went wrong on our side
 error-internal-detail = The server could not complete the request. Nothing you sent was lost; try again in a moment.
+error-database_unavailable = The database is unavailable
+error-database_unavailable-detail = The service cannot reach its database right now. Nothing was changed; try again in a few seconds.
 
 ## Notifications
 mail-activation-completed-subject = { $benefit } is active

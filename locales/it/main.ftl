@@ -154,6 +154,8 @@ error-not_found = Non trovato
 error-not_found-detail = Qui non c'è nulla, oppure non è visibile all'account con cui hai eseguito l'accesso.
 error-internal = Si è verificato un errore da parte nostra
 error-internal-detail = Il server non è riuscito a completare la richiesta. Nulla di ciò che hai inviato è andato perso; riprova tra poco.
+error-database_unavailable = Il database non è disponibile
+error-database_unavailable-detail = Il servizio non riesce a raggiungere il suo database in questo momento. Non è stato modificato nulla; riprova tra qualche secondo.
 
 ## Notifications
 mail-activation-completed-subject = { $benefit } è attivo

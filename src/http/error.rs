@@ -198,10 +198,7 @@ pub fn problem(language: Language, error: &Error) -> Problem {
             Error::ImportRejected(problems) => Some(problems.len()),
             _ => None,
         },
-        retry_after: match error {
-            Error::TooManyAttempts { retry_after_secs } => Some(*retry_after_secs),
-            _ => None,
-        },
+        retry_after: error.retry_after_secs(),
         reason: match error {
             Error::PlanNotEligible { reason } => Some((*reason).to_owned()),
             _ => None,
@@ -245,7 +242,7 @@ pub fn render_error(context: &RequestContext, error: Error) -> Response {
     } else {
         super::web::error_page(context, &error)
     };
-    if let Error::TooManyAttempts { retry_after_secs } = error
+    if let Some(retry_after_secs) = error.retry_after_secs()
         && let Ok(value) = HeaderValue::from_str(&retry_after_secs.to_string())
     {
         response.headers_mut().insert(RETRY_AFTER, value);

@@ -221,7 +221,7 @@ impl Store {
                 let succeeded = result.is_ok();
                 let deliver: Delivery = Box::new(move |failure: Option<String>| {
                     let result = match failure {
-                        Some(error) if succeeded => Err(Error::Other(anyhow::anyhow!(error))),
+                        Some(error) if succeeded => Err(Error::Unavailable(error)),
                         _ => result,
                     };
                     let _ = answer.send(result);

@@ -222,3 +222,26 @@ async fn sign_in_never_redirects_off_site() {
         .await;
     assert_eq!(kept.location(), "/operator/audit?x=1");
 }
+
+/// With the database gone, requests answer 503 `database_unavailable` with `Retry-After`
+/// (a page for browsers), never a 500, and `/readyz` says not ready.
+async fn an_unreachable_database_answers_503(backend: crate::support::Backend) {
+    let app = TestApp::with(backend, sportello::config::Settings::default()).await;
+    let operator = app.operator().await;
+    app.store().close().await;
+    let api = app.get(&operator, "/api/v1/organizations").await;
+    assert_eq!(api.status, StatusCode::SERVICE_UNAVAILABLE, "{}", api.text);
+    assert_eq!(api.code(), "database_unavailable");
+    assert!(api.headers.contains_key(header::RETRY_AFTER));
+    let page = app.get(&operator, "/operator/organizations").await;
+    assert_eq!(page.status, StatusCode::SERVICE_UNAVAILABLE);
+    assert!(
+        page.text.contains("The database is unavailable"),
+        "{}",
+        page.text
+    );
+    let ready = app.get(&Caller::anonymous(), "/readyz").await;
+    assert_eq!(ready.status, StatusCode::SERVICE_UNAVAILABLE);
+}
+
+crate::on_both_backends!(an_unreachable_database_answers_503);
