@@ -106,43 +106,21 @@ pub async fn plans(
         Some(id) => Some(customer_for(store, actor, id).await?),
         None => None,
     };
-    let account_is_csp = match actor.organization_id {
-        Some(org) => store.organization(org).await?.is_some_and(|o| o.csp),
-        None => false,
-    };
     let contracts: Vec<Contract> = store
         .linked_contracts(actor.account_id)
         .await?
         .into_iter()
         .map(|l| l.contract)
         .collect();
-    let candidates: Vec<Candidate<'_>> = contracts
-        .iter()
-        .map(|contract| Candidate {
-            contract,
-            recent_versions_only: policy
-                .benefit(&contract.plan_code)
-                .is_some_and(|b| b.recent_versions_only),
-        })
-        .collect();
-    let request = Request {
-        product: &product,
-        version: query.version.map(str::trim).filter(|v| !v.is_empty()),
-        for_customer: customer.is_some(),
-        account_is_csp,
-    };
-    let resolution = resolve(
-        &request,
-        &candidates,
-        policy.supported_previous_versions,
-        query.as_of,
-    );
-    Ok(Plans {
+    Ok(resolved(
+        policy,
+        actor,
         product,
+        query.version,
         customer,
-        resolution,
         contracts,
-    })
+        query.as_of,
+    ))
 }
 
 /// The plans for filing: like [`plans`], but reading only the contract the request names (if
@@ -168,6 +146,29 @@ async fn chosen_plan(
             .collect(),
         PlanRef::Csp => Vec::new(),
     };
+    Ok(resolved(
+        policy,
+        actor,
+        product,
+        input.version.as_deref(),
+        customer,
+        contracts,
+        as_of,
+    ))
+}
+
+/// Which of `contracts` (and the CSP plan) can serve a request for `product` and `version`,
+/// and why the others cannot. The CSP plan comes from the actor's organization as read when
+/// the actor was authenticated.
+fn resolved(
+    policy: &Policy,
+    actor: &Actor,
+    product: Product,
+    version: Option<&str>,
+    customer: Option<Customer>,
+    contracts: Vec<Contract>,
+    as_of: Date,
+) -> Plans {
     let candidates: Vec<Candidate<'_>> = contracts
         .iter()
         .map(|contract| Candidate {
@@ -179,11 +180,7 @@ async fn chosen_plan(
         .collect();
     let request = Request {
         product: &product,
-        version: input
-            .version
-            .as_deref()
-            .map(str::trim)
-            .filter(|v| !v.is_empty()),
+        version: version.map(str::trim).filter(|v| !v.is_empty()),
         for_customer: customer.is_some(),
         account_is_csp: actor.csp,
     };
@@ -193,12 +190,12 @@ async fn chosen_plan(
         policy.supported_previous_versions,
         as_of,
     );
-    Ok(Plans {
+    Plans {
         product,
         customer,
         resolution,
         contracts,
-    })
+    }
 }
 
 /// A request as the client sends it.

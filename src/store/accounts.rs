@@ -176,7 +176,7 @@ impl Store {
                     .execute(&mut *tx)
                     .await?;
             }
-            append_audit!(tx, self, audit, now);
+            append_audit!(tx, audit, now);
         });
         Ok(())
     }

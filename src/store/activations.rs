@@ -96,7 +96,7 @@ impl Store {
                 .await?;
                 let mut entry = audit.clone();
                 entry.subject = format!("activation:{id}");
-                append_audit!(tx, self, &entry, to_millis(now));
+                append_audit!(tx, &entry, to_millis(now));
                 if let Some(run_at) = job_at {
                     sqlx::query("INSERT INTO jobs (kind, payload, run_at, created_at) VALUES ('activation', $1, $2, $3)")
                         .bind(id.to_string())
@@ -210,7 +210,7 @@ impl Store {
                     .execute(&mut *tx)
                     .await?;
                 insert_message!(tx, message, now);
-                append_audit!(tx, self, audit, now);
+                append_audit!(tx, audit, now);
                 Some(contract_id)
             } else {
                 None
@@ -244,7 +244,7 @@ impl Store {
             .rows_affected();
             if done == 1 {
                 insert_message!(tx, message, now);
-                append_audit!(tx, self, audit, now);
+                append_audit!(tx, audit, now);
             }
             done == 1
         });

@@ -76,32 +76,13 @@ pub fn entry_hash(
         .collect()
 }
 
-/// Appends an entry on an open transaction. On PostgreSQL an advisory transaction lock
-/// serializes appenders so the chain never forks; SQLite's single writer does the same.
+/// Appends an entry on an open `in_tx!` transaction, with the same step a write unit uses
+/// ([`super::writer::Tx::append_audit`]).
 macro_rules! append_audit {
-    ($tx:expr, $store:expr, $entry:expr, $now:expr) => {{
-        let entry: &$crate::store::audit::AuditEntry = $entry;
-        if matches!($store.pool, $crate::store::Pool::Postgres(_)) {
-            sqlx::query("SELECT pg_advisory_xact_lock(7242001)").execute(&mut *$tx).await?;
-        }
-        let prev: Option<String> = sqlx::query_scalar("SELECT hash FROM audit_log ORDER BY id DESC LIMIT 1")
-            .fetch_optional(&mut *$tx)
+    ($tx:expr, $entry:expr, $now:expr) => {{
+        $crate::store::writer::AsTx::as_tx(&mut $tx)
+            .append_audit($entry, $now)
             .await?;
-        let prev = prev.unwrap_or_else(|| $crate::store::audit::GENESIS.to_owned());
-        let details = entry.details.to_string();
-        let hash = $crate::store::audit::entry_hash(&prev, $now, entry.actor_id, entry.action, &entry.subject, &details);
-        sqlx::query(
-            "INSERT INTO audit_log (at, actor_id, action, subject, details, prev_hash, hash) VALUES ($1, $2, $3, $4, $5, $6, $7)",
-        )
-        .bind($now)
-        .bind(entry.actor_id)
-        .bind(entry.action)
-        .bind(&entry.subject)
-        .bind(&details)
-        .bind(&prev)
-        .bind(&hash)
-        .execute(&mut *$tx)
-        .await?;
     }};
 }
 pub(crate) use append_audit;
@@ -127,7 +108,7 @@ impl Store {
     /// Appends one entry in its own transaction (for changes that are a single statement).
     pub async fn audit(&self, entry: &AuditEntry, now: OffsetDateTime) -> Result<()> {
         let now = super::to_millis(now);
-        crate::in_tx!(self, tx => append_audit!(tx, self, entry, now));
+        crate::in_tx!(self, tx => append_audit!(tx, entry, now));
         Ok(())
     }
 
@@ -255,7 +236,7 @@ impl super::writer::Tx<'_> {
     /// Appends an audit entry to the chain, in this write unit. On PostgreSQL an advisory
     /// transaction lock serializes appenders so the chain never forks; on SQLite the writer is
     /// the only appender.
-    pub async fn append_audit(&mut self, entry: &AuditEntry, now: i64) -> Result<()> {
+    pub async fn append_audit(&mut self, entry: &AuditEntry, now: i64) -> sqlx::Result<()> {
         let postgres = matches!(self, super::writer::Tx::Postgres(_));
         crate::on_tx!(self, c => {
             if postgres {

@@ -231,7 +231,7 @@ impl Store {
                 serde_json::json!({"organization": new.organization_id.0, "plan": new.plan_code, "allotted": new.allotted,
                                    "start": new.start.to_string(), "end": new.end.to_string()}),
             );
-            crate::store::audit::append_audit!(tx, self, &entry, now);
+            crate::store::audit::append_audit!(tx, &entry, now);
             contract
         });
         Ok(id)

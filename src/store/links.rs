@@ -88,7 +88,7 @@ impl Store {
                         .bind(to_millis(now))
                         .execute(&mut *tx)
                         .await?;
-                    append_audit!(tx, self, audit, to_millis(now));
+                    append_audit!(tx, audit, to_millis(now));
                     LinkOutcome::Linked
                 }
             }))
@@ -136,7 +136,7 @@ impl Store {
             .await?
             .rows_affected();
             if done == 1 {
-                append_audit!(tx, self, audit, now);
+                append_audit!(tx, audit, now);
             }
             done == 1
         }))
@@ -226,7 +226,7 @@ impl Store {
                 .bind(contract)
                 .execute(&mut *tx)
                 .await?;
-            append_audit!(tx, self, audit, now);
+            append_audit!(tx, audit, now);
         });
         Ok(())
     }

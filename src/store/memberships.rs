@@ -82,7 +82,7 @@ impl Store {
                 serde_json::json!({"membership": row.id, "offer": row.offer, "competency": row.competency_code,
                                    "start": row.starts_on.to_string(), "end": row.ends_on.to_string()}),
             );
-            append_audit!(tx, self, &entry, now);
+            append_audit!(tx, &entry, now);
             row
         });
         row.into_membership()
@@ -116,7 +116,7 @@ impl Store {
                 insert.build().execute(&mut *tx).await?;
             }
             let entry = AuditEntry::new(actor, "membership.imported", "memberships", serde_json::json!({"rows": rows.len()}));
-            append_audit!(tx, self, &entry, now);
+            append_audit!(tx, &entry, now);
         });
         Ok(rows.len())
     }
@@ -191,7 +191,7 @@ impl Store {
                     format!("organization:{}", organization.0),
                     serde_json::json!({"membership": id, "end": end.to_string()}),
                 );
-                append_audit!(tx, self, &entry, now);
+                append_audit!(tx, &entry, now);
             }
             done
         });
@@ -232,7 +232,7 @@ impl Store {
                         format!("organization:{}", organization.0),
                         serde_json::json!({"membership": id}),
                     );
-                    append_audit!(tx, self, &entry, now);
+                    append_audit!(tx, &entry, now);
                 }
                 Some(done)
             }

@@ -35,23 +35,13 @@ pub struct Message {
     pub last_error: Option<String>,
 }
 
-/// Inserts a message on an open transaction; a duplicate `dedupe_key` is silently skipped.
+/// Inserts a message on an open `in_tx!` transaction, with the same step a write unit uses
+/// ([`super::writer::Tx::queue`]); a duplicate `dedupe_key` is silently skipped.
 macro_rules! insert_message {
     ($tx:expr, $message:expr, $now:expr) => {{
-        let message: &$crate::store::outbox::NewMessage = $message;
-        sqlx::query(
-            "INSERT INTO outbox (kind, account_id, recipient, subject, body, dedupe_key, created_at) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (dedupe_key) DO NOTHING",
-        )
-        .bind(&message.kind)
-        .bind(message.account_id)
-        .bind(&message.recipient)
-        .bind(&message.subject)
-        .bind(&message.body)
-        .bind(&message.dedupe_key)
-        .bind($now)
-        .execute(&mut *$tx)
-        .await?;
+        $crate::store::writer::AsTx::as_tx(&mut $tx)
+            .queue($message, $now)
+            .await?;
     }};
 }
 pub(crate) use insert_message;
@@ -211,7 +201,7 @@ impl Store {
 
 impl super::writer::Tx<'_> {
     /// Queues a message in this write unit; a message whose dedupe key was used is dropped.
-    pub async fn queue(&mut self, message: &NewMessage, now: i64) -> Result<()> {
+    pub async fn queue(&mut self, message: &NewMessage, now: i64) -> sqlx::Result<()> {
         crate::on_tx!(self, c => sqlx::query(
             "INSERT INTO outbox (kind, account_id, recipient, subject, body, dedupe_key, created_at) \
              VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (dedupe_key) DO NOTHING",

@@ -156,7 +156,7 @@ impl Store {
                 .bind(version.extended_end)
                 .execute(&mut *tx)
                 .await?;
-                crate::store::audit::append_audit!(tx, self, audit, now);
+                crate::store::audit::append_audit!(tx, audit, now);
             });
             Ok(())
         }

@@ -480,7 +480,7 @@ impl Store {
                     format!("request:{request}"),
                     serde_json::json!({"from": from, "to": to}),
                 );
-                append_audit!(tx, self, &entry, now);
+                append_audit!(tx, &entry, now);
             }
             moved == 1
         }))

@@ -124,7 +124,7 @@ impl Store {
                     .await?;
             }
             if let Some(entry) = audit {
-                append_audit!(tx, self, entry, now);
+                append_audit!(tx, entry, now);
             }
         });
         Ok(())

@@ -42,6 +42,24 @@ macro_rules! on_tx {
     };
 }
 
+/// An open `in_tx!` transaction seen as a [`Tx`], so its steps use the same code as write
+/// units.
+pub trait AsTx {
+    fn as_tx(&mut self) -> Tx<'_>;
+}
+
+impl AsTx for sqlx::Transaction<'_, sqlx::Sqlite> {
+    fn as_tx(&mut self) -> Tx<'_> {
+        Tx::Sqlite(self)
+    }
+}
+
+impl AsTx for sqlx::Transaction<'_, sqlx::Postgres> {
+    fn as_tx(&mut self) -> Tx<'_> {
+        Tx::Postgres(self)
+    }
+}
+
 /// The most units one SQLite batch carries; more waiting go in the next one.
 const MAX_BATCH: usize = 256;
 
