@@ -6,7 +6,6 @@
 //! success then releases it. So N concurrent attempts can never run more checks than the
 //! limits allow: each one sees the others in flight.
 
-use super::audit::{AuditEntry, append_audit};
 use super::{Store, to_millis};
 use crate::error::Result;
 use crate::{in_tx, on_pool};
@@ -103,49 +102,6 @@ impl Store {
                 .map(|_| ()))?;
         }
         Ok(())
-    }
-
-    /// Records one failed attempt under each `(scope, subject)`, and its audit entry when
-    /// given, in one transaction.
-    pub async fn record_failures(
-        &self,
-        attempts: &[(&str, &str)],
-        audit: Option<&AuditEntry>,
-        now: OffsetDateTime,
-    ) -> Result<()> {
-        let now = to_millis(now);
-        in_tx!(self, tx => {
-            for (scope, subject) in attempts {
-                sqlx::query("INSERT INTO failed_attempts (scope, subject, at) VALUES ($1, $2, $3)")
-                    .bind(scope)
-                    .bind(subject)
-                    .bind(now)
-                    .execute(&mut *tx)
-                    .await?;
-            }
-            if let Some(entry) = audit {
-                append_audit!(tx, entry, now);
-            }
-        });
-        Ok(())
-    }
-
-    /// How many failures `subject` had in `scope` since `since`, and when the oldest of them was.
-    pub async fn failures_since(
-        &self,
-        scope: &str,
-        subject: &str,
-        since: OffsetDateTime,
-    ) -> Result<(i64, Option<i64>)> {
-        let row: (i64, Option<i64>) = on_pool!(self, pool => sqlx::query_as(
-            "SELECT COUNT(*), MIN(at) FROM failed_attempts WHERE scope = $1 AND subject = $2 AND at >= $3",
-        )
-        .bind(scope)
-        .bind(subject)
-        .bind(to_millis(since))
-        .fetch_one(pool)
-        .await)?;
-        Ok(row)
     }
 
     pub async fn clear_failures(&self, scope: &str, subject: &str) -> Result<()> {

@@ -2,12 +2,10 @@
 
 use crate::on_both_backends;
 use crate::support::{Backend, TestDb};
-use serde_json::json;
 use sportello::domain::{AccountKind, Email, Language, Role};
 use sportello::error::Error;
 use sportello::store::Page;
 use sportello::store::accounts::NewAccount;
-use sportello::store::audit::AuditEntry;
 use sportello::store::organizations::NewOrganization;
 use time::{Duration, OffsetDateTime};
 
@@ -320,55 +318,74 @@ async fn tokens_are_found_by_digest_until_revoked(backend: Backend) {
 }
 
 async fn failures_are_counted_in_a_window(backend: Backend) {
+    use sportello::store::throttle::Reservation;
     let db = TestDb::new(backend).await;
     let store = &db.store;
     let now = OffsetDateTime::now_utc();
+    let window = Duration::minutes(15);
+    let reserve =
+        |subjects: &'static [(&'static str, &'static str)], at: OffsetDateTime, limit: i64| {
+            store.reserve_attempt(subjects, at - window, at, move |counts| {
+                counts.iter().position(|count| *count >= limit)
+            })
+        };
     for minutes in [30, 10, 5] {
-        store
-            .record_failures(&[("scope", "who")], None, now - Duration::minutes(minutes))
-            .await
-            .expect("record");
+        let at = now - Duration::minutes(minutes);
+        assert!(matches!(
+            reserve(&[("scope", "who")], at, 10).await.expect("reserve"),
+            Reservation::Granted { .. }
+        ));
     }
-    let entry = AuditEntry::new(None, "session.sign_in_failed", "email:else", json!({}));
-    store
-        .record_failures(&[("scope", "else"), ("other", "else")], Some(&entry), now)
-        .await
-        .expect("record");
-    assert_eq!(
-        store.verify_audit().await.expect("verify"),
-        (1, None),
-        "the failure and its audit entry are written together"
-    );
-    let (count, _) = store
-        .failures_since("other", "else", now - Duration::minutes(1))
-        .await
-        .expect("count");
-    assert_eq!(count, 1);
-    let (count, oldest) = store
-        .failures_since("scope", "who", now - Duration::minutes(15))
-        .await
-        .expect("count");
-    assert_eq!(count, 2);
-    assert_eq!(
-        oldest,
-        Some(sportello::store::to_millis(now - Duration::minutes(10)))
-    );
-    store.clear_failures("scope", "who").await.expect("clear");
-    assert_eq!(
-        store
-            .failures_since("scope", "who", now - Duration::hours(1))
+    // Counted in the window only: the attempt 30 minutes ago is out of it.
+    let Reservation::Granted { counts, ids } =
+        reserve(&[("scope", "else"), ("other", "else")], now, 10)
             .await
-            .expect("count")
-            .0,
-        0
+            .expect("reserve")
+    else {
+        panic!("granted");
+    };
+    assert_eq!(counts, vec![0, 0]);
+    assert_eq!(ids.len(), 2, "one attempt recorded per subject");
+    let Reservation::Granted { counts, ids: who } = reserve(&[("scope", "who")], now, 10)
+        .await
+        .expect("reserve")
+    else {
+        panic!("granted");
+    };
+    assert_eq!(counts, vec![2], "the attempts 10 and 5 minutes ago");
+    // At the limit: refused, nothing recorded, room opens a window after the oldest counted.
+    assert_eq!(
+        reserve(&[("scope", "who")], now, 3).await.expect("reserve"),
+        Reservation::Refused {
+            index: 0,
+            oldest: sportello::store::to_millis(now - Duration::minutes(10)),
+        }
     );
+    // A released attempt (a success) does not count.
+    store.release_attempts(&who).await.expect("release");
+    let Reservation::Granted { counts, ids: who } = reserve(&[("scope", "who")], now, 10)
+        .await
+        .expect("reserve")
+    else {
+        panic!("granted");
+    };
+    assert_eq!(counts, vec![2]);
+    store.release_attempts(&who).await.expect("release");
+    store.clear_failures("scope", "who").await.expect("clear");
+    let Reservation::Granted { counts, .. } = reserve(&[("scope", "who")], now, 10)
+        .await
+        .expect("reserve")
+    else {
+        panic!("granted");
+    };
+    assert_eq!(counts, vec![0], "cleared");
     assert_eq!(
         store
             .prune_failures(now + Duration::seconds(1))
             .await
             .expect("prune"),
-        2,
-        "the two records for \"else\""
+        3,
+        "the two records for \"else\" and the last one for \"who\""
     );
 }
 
