@@ -4,6 +4,7 @@ mod api;
 mod api_docs;
 mod audit;
 mod benefits;
+mod connections;
 mod console_pages;
 mod contracts;
 mod dates;
