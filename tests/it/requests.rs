@@ -370,6 +370,25 @@ async fn concurrent_creates_never_overspend(backend: Backend) {
     assert_eq!(total, 20, "exactly 20 requests stored");
 }
 
+/// `POST /api/v1/support-requests` with this body as `caller`, with an `Idempotency-Key`.
+fn keyed_filing(caller: &Caller, body: &Value, key: &str) -> Request<Body> {
+    Request::builder()
+        .method(Method::POST)
+        .uri("/api/v1/support-requests")
+        .header(header::CONTENT_TYPE, "application/json")
+        .header(
+            header::COOKIE,
+            format!(
+                "sportello_session={}",
+                caller.session.clone().unwrap_or_default()
+            ),
+        )
+        .header("x-csrf-token", &caller.csrf)
+        .header("idempotency-key", key)
+        .body(Body::from(body.to_string()))
+        .expect("request")
+}
+
 async fn idempotent_retries_charge_once(backend: Backend) {
     let app = TestApp::with(backend, Settings::default()).await;
     let operator = app.operator().await;
@@ -384,23 +403,7 @@ async fn idempotent_retries_charge_once(backend: Backend) {
         "sql-server",
         Some("2022"),
     );
-    let send = |body: Value, key: &str| {
-        Request::builder()
-            .method(Method::POST)
-            .uri("/api/v1/support-requests")
-            .header(header::CONTENT_TYPE, "application/json")
-            .header(
-                header::COOKIE,
-                format!(
-                    "sportello_session={}",
-                    engineer.session.clone().unwrap_or_default()
-                ),
-            )
-            .header("x-csrf-token", &engineer.csrf)
-            .header("idempotency-key", key)
-            .body(Body::from(body.to_string()))
-            .expect("request")
-    };
+    let send = |body: Value, key: &str| keyed_filing(&engineer, &body, key);
     let first = app.raw(send(body.clone(), "key-1")).await;
     assert_eq!(first.status, StatusCode::CREATED);
     let (a, b) = tokio::join!(
@@ -441,23 +444,7 @@ async fn retry_replays_after_exhaustion_and_unlink(backend: Backend) {
     let contract = linked_contract(&app, &engineer, org, Some(1)).await;
     let plan = contract.contract_id.to_string();
     let body = request_body(&plan, "sql-server", Some("2022"));
-    let request = |key: &str| {
-        Request::builder()
-            .method(Method::POST)
-            .uri("/api/v1/support-requests")
-            .header(header::CONTENT_TYPE, "application/json")
-            .header(
-                header::COOKIE,
-                format!(
-                    "sportello_session={}",
-                    engineer.session.clone().unwrap_or_default()
-                ),
-            )
-            .header("x-csrf-token", &engineer.csrf)
-            .header("idempotency-key", key)
-            .body(Body::from(body.to_string()))
-            .expect("request")
-    };
+    let request = |key: &str| keyed_filing(&engineer, &body, key);
     let send = |key: &'static str| app.raw(request(key));
     let first = send("k1").await;
     assert_eq!(first.status, StatusCode::CREATED, "{}", first.text);
