@@ -234,33 +234,40 @@ impl Store {
 
 impl super::writer::Tx<'_> {
     /// Appends an audit entry to the chain, in this write unit. On PostgreSQL an advisory
-    /// transaction lock serializes appenders so the chain never forks; on SQLite the writer is
-    /// the only appender.
+    /// transaction lock serializes appenders so the chain never forks (a writer batch holds it
+    /// already); on SQLite the write lock does.
     pub async fn append_audit(&mut self, entry: &AuditEntry, now: i64) -> sqlx::Result<()> {
-        let postgres = matches!(self, super::writer::Tx::Postgres(_));
-        crate::on_tx!(self, c => {
-            if postgres {
-                sqlx::query("SELECT pg_advisory_xact_lock(7242001)").execute(&mut **c).await?;
-            }
-            let prev: Option<String> = sqlx::query_scalar("SELECT hash FROM audit_log ORDER BY id DESC LIMIT 1")
-                .fetch_optional(&mut **c)
+        if self.needs_audit_lock() {
+            self.run("SELECT pg_advisory_xact_lock(7242001)", &[])
                 .await?;
-            let prev = prev.unwrap_or_else(|| GENESIS.to_owned());
-            let details = entry.details.to_string();
-            let hash = entry_hash(&prev, now, entry.actor_id, entry.action, &entry.subject, &details);
-            sqlx::query(
-                "INSERT INTO audit_log (at, actor_id, action, subject, details, prev_hash, hash) VALUES ($1, $2, $3, $4, $5, $6, $7)",
-            )
-            .bind(now)
-            .bind(entry.actor_id)
-            .bind(entry.action)
-            .bind(&entry.subject)
-            .bind(&details)
-            .bind(&prev)
-            .bind(&hash)
-            .execute(&mut **c)
-            .await?;
-        });
+        }
+        let prev = self
+            .first_text("SELECT hash FROM audit_log ORDER BY id DESC LIMIT 1", &[])
+            .await?
+            .flatten()
+            .unwrap_or_else(|| GENESIS.to_owned());
+        let details = entry.details.to_string();
+        let hash = entry_hash(
+            &prev,
+            now,
+            entry.actor_id,
+            entry.action,
+            &entry.subject,
+            &details,
+        );
+        self.run(
+            "INSERT INTO audit_log (at, actor_id, action, subject, details, prev_hash, hash) VALUES ($1, $2, $3, $4, $5, $6, $7)",
+            &[
+                now.into(),
+                entry.actor_id.into(),
+                entry.action.into(),
+                entry.subject.as_str().into(),
+                details.as_str().into(),
+                prev.as_str().into(),
+                hash.as_str().into(),
+            ],
+        )
+        .await?;
         Ok(())
     }
 }

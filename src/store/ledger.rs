@@ -40,25 +40,23 @@ impl super::writer::Tx<'_> {
     /// Uses one incident: the guarded update. `None` when none is left; otherwise the
     /// incidents remaining after it (`None` inside for an unlimited contract).
     pub async fn consume(&mut self, contract: i64) -> Result<Option<Option<i64>>> {
-        let remaining: Option<Option<i64>> = crate::on_tx!(self, c => sqlx::query_scalar(
-            "UPDATE contracts SET used = used + 1 WHERE id = $1 AND (allotted IS NULL OR used < allotted) \
-             RETURNING allotted - used",
-        )
-        .bind(contract)
-        .fetch_optional(&mut **c)
-        .await)?;
-        Ok(remaining)
+        Ok(self
+            .first_i64(
+                "UPDATE contracts SET used = used + 1 WHERE id = $1 AND (allotted IS NULL OR used < allotted) \
+                 RETURNING allotted - used",
+                &[contract.into()],
+            )
+            .await?)
     }
 
     /// Gives one incident back: the guarded update. False when nothing is used.
     pub async fn give_back(&mut self, contract: i64) -> Result<bool> {
-        let given = crate::on_tx!(self, c => sqlx::query(
-            "UPDATE contracts SET used = used - 1 WHERE id = $1 AND used > 0",
-        )
-        .bind(contract)
-        .execute(&mut **c)
-        .await
-        .map(|done| done.rows_affected()))?;
+        let given = self
+            .run(
+                "UPDATE contracts SET used = used - 1 WHERE id = $1 AND used > 0",
+                &[contract.into()],
+            )
+            .await?;
         Ok(given == 1)
     }
 
@@ -72,19 +70,19 @@ impl super::writer::Tx<'_> {
         reason: Option<&str>,
         now: i64,
     ) -> Result<()> {
-        crate::on_tx!(self, c => sqlx::query(
+        self.run(
             "INSERT INTO ledger_entries (contract_id, kind, amount, request_id, actor_id, reason, at) \
              VALUES ($1, $2, 1, $3, $4, $5, $6)",
+            &[
+                contract.into(),
+                kind.as_str().into(),
+                request.into(),
+                actor.into(),
+                reason.into(),
+                now.into(),
+            ],
         )
-        .bind(contract)
-        .bind(kind.as_str())
-        .bind(request)
-        .bind(actor)
-        .bind(reason)
-        .bind(now)
-        .execute(&mut **c)
-        .await
-        .map(|_| ()))?;
+        .await?;
         Ok(())
     }
 }

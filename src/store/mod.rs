@@ -120,25 +120,26 @@ impl Store {
             };
             Ok(Self {
                 pool: Pool::Postgres(pool),
-                writer: writer::Writer::start(connection),
+                writer: writer::Writer::start(connection).context("cannot start the writer")?,
             })
         } else if let Some(options) = sqlite_options(url)? {
-            let options = options.synchronous(match durability {
-                crate::config::SqliteDurability::Full => SqliteSynchronous::Full,
-                crate::config::SqliteDurability::Normal => SqliteSynchronous::Normal,
-            });
+            let (synchronous, pragma) = match durability {
+                crate::config::SqliteDurability::Full => (SqliteSynchronous::Full, "FULL"),
+                crate::config::SqliteDurability::Normal => (SqliteSynchronous::Normal, "NORMAL"),
+            };
+            let options = options.synchronous(synchronous);
             let pool = SqlitePoolOptions::new()
                 .max_connections(8)
                 .acquire_timeout(Duration::from_secs(10))
                 .connect_with(options.clone())
                 .await
                 .context("cannot open the SQLite database")?;
-            let connection = writer::connect(&options)
-                .await
+            let connection = writer::connect(&options, pragma)
                 .context("cannot open the SQLite database for writing")?;
             Ok(Self {
                 pool: Pool::Sqlite(pool),
-                writer: writer::Writer::start(writer::Connection::Sqlite(connection)),
+                writer: writer::Writer::start(writer::Connection::Sqlite(connection))
+                    .context("cannot start the writer")?,
             })
         } else {
             bail!("unsupported database URL scheme in {url:?}: use sqlite://FILE or postgres://…");

@@ -202,20 +202,20 @@ impl Store {
 impl super::writer::Tx<'_> {
     /// Queues a message in this write unit; a message whose dedupe key was used is dropped.
     pub async fn queue(&mut self, message: &NewMessage, now: i64) -> sqlx::Result<()> {
-        crate::on_tx!(self, c => sqlx::query(
+        self.run(
             "INSERT INTO outbox (kind, account_id, recipient, subject, body, dedupe_key, created_at) \
              VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (dedupe_key) DO NOTHING",
+            &[
+                message.kind.as_str().into(),
+                message.account_id.into(),
+                message.recipient.as_str().into(),
+                message.subject.as_str().into(),
+                message.body.as_str().into(),
+                message.dedupe_key.as_deref().into(),
+                now.into(),
+            ],
         )
-        .bind(&message.kind)
-        .bind(message.account_id)
-        .bind(&message.recipient)
-        .bind(&message.subject)
-        .bind(&message.body)
-        .bind(&message.dedupe_key)
-        .bind(now)
-        .execute(&mut **c)
-        .await
-        .map(|_| ()))?;
+        .await?;
         Ok(())
     }
 }

@@ -178,36 +178,36 @@ pub struct FilingMessages {
 impl super::writer::Tx<'_> {
     /// Inserts a new request (status `open`) and its `created` history entry; its id.
     pub async fn insert_request(&mut self, new: &NewRequest, now: i64) -> Result<i64> {
-        let id: i64 = crate::on_tx!(self, c => sqlx::query_scalar(
-            "INSERT INTO support_requests (title, description, product_code, version, severity, plan, contract_id, \
-             charged, created_by, organization_id, customer_id, contact, status, first_response_due, created_at, updated_at) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, 'open', $13, $14, $14) RETURNING id",
-        )
-        .bind(&new.title)
-        .bind(&new.description)
-        .bind(&new.product_code)
-        .bind(&new.version)
-        .bind(&new.severity)
-        .bind(&new.plan)
-        .bind(new.contract_id)
-        .bind(new.charge_contract.is_some())
-        .bind(new.created_by.0)
-        .bind(new.organization_id.map(|o| o.0))
-        .bind(new.customer_id)
-        .bind(&new.contact)
-        .bind(to_millis(new.first_response_due))
-        .bind(now)
-        .fetch_one(&mut **c)
-        .await)?;
-        crate::on_tx!(self, c => sqlx::query(
+        let id = self
+            .first_i64(
+                "INSERT INTO support_requests (title, description, product_code, version, severity, plan, contract_id, \
+                 charged, created_by, organization_id, customer_id, contact, status, first_response_due, created_at, updated_at) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, 'open', $13, $14, $14) RETURNING id",
+                &[
+                    new.title.as_str().into(),
+                    new.description.as_str().into(),
+                    new.product_code.as_str().into(),
+                    new.version.as_deref().into(),
+                    new.severity.as_str().into(),
+                    new.plan.as_str().into(),
+                    new.contract_id.into(),
+                    new.charge_contract.is_some().into(),
+                    new.created_by.0.into(),
+                    new.organization_id.map(|o| o.0).into(),
+                    new.customer_id.into(),
+                    new.contact.as_str().into(),
+                    to_millis(new.first_response_due).into(),
+                    now.into(),
+                ],
+            )
+            .await?
+            .flatten()
+            .ok_or_else(|| Error::Other(anyhow::anyhow!("an inserted request has no id")))?;
+        self.run(
             "INSERT INTO request_events (request_id, at, actor_id, kind, to_status) VALUES ($1, $2, $3, 'created', 'open')",
+            &[id.into(), now.into(), new.created_by.0.into()],
         )
-        .bind(id)
-        .bind(now)
-        .bind(new.created_by.0)
-        .execute(&mut **c)
-        .await
-        .map(|_| ()))?;
+        .await?;
         Ok(id)
     }
 
@@ -221,17 +221,11 @@ impl super::writer::Tx<'_> {
         request: i64,
         now: i64,
     ) -> Result<()> {
-        crate::on_tx!(self, c => sqlx::query(
+        self.run(
             "INSERT INTO idempotency_keys (account_id, idempotency_key, body_digest, request_id, created_at) VALUES ($1, $2, $3, $4, $5)",
+            &[account.0.into(), key.into(), digest.into(), request.into(), now.into()],
         )
-        .bind(account.0)
-        .bind(key)
-        .bind(digest)
-        .bind(request)
-        .bind(now)
-        .execute(&mut **c)
-        .await
-        .map(|_| ()))?;
+        .await?;
         Ok(())
     }
 }
@@ -531,15 +525,13 @@ impl Store {
         let reason = reason.to_owned();
         self.write(move |tx| {
             Box::pin(async move {
-                let contract: Option<Option<i64>> = crate::on_tx!(tx, c => sqlx::query_scalar(
-                    "UPDATE support_requests SET refunded = TRUE, refund_reason = $1, updated_at = $2 \
-                     WHERE id = $3 AND charged AND NOT refunded RETURNING contract_id",
-                )
-                .bind(&reason)
-                .bind(now)
-                .bind(request)
-                .fetch_optional(&mut **c)
-                .await)?;
+                let contract = tx
+                    .first_i64(
+                        "UPDATE support_requests SET refunded = TRUE, refund_reason = $1, updated_at = $2 \
+                         WHERE id = $3 AND charged AND NOT refunded RETURNING contract_id",
+                        &[reason.as_str().into(), now.into(), request.into()],
+                    )
+                    .await?;
                 let Some(contract) = contract.flatten() else {
                     return Ok(false);
                 };
@@ -561,16 +553,11 @@ impl Store {
                     serde_json::json!({"contract": contract, "reason": reason}),
                 );
                 tx.append_audit(&entry, now).await?;
-                crate::on_tx!(tx, c => sqlx::query(
+                tx.run(
                     "INSERT INTO request_events (request_id, at, actor_id, kind, body) VALUES ($1, $2, $3, 'refund', $4)",
+                    &[request.into(), now.into(), actor.0.into(), reason.as_str().into()],
                 )
-                .bind(request)
-                .bind(now)
-                .bind(actor.0)
-                .bind(&reason)
-                .execute(&mut **c)
-                .await
-                .map(|_| ()))?;
+                .await?;
                 Ok(true)
             })
         })

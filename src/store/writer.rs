@@ -2,18 +2,27 @@
 //! function of a [`Tx`] that runs its steps (consume, insert the request, remember the key,
 //! append the audit entry, queue a message) and awaits nothing but the database.
 //!
-//! On SQLite one writer task owns the write connection and commits units in batches: it takes
-//! every unit waiting, opens one `BEGIN IMMEDIATE` transaction, runs each unit inside its own
-//! savepoint (a unit that fails is rolled back alone, the others stay), commits once, and only
-//! then answers each caller. A caller is therefore answered only once its batch is durable, and
-//! a burst of N writers costs one commit (one fsync with `synchronous=FULL`) instead of N, with
-//! no lock contention between them. On PostgreSQL each unit runs in a transaction of its own
-//! from the pool: the server already commits concurrent transactions in groups.
+//! One writer per instance owns a write connection and commits units in batches: it takes
+//! every unit waiting, opens one transaction, runs each unit inside its own savepoint (a unit
+//! that fails is rolled back alone, the others stay), commits once, and only then answers each
+//! caller. A caller is therefore answered only once its batch is durable, and a burst of N
+//! writers costs one commit (one fsync) instead of N, with no lock contention between them.
+//!
+//! On SQLite the writer is a thread of its own holding a `rusqlite` connection: a unit's
+//! statements run on that thread one after another with no hand-off between threads (the
+//! pooled `sqlx` connections, used for reads, pass every statement to a worker thread and
+//! back). On PostgreSQL the writer is a task on one connection of its own, and a batch takes the
+//! audit chain's lock once.
+//!
+//! The steps a unit runs are written once: portable SQL with `$n` parameters and [`Arg`]s,
+//! run by [`Tx::run`] and [`Tx::first_i64`] / [`Tx::first_text`] on whichever connection the
+//! transaction holds.
 
 use super::Store;
 use crate::error::{Error, Result};
 use sqlx::postgres::PgConnectOptions;
 use sqlx::{Connection as _, PgConnection, SqliteConnection};
+use std::borrow::Cow;
 use std::future::Future;
 use std::pin::Pin;
 use tokio::sync::{mpsc, oneshot};
@@ -23,6 +32,9 @@ pub type UnitFuture<'t, T> = Pin<Box<dyn Future<Output = Result<T>> + Send + 't>
 
 /// The transaction a write unit runs its steps on.
 pub enum Tx<'c> {
+    /// The SQLite writer's own connection, on the writer's thread.
+    Direct(&'c mut rusqlite::Connection),
+    /// A pooled SQLite connection (an `in_tx!` transaction).
     Sqlite(&'c mut SqliteConnection),
     /// A PostgreSQL transaction of its own: an audit append takes the chain's lock.
     Postgres(&'c mut PgConnection),
@@ -30,16 +42,248 @@ pub enum Tx<'c> {
     PostgresBatch(&'c mut PgConnection),
 }
 
-/// Runs the same portable SQL on whichever connection a [`Tx`] holds.
-#[macro_export]
-macro_rules! on_tx {
-    ($tx:expr, $c:ident => $body:expr) => {
-        match $tx {
-            $crate::store::writer::Tx::Sqlite($c) => $body,
-            $crate::store::writer::Tx::Postgres($c) => $body,
-            $crate::store::writer::Tx::PostgresBatch($c) => $body,
+/// One argument of a step's statement, bound to `$n` (the n-th of the slice).
+#[derive(Debug, Clone, Copy)]
+pub enum Arg<'a> {
+    Int(Option<i64>),
+    Text(Option<&'a str>),
+    Bool(bool),
+}
+
+impl From<i64> for Arg<'_> {
+    fn from(value: i64) -> Self {
+        Self::Int(Some(value))
+    }
+}
+
+impl From<Option<i64>> for Arg<'_> {
+    fn from(value: Option<i64>) -> Self {
+        Self::Int(value)
+    }
+}
+
+impl<'a> From<&'a str> for Arg<'a> {
+    fn from(value: &'a str) -> Self {
+        Self::Text(Some(value))
+    }
+}
+
+impl<'a> From<Option<&'a str>> for Arg<'a> {
+    fn from(value: Option<&'a str>) -> Self {
+        Self::Text(value)
+    }
+}
+
+impl From<bool> for Arg<'_> {
+    fn from(value: bool) -> Self {
+        Self::Bool(value)
+    }
+}
+
+/// Binds [`Arg`]s to a `sqlx` query, in order.
+macro_rules! bind_args {
+    ($query:expr, $args:expr) => {{
+        let mut query = $query;
+        for arg in $args {
+            query = match *arg {
+                Arg::Int(value) => query.bind(value),
+                Arg::Text(value) => query.bind(value),
+                Arg::Bool(value) => query.bind(value),
+            };
         }
-    };
+        query
+    }};
+}
+
+impl Tx<'_> {
+    /// Runs one statement; the number of rows it changed.
+    pub async fn run(&mut self, sql: &'static str, args: &[Arg<'_>]) -> sqlx::Result<u64> {
+        match self {
+            Tx::Direct(c) => direct::run(c, sql, args),
+            Tx::Sqlite(c) => bind_args!(sqlx::query(sql), args)
+                .execute(&mut **c)
+                .await
+                .map(|done| done.rows_affected()),
+            Tx::Postgres(c) | Tx::PostgresBatch(c) => bind_args!(sqlx::query(sql), args)
+                .execute(&mut **c)
+                .await
+                .map(|done| done.rows_affected()),
+        }
+    }
+
+    /// The first column of the first row a statement returns as an integer; `None` when it
+    /// returns no row, `Some(None)` for a NULL.
+    pub async fn first_i64(
+        &mut self,
+        sql: &'static str,
+        args: &[Arg<'_>],
+    ) -> sqlx::Result<Option<Option<i64>>> {
+        match self {
+            Tx::Direct(c) => direct::first(c, sql, args),
+            Tx::Sqlite(c) => {
+                bind_args!(sqlx::query_scalar(sql), args)
+                    .fetch_optional(&mut **c)
+                    .await
+            }
+            Tx::Postgres(c) | Tx::PostgresBatch(c) => {
+                bind_args!(sqlx::query_scalar(sql), args)
+                    .fetch_optional(&mut **c)
+                    .await
+            }
+        }
+    }
+
+    /// Like [`Tx::first_i64`], for a text column.
+    pub async fn first_text(
+        &mut self,
+        sql: &'static str,
+        args: &[Arg<'_>],
+    ) -> sqlx::Result<Option<Option<String>>> {
+        match self {
+            Tx::Direct(c) => direct::first(c, sql, args),
+            Tx::Sqlite(c) => {
+                bind_args!(sqlx::query_scalar(sql), args)
+                    .fetch_optional(&mut **c)
+                    .await
+            }
+            Tx::Postgres(c) | Tx::PostgresBatch(c) => {
+                bind_args!(sqlx::query_scalar(sql), args)
+                    .fetch_optional(&mut **c)
+                    .await
+            }
+        }
+    }
+
+    /// Whether this transaction is on PostgreSQL outside a writer batch (so an audit append
+    /// takes the chain's lock itself).
+    pub fn needs_audit_lock(&self) -> bool {
+        matches!(self, Tx::Postgres(_))
+    }
+}
+
+/// The SQLite writer's statements, through `rusqlite` on the writer's thread. The SQL text is
+/// the portable text the other backends run; `$n` parameters are bound by their number.
+mod direct {
+    use super::{Arg, DirectError};
+    use rusqlite::types::FromSql;
+
+    fn prepare<'c>(
+        connection: &'c rusqlite::Connection,
+        sql: &str,
+        args: &[Arg<'_>],
+    ) -> rusqlite::Result<rusqlite::CachedStatement<'c>> {
+        let mut statement = connection.prepare_cached(sql)?;
+        for index in 1..=statement.parameter_count() {
+            let number = statement
+                .parameter_name(index)
+                .and_then(|name| name.strip_prefix('$'))
+                .and_then(|n| n.parse::<usize>().ok())
+                .ok_or(rusqlite::Error::InvalidParameterName(sql.to_owned()))?;
+            let arg = args
+                .get(number.wrapping_sub(1))
+                .ok_or(rusqlite::Error::InvalidParameterCount(number, args.len()))?;
+            match *arg {
+                Arg::Int(value) => statement.raw_bind_parameter(index, value)?,
+                Arg::Text(value) => statement.raw_bind_parameter(index, value)?,
+                Arg::Bool(value) => statement.raw_bind_parameter(index, value)?,
+            }
+        }
+        Ok(statement)
+    }
+
+    pub fn run(
+        connection: &rusqlite::Connection,
+        sql: &str,
+        args: &[Arg<'_>],
+    ) -> sqlx::Result<u64> {
+        let changed = prepare(connection, sql, args)
+            .and_then(|mut statement| statement.raw_execute())
+            .map_err(DirectError::wrap)?;
+        Ok(changed as u64)
+    }
+
+    pub fn first<T: FromSql>(
+        connection: &rusqlite::Connection,
+        sql: &str,
+        args: &[Arg<'_>],
+    ) -> sqlx::Result<Option<Option<T>>> {
+        let found = prepare(connection, sql, args).and_then(|mut statement| {
+            let mut rows = statement.raw_query();
+            match rows.next()? {
+                Some(row) => row.get::<_, Option<T>>(0).map(Some),
+                None => Ok(None),
+            }
+        });
+        found.map_err(DirectError::wrap)
+    }
+
+    pub fn execute_batch(connection: &rusqlite::Connection, sql: &str) -> sqlx::Result<()> {
+        connection.execute_batch(sql).map_err(DirectError::wrap)
+    }
+}
+
+/// A `rusqlite` error seen as a database error, so callers tell a unique violation or a full
+/// disk from other failures the same way on every connection.
+#[derive(Debug)]
+pub struct DirectError {
+    message: String,
+    /// SQLite's extended result code, as `sqlx` reports it.
+    code: Option<i32>,
+}
+
+impl DirectError {
+    fn wrap(error: rusqlite::Error) -> sqlx::Error {
+        let code = match &error {
+            rusqlite::Error::SqliteFailure(failure, _) => Some(failure.extended_code),
+            _ => None,
+        };
+        sqlx::Error::Database(Box::new(Self {
+            message: error.to_string(),
+            code,
+        }))
+    }
+}
+
+impl std::fmt::Display for DirectError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+impl std::error::Error for DirectError {}
+
+impl sqlx::error::DatabaseError for DirectError {
+    fn message(&self) -> &str {
+        &self.message
+    }
+
+    fn code(&self) -> Option<Cow<'_, str>> {
+        self.code.map(|code| Cow::Owned(code.to_string()))
+    }
+
+    fn as_error(&self) -> &(dyn std::error::Error + Send + Sync + 'static) {
+        self
+    }
+
+    fn as_error_mut(&mut self) -> &mut (dyn std::error::Error + Send + Sync + 'static) {
+        self
+    }
+
+    fn into_error(self: Box<Self>) -> Box<dyn std::error::Error + Send + Sync + 'static> {
+        self
+    }
+
+    fn kind(&self) -> sqlx::error::ErrorKind {
+        use sqlx::error::ErrorKind;
+        match self.code {
+            // SQLITE_CONSTRAINT_UNIQUE, SQLITE_CONSTRAINT_PRIMARYKEY
+            Some(2067 | 1555) => ErrorKind::UniqueViolation,
+            Some(787) => ErrorKind::ForeignKeyViolation,
+            Some(1299) => ErrorKind::NotNullViolation,
+            Some(275) => ErrorKind::CheckViolation,
+            _ => ErrorKind::Other,
+        }
+    }
 }
 
 /// An open `in_tx!` transaction seen as a [`Tx`], so its steps use the same code as write
@@ -80,7 +324,8 @@ pub struct Writer {
 /// The writer's own connection. A PostgreSQL connection that broke (the server restarted,
 /// the connection was terminated) is opened again for the next batch.
 pub enum Connection {
-    Sqlite(SqliteConnection),
+    /// SQLite, through `rusqlite` on a thread of its own.
+    Sqlite(rusqlite::Connection),
     Postgres {
         options: Box<PgConnectOptions>,
         connection: Option<PgConnection>,
@@ -89,10 +334,24 @@ pub enum Connection {
 
 impl Writer {
     /// Starts the writer on its own connection.
-    pub fn start(connection: Connection) -> Self {
+    pub fn start(connection: Connection) -> std::io::Result<Self> {
         let (jobs, receiver) = mpsc::channel::<Job>(4 * MAX_BATCH);
-        tokio::spawn(run(connection, receiver));
-        Self { jobs }
+        match connection {
+            Connection::Sqlite(_) => {
+                // The writer's thread runs the units' futures itself: their SQLite steps
+                // complete without waiting, so a batch never leaves the thread.
+                let runtime = tokio::runtime::Builder::new_current_thread()
+                    .enable_all()
+                    .build()?;
+                std::thread::Builder::new()
+                    .name("sqlite-writer".into())
+                    .spawn(move || runtime.block_on(run(connection, receiver)))?;
+            }
+            Connection::Postgres { .. } => {
+                tokio::spawn(run(connection, receiver));
+            }
+        }
+        Ok(Self { jobs })
     }
 }
 
@@ -101,7 +360,7 @@ async fn run(mut connection: Connection, mut jobs: mpsc::Receiver<Job>) {
     while jobs.recv_many(&mut batch, MAX_BATCH).await > 0 {
         let outcome = match &mut connection {
             Connection::Sqlite(connection) => {
-                let mut tx = Tx::Sqlite(connection);
+                let mut tx = Tx::Direct(connection);
                 commit_batch(&mut tx, batch.drain(..)).await
             }
             Connection::Postgres {
@@ -150,7 +409,11 @@ fn execute<'c>(
 ) -> Pin<Box<dyn Future<Output = sqlx::Result<()>> + Send + 'c>> {
     Box::pin(async move {
         use sqlx::Executor;
-        crate::on_tx!(tx, c => c.execute(sql).await.map(|_| ()))
+        match tx {
+            Tx::Direct(c) => direct::execute_batch(c, sql),
+            Tx::Sqlite(c) => c.execute(sql).await.map(|_| ()),
+            Tx::Postgres(c) | Tx::PostgresBatch(c) => c.execute(sql).await.map(|_| ()),
+        }
     })
 }
 
@@ -161,7 +424,7 @@ async fn commit_batch(
 ) -> std::result::Result<Vec<Delivery>, (Vec<Delivery>, String)> {
     let mut deliveries = Vec::new();
     let begun = match tx {
-        Tx::Sqlite(_) => execute(tx, "BEGIN IMMEDIATE").await,
+        Tx::Direct(_) | Tx::Sqlite(_) => execute(tx, "BEGIN IMMEDIATE").await,
         _ => match execute(tx, "BEGIN").await {
             // The audit chain's head is taken once per batch, not once per request.
             Ok(()) => execute(tx, "SELECT pg_advisory_xact_lock(7242001)").await,
@@ -190,6 +453,7 @@ async fn commit_batch(
         }
         let (succeeded, deliver) = {
             let mut unit_tx = match tx {
+                Tx::Direct(c) => Tx::Direct(c),
                 Tx::Sqlite(c) => Tx::Sqlite(c),
                 Tx::Postgres(c) => Tx::Postgres(c),
                 Tx::PostgresBatch(c) => Tx::PostgresBatch(c),
@@ -258,9 +522,17 @@ impl Store {
     }
 }
 
-/// Opens the SQLite writer's own connection with the pool's options.
-pub async fn connect(
+/// Opens the SQLite writer's own connection to the file the pool opened (which created it and
+/// set WAL mode), with the same settings.
+pub fn connect(
     options: &sqlx::sqlite::SqliteConnectOptions,
-) -> sqlx::Result<SqliteConnection> {
-    SqliteConnection::connect_with(options).await
+    synchronous: &str,
+) -> rusqlite::Result<rusqlite::Connection> {
+    let connection = rusqlite::Connection::open(options.get_filename())?;
+    connection.execute_batch(&format!(
+        "PRAGMA journal_mode = WAL; PRAGMA synchronous = {synchronous}; PRAGMA foreign_keys = ON;"
+    ))?;
+    connection.busy_timeout(std::time::Duration::from_secs(10))?;
+    connection.set_prepared_statement_cache_capacity(64);
+    Ok(connection)
 }
