@@ -50,8 +50,12 @@ pub struct AccountFilter {
     pub offset: Option<i64>,
 }
 
-/// Creates an account (operators; organization admins inside their organization).
-#[utoipa::path(post, path = "/api/v1/accounts", tag = "accounts", request_body = AccountBody,
+/// Create an account
+///
+/// Creates a work or personal account with a password (10 to 1024 characters), optionally in an
+/// organization with organization roles. Operators create accounts anywhere; Global admins and
+/// Partner admins only inside their own organization, and they cannot grant the operator role.
+#[utoipa::path(post, operation_id = "createAccount", path = "/api/v1/accounts", tag = "accounts", request_body = AccountBody,
     responses(
         (status = 201, body = Account),
         (status = 400, description = "`malformed_body`", body = Problem, content_type = "application/problem+json"),
@@ -86,8 +90,11 @@ pub async fn create(
     Ok((StatusCode::CREATED, axum::Json(account)))
 }
 
-/// Lists accounts: all for operators, the own organization's for its admins.
-#[utoipa::path(get, path = "/api/v1/accounts", tag = "accounts", params(AccountFilter),
+/// List accounts
+///
+/// Accounts by email, a page at a time: every account for operators (optionally one
+/// organization's), the own organization's for its Global admins and Partner admins.
+#[utoipa::path(get, operation_id = "listAccounts", path = "/api/v1/accounts", tag = "accounts", params(AccountFilter),
     responses(
         (status = 200, body = Paged<Account>),
         (status = 400, description = "`malformed_query`", body = Problem, content_type = "application/problem+json"),
@@ -113,8 +120,11 @@ pub async fn list(
     ))
 }
 
-/// One account: itself, operators, and its organization's admins.
-#[utoipa::path(get, path = "/api/v1/accounts/{account_id}", tag = "accounts",
+/// Get an account
+///
+/// One account: the account itself, operators, and its organization's Global admins and Partner
+/// admins see it; others get 404.
+#[utoipa::path(get, operation_id = "getAccount", path = "/api/v1/accounts/{account_id}", tag = "accounts",
     params(("account_id" = i64, Path, description = "The account's id")),
     responses(
         (status = 200, body = Account),
@@ -133,8 +143,11 @@ pub async fn show(
     ))
 }
 
-/// Replaces an account's roles.
-#[utoipa::path(put, path = "/api/v1/accounts/{account_id}/roles", tag = "accounts", request_body = RolesBody,
+/// Set an account's roles
+///
+/// Replaces the account's roles. Organization roles need the account to belong to an
+/// organization; only operators grant or remove the operator role.
+#[utoipa::path(put, operation_id = "setAccountRoles", path = "/api/v1/accounts/{account_id}/roles", tag = "accounts", request_body = RolesBody,
     params(("account_id" = i64, Path, description = "The account's id")),
     responses(
         (status = 200, body = Account),

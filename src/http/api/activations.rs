@@ -23,8 +23,11 @@ pub struct QueueParams {
     pub offset: Option<i64>,
 }
 
-/// Activations in a status, oldest first (operators).
-#[utoipa::path(get, path = "/api/v1/activations", tag = "activations", params(QueueParams),
+/// List activations
+///
+/// The operators' activation queue: activations in one status (`requested` by default), oldest
+/// first, a page at a time.
+#[utoipa::path(get, operation_id = "listActivations", path = "/api/v1/activations", tag = "activations", params(QueueParams),
     responses(
         (status = 200, body = Paged<Activation>),
         (status = 400, description = "`malformed_query`", body = Problem, content_type = "application/problem+json"),
@@ -51,8 +54,11 @@ pub async fn queue(
     ))
 }
 
-/// Approves a requested activation: the contract is issued now (operators).
-#[utoipa::path(post, path = "/api/v1/activations/{activation_id}/approve", tag = "activations",
+/// Approve an activation
+///
+/// Operators approve a requested activation: the support contract is issued now and the
+/// requester is notified.
+#[utoipa::path(post, operation_id = "approveActivation", path = "/api/v1/activations/{activation_id}/approve", tag = "activations",
     params(("activation_id" = i64, Path, description = "The activation's id")),
     responses(
         (status = 200, body = Activation),
@@ -87,8 +93,11 @@ pub struct RejectBody {
     pub reason: String,
 }
 
-/// Rejects a requested activation with a reason (operators).
-#[utoipa::path(post, path = "/api/v1/activations/{activation_id}/reject", tag = "activations", request_body = RejectBody,
+/// Reject an activation
+///
+/// Operators reject a requested activation with a reason, which the organization reads; the
+/// benefit can be asked for again.
+#[utoipa::path(post, operation_id = "rejectActivation", path = "/api/v1/activations/{activation_id}/reject", tag = "activations", request_body = RejectBody,
     params(("activation_id" = i64, Path, description = "The activation's id")),
     responses(
         (status = 200, body = Activation),

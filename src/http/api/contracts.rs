@@ -115,8 +115,13 @@ impl ContractJson {
     }
 }
 
-/// Links a contract to the signed-in account (work or personal, inside the organization or not).
-#[utoipa::path(post, path = "/api/v1/me/contracts", tag = "contracts", request_body = LinkBody,
+/// Link a contract
+///
+/// Links a contract to the signed-in account (work or personal, inside the owning organization
+/// or not) with its Contract ID and Access ID. 201 when linked, 200 when it already was.
+/// Malformed and unknown IDs count as failed attempts, limited per account and per client
+/// address; past a limit the answer is 429 with `Retry-After`, even for the right pair.
+#[utoipa::path(post, operation_id = "linkContract", path = "/api/v1/me/contracts", tag = "contracts", request_body = LinkBody,
     responses(
         (status = 201, description = "Linked", body = ContractJson),
         (status = 200, description = "Already linked to this account: nothing to do", body = ContractJson),
@@ -126,7 +131,7 @@ impl ContractJson {
         (status = 404, description = "`contract_not_found`: one answer whichever half is wrong", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "`contract_expired`, `contract_exhausted`, `link_limit_reached`", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "`malformed_id`, naming the field", body = Problem, content_type = "application/problem+json"),
-        (status = 429, description = "`too_many_attempts`", body = Problem, content_type = "application/problem+json"),
+        (status = 429, description = "`too_many_attempts`: too many failed links for this account or from this address; `retry_after` in the body and `Retry-After` say when to try again", body = Problem, content_type = "application/problem+json"),
     ),
     security(("bearer" = []), ("session" = [])))]
 pub async fn link(
@@ -165,8 +170,10 @@ pub async fn link(
     ))
 }
 
-/// The contracts linked to the signed-in account, with balances.
-#[utoipa::path(get, path = "/api/v1/me/contracts", tag = "contracts",
+/// List your linked contracts
+///
+/// The contracts linked to the signed-in account, with their balances and when each was linked.
+#[utoipa::path(get, operation_id = "listLinkedContracts", path = "/api/v1/me/contracts", tag = "contracts",
     responses(
         (status = 200, body = Vec<ContractJson>),
         (status = 401, description = "`unauthenticated`", body = Problem, content_type = "application/problem+json"),
@@ -194,8 +201,11 @@ pub async fn mine(
     ))
 }
 
-/// Removes the signed-in account's link.
-#[utoipa::path(delete, path = "/api/v1/me/contracts/{contract_id}", tag = "contracts",
+/// Unlink a contract
+///
+/// Removes the signed-in account's link to the contract. A contract not linked to this account
+/// answers 404.
+#[utoipa::path(delete, operation_id = "unlinkContract", path = "/api/v1/me/contracts/{contract_id}", tag = "contracts",
     params(("contract_id" = String, Path, description = "The Contract ID")),
     responses(
         (status = 204, description = "Unlinked"),
@@ -219,8 +229,13 @@ pub async fn unlink(
     Ok(StatusCode::NO_CONTENT)
 }
 
-/// A contract's balance and ledger (linked accounts, the owning organization's admins, operators).
-#[utoipa::path(get, path = "/api/v1/contracts/{contract_id}", tag = "contracts",
+/// Get a contract's balance
+///
+/// A contract's allotment, used and remaining incidents, term, status and ledger. The accounts
+/// that linked it, the owning organization's Global admins and Partner admins (who also see the
+/// Access ID and the linked accounts) and operators see it; others get 404. Ledger entries name
+/// their request and person only to those who may open that request.
+#[utoipa::path(get, operation_id = "getContract", path = "/api/v1/contracts/{contract_id}", tag = "contracts",
     params(("contract_id" = String, Path, description = "The Contract ID")),
     responses(
         (status = 200, body = ContractJson),
@@ -241,8 +256,11 @@ pub async fn show(
     )))
 }
 
-/// The contracts an organization owns (its Global admins and Partner admins, operators).
-#[utoipa::path(get, path = "/api/v1/organizations/{org_id}/contracts", tag = "contracts",
+/// List an organization's contracts
+///
+/// The contracts the organization owns, with balances and Access IDs, for its Global admins and
+/// Partner admins and operators.
+#[utoipa::path(get, operation_id = "listOrganizationContracts", path = "/api/v1/organizations/{org_id}/contracts", tag = "contracts",
     params(("org_id" = i64, Path, description = "The organization's id")),
     responses(
         (status = 200, body = Vec<ContractJson>),
@@ -281,8 +299,11 @@ pub async fn of_organization(
     ))
 }
 
-/// Revokes an account's link (the owning organization's Global admins and Partner admins).
-#[utoipa::path(delete, path = "/api/v1/contracts/{contract_id}/links/{account_id}", tag = "contracts",
+/// Revoke a contract link
+///
+/// The owning organization's Global admins and Partner admins remove an account's link to the
+/// contract.
+#[utoipa::path(delete, operation_id = "revokeContractLink", path = "/api/v1/contracts/{contract_id}/links/{account_id}", tag = "contracts",
     params(("contract_id" = String, Path, description = "The Contract ID"), ("account_id" = i64, Path, description = "The linked account")),
     responses(
         (status = 204, description = "Revoked"),
@@ -313,8 +334,11 @@ pub struct Rotated {
     pub access_id: String,
 }
 
-/// Replaces the contract's Access ID (the owning organization's Global admins and Partner admins).
-#[utoipa::path(post, path = "/api/v1/contracts/{contract_id}/access-id", tag = "contracts",
+/// Rotate a contract's Access ID
+///
+/// The owning organization's Global admins and Partner admins replace a leaked Access ID:
+/// existing links stay, the old ID answers `contract_not_found` from now on.
+#[utoipa::path(post, operation_id = "rotateAccessId", path = "/api/v1/contracts/{contract_id}/access-id", tag = "contracts",
     params(("contract_id" = String, Path, description = "The Contract ID")),
     responses(
         (status = 200, body = Rotated),

@@ -24,8 +24,11 @@ pub struct CustomerBody {
     pub domain: String,
 }
 
-/// Adds a customer (the CSP organization's admins and Admin agents).
-#[utoipa::path(post, path = "/api/v1/organizations/{org_id}/customers", tag = "customers", request_body = CustomerBody,
+/// Add a CSP customer
+///
+/// A CSP organization's Global admins, Partner admins and Admin agents add a customer, with its
+/// name and domain, that Admin agents can file requests for.
+#[utoipa::path(post, operation_id = "createCustomer", path = "/api/v1/organizations/{org_id}/customers", tag = "customers", request_body = CustomerBody,
     params(("org_id" = i64, Path, description = "The organization's id")),
     responses(
         (status = 201, body = Customer),
@@ -54,8 +57,11 @@ pub async fn create(
     Ok((StatusCode::CREATED, axum::Json(customer)))
 }
 
-/// The CSP organization's customers, by name, a page at a time.
-#[utoipa::path(get, path = "/api/v1/organizations/{org_id}/customers", tag = "customers",
+/// List CSP customers
+///
+/// The CSP organization's customers, by name, a page at a time (its Global admins, Partner
+/// admins and Admin agents).
+#[utoipa::path(get, operation_id = "listCustomers", path = "/api/v1/organizations/{org_id}/customers", tag = "customers",
     params(("org_id" = i64, Path, description = "The organization's id"), PageParams),
     responses(
         (status = 200, body = Paged<Customer>),

@@ -16,8 +16,11 @@ use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
 use utoipa::ToSchema;
 
-/// The competencies with their `cloud` flag.
-#[utoipa::path(get, path = "/api/v1/competencies", tag = "memberships",
+/// List competencies
+///
+/// The competencies memberships can name, with their `cloud` flag (a cloud competency gives
+/// unlimited Signature cloud support).
+#[utoipa::path(get, operation_id = "listCompetencies", path = "/api/v1/competencies", tag = "memberships",
     responses(
         (status = 200, body = Vec<Competency>),
         (status = 401, description = "`unauthenticated`", body = Problem, content_type = "application/problem+json"),
@@ -47,8 +50,12 @@ pub struct MembershipBody {
     pub end: String,
 }
 
-/// Adds a membership (operators).
-#[utoipa::path(post, path = "/api/v1/organizations/{org_id}/memberships", tag = "memberships", request_body = MembershipBody,
+/// Add a membership
+///
+/// Operators add an organization's membership: an offer (`action_pack`, `silver`, `gold`), a
+/// competency for silver and gold, and the first and last day (both included). The
+/// organization's benefits follow from its active memberships.
+#[utoipa::path(post, operation_id = "createMembership", path = "/api/v1/organizations/{org_id}/memberships", tag = "memberships", request_body = MembershipBody,
     params(("org_id" = i64, Path, description = "The organization's id")),
     responses(
         (status = 201, body = Membership),
@@ -82,8 +89,11 @@ pub async fn create(
     Ok((StatusCode::CREATED, axum::Json(membership)))
 }
 
-/// An organization's memberships, oldest first, a page at a time (its accounts and operators).
-#[utoipa::path(get, path = "/api/v1/organizations/{org_id}/memberships", tag = "memberships",
+/// List an organization's memberships
+///
+/// The organization's memberships, oldest first, a page at a time. Its accounts and operators
+/// see them; others get 404.
+#[utoipa::path(get, operation_id = "listMemberships", path = "/api/v1/organizations/{org_id}/memberships", tag = "memberships",
     params(("org_id" = i64, Path, description = "The organization's id"), PageParams),
     responses(
         (status = 200, body = Paged<Membership>),
@@ -112,8 +122,11 @@ pub struct EndBody {
     pub end: String,
 }
 
-/// Ends a membership on a given day (operators).
-#[utoipa::path(post, path = "/api/v1/organizations/{org_id}/memberships/{membership_id}/end", tag = "memberships", request_body = EndBody,
+/// End a membership
+///
+/// Operators move a membership's last day (included), for example to end it today. The new last
+/// day cannot come before its first.
+#[utoipa::path(post, operation_id = "endMembership", path = "/api/v1/organizations/{org_id}/memberships/{membership_id}/end", tag = "memberships", request_body = EndBody,
     params(("org_id" = i64, Path, description = "The organization's id"), ("membership_id" = i64, Path, description = "The membership's id")),
     responses(
         (status = 200, body = Membership),
@@ -142,8 +155,11 @@ pub async fn end(
     ))
 }
 
-/// Removes a membership entered by mistake (operators); one an activation came from can only end.
-#[utoipa::path(delete, path = "/api/v1/organizations/{org_id}/memberships/{membership_id}", tag = "memberships",
+/// Remove a membership
+///
+/// Operators remove a membership entered by mistake. One that an activation came from cannot be
+/// removed (409 `membership_in_use`): end it instead.
+#[utoipa::path(delete, operation_id = "deleteMembership", path = "/api/v1/organizations/{org_id}/memberships/{membership_id}", tag = "memberships",
     params(("org_id" = i64, Path, description = "The organization's id"), ("membership_id" = i64, Path, description = "The membership's id")),
     responses(
         (status = 204, description = "Removed"),
@@ -173,8 +189,12 @@ pub struct ImportResult {
     pub imported: usize,
 }
 
-/// Imports memberships from CSV (`partner_id,offer,competency,start,end`): every row or none.
-#[utoipa::path(post, path = "/api/v1/memberships/import", tag = "memberships",
+/// Import memberships from CSV
+///
+/// Operators import memberships from a CSV file with the header
+/// `partner_id,offer,competency,start,end`. Every row is checked first; then all are imported
+/// in one transaction, or none, with a report of every problem with its line and column.
+#[utoipa::path(post, operation_id = "importMemberships", path = "/api/v1/memberships/import", tag = "memberships",
     request_body(content = String, content_type = "text/csv", description = "Header `partner_id,offer,competency,start,end`, then one membership per line"),
     responses(
         (status = 200, body = ImportResult),

@@ -32,9 +32,12 @@ pub struct OrderBody {
     pub term_days: Option<u32>,
 }
 
-/// Records a paid-plan order, issuing a contract with its own IDs (operators). The answer
-/// carries the Access ID for the operator to hand over.
-#[utoipa::path(post, path = "/api/v1/organizations/{org_id}/orders", tag = "contracts", request_body = OrderBody,
+/// Record a paid-plan order
+///
+/// Operators record a Premier or Advanced Support order for an organization, which issues a
+/// contract with its own IDs, allotment and term. The answer carries the Access ID for the
+/// operator to hand over.
+#[utoipa::path(post, operation_id = "createOrder", path = "/api/v1/organizations/{org_id}/orders", tag = "contracts", request_body = OrderBody,
     params(("org_id" = i64, Path, description = "The organization's id")),
     responses(
         (status = 201, body = ContractJson),

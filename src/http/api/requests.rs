@@ -56,9 +56,12 @@ pub struct PlansJson {
     pub unavailable: Vec<UnavailablePlan>,
 }
 
-/// The plans the signed-in account can use for a product, and every other linked plan with the
-/// reason it cannot.
-#[utoipa::path(get, path = "/api/v1/me/support-plans", tag = "requests", params(PlansParams),
+/// List plans for a request
+///
+/// The plans the signed-in account can file a request under for a product (and version, and CSP
+/// customer, as of a day), and every other linked contract with the reason it cannot be used
+/// and what to do about it.
+#[utoipa::path(get, operation_id = "listSupportPlans", path = "/api/v1/me/support-plans", tag = "requests", params(PlansParams),
     responses(
         (status = 200, body = PlansJson),
         (status = 400, description = "`malformed_query`", body = Problem, content_type = "application/problem+json"),
@@ -206,9 +209,13 @@ fn request_json(request: SupportRequest, events: Option<Vec<RequestEvent>>) -> R
     }
 }
 
-/// Files a support request. On a counted contract one incident is consumed in the same
-/// transaction. With `Idempotency-Key`, a retry returns the first result and charges nothing.
-#[utoipa::path(post, path = "/api/v1/support-requests", tag = "requests", request_body = RequestBody,
+/// File a support request
+///
+/// Files a request under a plan: a linked contract's Contract ID, or `csp`. On a counted
+/// contract one incident is consumed in the same transaction as the request. With an
+/// `Idempotency-Key`, a retry with the same key and body answers 200 with the first request and
+/// charges nothing; the same key with another body is 409 `idempotency_key_reused`.
+#[utoipa::path(post, operation_id = "createSupportRequest", path = "/api/v1/support-requests", tag = "requests", request_body = RequestBody,
     params(("Idempotency-Key" = Option<String>, Header, description = "Retries with the same key return the first result (kept 24 hours)")),
     responses(
         (status = 201, description = "Filed", body = RequestJson),
@@ -263,8 +270,11 @@ pub async fn create(
     Ok((status, axum::Json(request_json(request, None))))
 }
 
-/// A request with its history.
-#[utoipa::path(get, path = "/api/v1/support-requests/{number}", tag = "requests",
+/// Get a support request
+///
+/// A request with its history. Its creator, the acting organization's Global admins and Partner
+/// admins, and operators see it; others get 404.
+#[utoipa::path(get, operation_id = "getSupportRequest", path = "/api/v1/support-requests/{number}", tag = "requests",
     params(("number" = String, Path, description = "Like SR-2026-000042")),
     responses(
         (status = 200, body = RequestJson),
@@ -296,8 +306,12 @@ pub struct QueueParams {
     pub offset: Option<i64>,
 }
 
-/// Requests: the operators' queue (with filters), or the caller's own.
-#[utoipa::path(get, path = "/api/v1/support-requests", tag = "requests", params(QueueParams),
+/// List support requests
+///
+/// Operators see every request, filtered by status, severity and overdue first response; others
+/// see the requests they may open (their own; organization admins their organization's). A page
+/// at a time.
+#[utoipa::path(get, operation_id = "listSupportRequests", path = "/api/v1/support-requests", tag = "requests", params(QueueParams),
     responses(
         (status = 200, body = Paged<RequestJson>),
         (status = 400, description = "`malformed_query`", body = Problem, content_type = "application/problem+json"),
@@ -358,8 +372,12 @@ pub struct StatusBody {
     pub comment: Option<String>,
 }
 
-/// Moves a request through its lifecycle.
-#[utoipa::path(post, path = "/api/v1/support-requests/{number}/status", tag = "requests", request_body = StatusBody,
+/// Change a request's status
+///
+/// Moves a request through its lifecycle: operators move it between `open`, `in_progress`,
+/// `waiting_on_customer` and `resolved`; the customer side may answer a waiting request, close
+/// a resolved one or reopen it. Nothing leaves `closed`.
+#[utoipa::path(post, operation_id = "changeSupportRequestStatus", path = "/api/v1/support-requests/{number}/status", tag = "requests", request_body = StatusBody,
     params(("number" = String, Path, description = "Like SR-2026-000042")),
     responses(
         (status = 200, body = RequestJson),
@@ -397,8 +415,11 @@ pub struct CommentBody {
     pub body: String,
 }
 
-/// Adds a comment.
-#[utoipa::path(post, path = "/api/v1/support-requests/{number}/comments", tag = "requests", request_body = CommentBody,
+/// Comment on a request
+///
+/// Adds a comment to a request that is not closed; an operator's first comment is the request's
+/// first response.
+#[utoipa::path(post, operation_id = "commentSupportRequest", path = "/api/v1/support-requests/{number}/comments", tag = "requests", request_body = CommentBody,
     params(("number" = String, Path, description = "Like SR-2026-000042")),
     responses(
         (status = 200, body = RequestJson),
@@ -434,8 +455,11 @@ pub struct RefundBody {
     pub reason: String,
 }
 
-/// Marks a request not chargeable (operators): its incident returns to the contract, once.
-#[utoipa::path(post, path = "/api/v1/support-requests/{number}/refund", tag = "requests", request_body = RefundBody,
+/// Refund a request's incident
+///
+/// Operators mark a request not chargeable with a reason; its incident returns to the contract
+/// exactly once, as a ledger entry naming the request and the reason.
+#[utoipa::path(post, operation_id = "refundSupportRequest", path = "/api/v1/support-requests/{number}/refund", tag = "requests", request_body = RefundBody,
     params(("number" = String, Path, description = "Like SR-2026-000042")),
     responses(
         (status = 200, body = RequestJson),
