@@ -1,6 +1,6 @@
 //! Accounts: operators anywhere, organization admins inside their organization.
 
-use super::{PageParams, Paged};
+use super::Paged;
 use crate::actions::accounts::{self, AccountInput};
 use crate::domain::account::Account;
 use crate::domain::{AccountId, AccountKind, Language, OrganizationId, Role};
@@ -27,9 +27,11 @@ pub struct AccountBody {
     #[schema(min_length = 10, max_length = 1024)]
     pub password: String,
     #[serde(default, deserialize_with = "crate::http::extract::optional_integer")]
-    #[schema(value_type = Option<i64>)]
+    #[schema(value_type = Option<crate::domain::text::Id>)]
     pub organization_id: Option<OrganizationId>,
+    /// At most one of each role.
     #[serde(default)]
+    #[schema(max_items = 5)]
     pub roles: Vec<Role>,
     #[serde(default)]
     pub language: Option<Language>,
@@ -38,6 +40,8 @@ pub struct AccountBody {
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RolesBody {
+    /// At most one of each role.
+    #[schema(max_items = 5)]
     pub roles: Vec<Role>,
 }
 
@@ -45,8 +49,13 @@ pub struct RolesBody {
 #[into_params(parameter_in = Query)]
 pub struct AccountFilter {
     /// Only this organization's accounts.
+    #[param(minimum = 1, maximum = 9007199254740991_i64)]
     pub organization_id: Option<i64>,
+    /// How many items (1–200, default 50).
+    #[param(minimum = 1, maximum = 200)]
     pub limit: Option<i64>,
+    /// How many items to skip (default 0).
+    #[param(minimum = 0, maximum = 9007199254740991_i64)]
     pub offset: Option<i64>,
 }
 
@@ -108,12 +117,12 @@ pub async fn list(
     context: RequestContext,
     Query(filter): Query<AccountFilter>,
 ) -> Result<axum::Json<Paged<Account>>> {
-    let page = PageParams {
-        limit: filter.limit,
-        offset: filter.offset,
-    }
-    .page();
-    let organization = filter.organization_id.map(OrganizationId);
+    let page = super::page(filter.limit, filter.offset)?;
+    let organization = filter
+        .organization_id
+        .map(|id| super::id_in_query("organization_id", id))
+        .transpose()?
+        .map(OrganizationId);
     Ok(Paged::new(
         accounts::list(&state.store, context.actor()?, organization, page).await?,
         page,
@@ -125,7 +134,7 @@ pub async fn list(
 /// One account: the account itself, operators, and its organization's Global admins and Partner
 /// admins see it; others get 404.
 #[utoipa::path(get, operation_id = "getAccount", path = "/api/v1/accounts/{account_id}", tag = "accounts",
-    params(("account_id" = i64, Path, description = "The account's id")),
+    params(("account_id" = i64, Path, minimum = 1, maximum = 9007199254740991_i64, description = "The account's id")),
     responses(
         (status = 200, body = Account),
         (status = 401, description = "`unauthenticated`", body = Problem, content_type = "application/problem+json"),
@@ -148,7 +157,7 @@ pub async fn show(
 /// Replaces the account's roles. Organization roles need the account to belong to an
 /// organization; only operators grant or remove the operator role.
 #[utoipa::path(put, operation_id = "setAccountRoles", path = "/api/v1/accounts/{account_id}/roles", tag = "accounts", request_body = RolesBody,
-    params(("account_id" = i64, Path, description = "The account's id")),
+    params(("account_id" = i64, Path, minimum = 1, maximum = 9007199254740991_i64, description = "The account's id")),
     responses(
         (status = 200, body = Account),
         (status = 400, description = "`malformed_body`", body = Problem, content_type = "application/problem+json"),

@@ -19,7 +19,11 @@ pub struct QueueParams {
     /// `requested` (default), `completed` or `rejected`.
     #[param(value_type = Option<ActivationStatus>)]
     pub status: Option<String>,
+    /// How many items (1–200, default 50).
+    #[param(minimum = 1, maximum = 200)]
     pub limit: Option<i64>,
+    /// How many items to skip (default 0).
+    #[param(minimum = 0, maximum = 9007199254740991_i64)]
     pub offset: Option<i64>,
 }
 
@@ -47,7 +51,7 @@ pub async fn queue(
             ActivationStatus::parse(raw).ok_or_else(|| Error::field("status", "unknown_status"))?
         }
     };
-    let page = crate::store::Page::new(params.limit, params.offset);
+    let page = super::page(params.limit, params.offset)?;
     Ok(Paged::new(
         activations::queue(&state.store, context.actor()?, status, page).await?,
         page,
@@ -59,7 +63,7 @@ pub async fn queue(
 /// Operators approve a requested activation: the support contract is issued now and the
 /// requester is notified.
 #[utoipa::path(post, operation_id = "approveActivation", path = "/api/v1/activations/{activation_id}/approve", tag = "activations",
-    params(("activation_id" = i64, Path, description = "The activation's id")),
+    params(("activation_id" = i64, Path, minimum = 1, maximum = 9007199254740991_i64, description = "The activation's id")),
     responses(
         (status = 200, body = Activation),
         (status = 401, description = "`unauthenticated`", body = Problem, content_type = "application/problem+json"),
@@ -98,7 +102,7 @@ pub struct RejectBody {
 /// Operators reject a requested activation with a reason, which the organization reads; the
 /// benefit can be asked for again.
 #[utoipa::path(post, operation_id = "rejectActivation", path = "/api/v1/activations/{activation_id}/reject", tag = "activations", request_body = RejectBody,
-    params(("activation_id" = i64, Path, description = "The activation's id")),
+    params(("activation_id" = i64, Path, minimum = 1, maximum = 9007199254740991_i64, description = "The activation's id")),
     responses(
         (status = 200, body = Activation),
         (status = 400, description = "`malformed_body`", body = Problem, content_type = "application/problem+json"),

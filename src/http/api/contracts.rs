@@ -19,9 +19,12 @@ use utoipa::ToSchema;
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct LinkBody {
-    /// Like `1234-5678-9`; case, spaces and dashes do not matter.
+    /// Like `1234-5678-9`; case, spaces and dashes do not matter (at most 32 characters).
+    #[schema(max_length = 32)]
     pub contract_id: String,
-    /// Like `ABCDE-FGHJK-MNPQR-STVWX-Y`; case, spaces and dashes do not matter.
+    /// Like `ABCDE-FGHJK-MNPQR-STVWX-Y`; case, spaces and dashes do not matter (at most 64
+    /// characters).
+    #[schema(max_length = 64)]
     pub access_id: String,
 }
 
@@ -206,7 +209,7 @@ pub async fn mine(
 /// Removes the signed-in account's link to the contract. A contract not linked to this account
 /// answers 404.
 #[utoipa::path(delete, operation_id = "unlinkContract", path = "/api/v1/me/contracts/{contract_id}", tag = "contracts",
-    params(("contract_id" = String, Path, description = "The Contract ID")),
+    params(("contract_id" = String, Path, max_length = 32, description = "The Contract ID")),
     responses(
         (status = 204, description = "Unlinked"),
         (status = 401, description = "`unauthenticated`", body = Problem, content_type = "application/problem+json"),
@@ -236,7 +239,7 @@ pub async fn unlink(
 /// Access ID and the linked accounts) and operators see it; others get 404. Ledger entries name
 /// their request and person only to those who may open that request.
 #[utoipa::path(get, operation_id = "getContract", path = "/api/v1/contracts/{contract_id}", tag = "contracts",
-    params(("contract_id" = String, Path, description = "The Contract ID")),
+    params(("contract_id" = String, Path, max_length = 32, description = "The Contract ID")),
     responses(
         (status = 200, body = ContractJson),
         (status = 401, description = "`unauthenticated`", body = Problem, content_type = "application/problem+json"),
@@ -261,7 +264,7 @@ pub async fn show(
 /// The contracts the organization owns, with balances and Access IDs, for its Global admins and
 /// Partner admins and operators.
 #[utoipa::path(get, operation_id = "listOrganizationContracts", path = "/api/v1/organizations/{org_id}/contracts", tag = "contracts",
-    params(("org_id" = i64, Path, description = "The organization's id")),
+    params(("org_id" = i64, Path, minimum = 1, maximum = 9007199254740991_i64, description = "The organization's id")),
     responses(
         (status = 200, body = Vec<ContractJson>),
         (status = 401, description = "`unauthenticated`", body = Problem, content_type = "application/problem+json"),
@@ -304,7 +307,7 @@ pub async fn of_organization(
 /// The owning organization's Global admins and Partner admins remove an account's link to the
 /// contract.
 #[utoipa::path(delete, operation_id = "revokeContractLink", path = "/api/v1/contracts/{contract_id}/links/{account_id}", tag = "contracts",
-    params(("contract_id" = String, Path, description = "The Contract ID"), ("account_id" = i64, Path, description = "The linked account")),
+    params(("contract_id" = String, Path, max_length = 32, description = "The Contract ID"), ("account_id" = i64, Path, minimum = 1, maximum = 9007199254740991_i64, description = "The linked account")),
     responses(
         (status = 204, description = "Revoked"),
         (status = 401, description = "`unauthenticated`", body = Problem, content_type = "application/problem+json"),
@@ -339,7 +342,7 @@ pub struct Rotated {
 /// The owning organization's Global admins and Partner admins replace a leaked Access ID:
 /// existing links stay, the old ID answers `contract_not_found` from now on.
 #[utoipa::path(post, operation_id = "rotateAccessId", path = "/api/v1/contracts/{contract_id}/access-id", tag = "contracts",
-    params(("contract_id" = String, Path, description = "The Contract ID")),
+    params(("contract_id" = String, Path, max_length = 32, description = "The Contract ID")),
     responses(
         (status = 200, body = Rotated),
         (status = 401, description = "`unauthenticated`", body = Problem, content_type = "application/problem+json"),

@@ -18,8 +18,8 @@ use utoipa::ToSchema;
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct PartnerNetworkBody {
-    /// 4 to 12 digits.
-    #[schema(pattern = r"^\s*[0-9]{4,12}\s*$")]
+    /// 4 to 12 digits (blanks around them are ignored; at most 32 characters in all).
+    #[schema(pattern = r"^\s*[0-9]{4,12}\s*$", max_length = 32)]
     pub partner_id: String,
 }
 
@@ -86,7 +86,7 @@ pub async fn list(
     context: RequestContext,
     Query(params): Query<PageParams>,
 ) -> Result<axum::Json<Paged<Organization>>> {
-    let page = params.page();
+    let page = params.page()?;
     Ok(Paged::new(
         organizations::list(&state.store, context.actor()?, page).await?,
         page,
@@ -98,7 +98,7 @@ pub async fn list(
 /// One organization and its program enrollments. Its own accounts and operators see it; anyone
 /// else gets 404, as for an id that does not exist.
 #[utoipa::path(get, operation_id = "getOrganization", path = "/api/v1/organizations/{org_id}", tag = "organizations",
-    params(("org_id" = i64, Path, description = "The organization's id")),
+    params(("org_id" = i64, Path, minimum = 1, maximum = 9007199254740991_i64, description = "The organization's id")),
     responses(
         (status = 200, body = Organization),
         (status = 401, description = "`unauthenticated`", body = Problem, content_type = "application/problem+json"),

@@ -56,7 +56,7 @@ pub async fn list(
     Query(params): Query<PageParams>,
 ) -> Result<axum::Json<Paged<Product>>> {
     context.actor()?;
-    let page = params.page();
+    let page = params.page()?;
     Ok(Paged::new(products::page(&state.store, page).await?, page))
 }
 
@@ -64,7 +64,7 @@ pub async fn list(
 ///
 /// Operators add a release to an on-premises product.
 #[utoipa::path(post, operation_id = "addProductVersion", path = "/api/v1/products/{code}/versions", tag = "products", request_body = crate::domain::product::VersionInput,
-    params(("code" = String, Path, description = "The product code")),
+    params(("code" = String, Path, max_length = 100, description = "The product code")),
     responses(
         (status = 201, body = Product),
         (status = 400, description = "`malformed_body`", body = Problem, content_type = "application/problem+json"),

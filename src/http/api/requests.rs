@@ -20,13 +20,16 @@ use utoipa::{IntoParams, ToSchema};
 #[into_params(parameter_in = Query)]
 pub struct PlansParams {
     /// The product code.
+    #[param(max_length = 100)]
     pub product: String,
     /// The version (on-premises products).
+    #[param(max_length = 100)]
     pub version: Option<String>,
     /// A CSP customer the request would be for (Admin agents).
+    #[param(minimum = 1, maximum = 9007199254740991_i64)]
     pub customer: Option<i64>,
     /// The day to answer for; today when absent.
-    #[param(format = Date)]
+    #[param(value_type = Option<crate::domain::text::Day>)]
     pub as_of: Option<String>,
 }
 
@@ -170,15 +173,21 @@ pub struct RequestBody {
     #[schema(value_type = crate::domain::text::Text10000)]
     pub description: String,
     /// The product code.
+    #[schema(value_type = crate::domain::text::Code)]
     pub product: String,
+    /// The version (on-premises products).
     #[serde(default)]
+    #[schema(value_type = Option<crate::domain::text::Code>)]
     pub version: Option<String>,
     /// `A` (critical), `B` or `C`.
+    #[schema(value_type = crate::domain::text::Code)]
     pub severity: String,
     /// A Contract ID, or `csp`.
+    #[schema(value_type = crate::domain::text::Code)]
     pub plan: String,
     /// A customer of the acting CSP organization (Admin agents, `csp` plan).
     #[serde(default, deserialize_with = "crate::http::extract::optional_integer")]
+    #[schema(value_type = Option<crate::domain::text::Id>)]
     pub customer_id: Option<i64>,
     /// Who to contact; the account's email when absent.
     #[serde(default)]
@@ -216,7 +225,7 @@ fn request_json(request: SupportRequest, events: Option<Vec<RequestEvent>>) -> R
 /// `Idempotency-Key`, a retry with the same key and body answers 200 with the first request and
 /// charges nothing; the same key with another body is 409 `idempotency_key_reused`.
 #[utoipa::path(post, operation_id = "createSupportRequest", path = "/api/v1/support-requests", tag = "requests", request_body = RequestBody,
-    params(("Idempotency-Key" = Option<String>, Header, description = "Retries with the same key return the first result (kept 24 hours)")),
+    params(("Idempotency-Key" = Option<String>, Header, min_length = 1, max_length = 200, description = "Retries with the same key return the first result (kept 24 hours); 1 to 200 visible characters")),
     responses(
         (status = 201, description = "Filed", body = RequestJson),
         (status = 200, description = "A retry with the same Idempotency-Key: the first result, nothing charged again", body = RequestJson),
@@ -275,7 +284,7 @@ pub async fn create(
 /// A request with its history. Its creator, the acting organization's Global admins and Partner
 /// admins, and operators see it; others get 404.
 #[utoipa::path(get, operation_id = "getSupportRequest", path = "/api/v1/support-requests/{number}", tag = "requests",
-    params(("number" = String, Path, description = "Like SR-2026-000042")),
+    params(("number" = String, Path, max_length = 32, description = "Like SR-2026-000042")),
     responses(
         (status = 200, body = RequestJson),
         (status = 401, description = "`unauthenticated`", body = Problem, content_type = "application/problem+json"),
@@ -298,11 +307,15 @@ pub struct QueueParams {
     #[param(value_type = Option<crate::domain::request::RequestStatus>)]
     pub status: Option<String>,
     /// `A`, `B` or `C`.
+    #[param(max_length = 100)]
     pub severity: Option<String>,
     /// Only requests whose first response is overdue.
     pub overdue: Option<bool>,
-    /// Operators: everything; others: their own (organization admins: their organization's).
+    /// How many items (1–200, default 50).
+    #[param(minimum = 1, maximum = 200)]
     pub limit: Option<i64>,
+    /// How many items to skip (default 0).
+    #[param(minimum = 0, maximum = 9007199254740991_i64)]
     pub offset: Option<i64>,
 }
 
@@ -325,7 +338,7 @@ pub async fn list(
     Query(params): Query<QueueParams>,
 ) -> Result<axum::Json<Paged<RequestJson>>> {
     let actor = context.actor()?;
-    let page = crate::store::Page::new(params.limit, params.offset);
+    let page = super::page(params.limit, params.offset)?;
     let mut refused = Vec::new();
     if let Some(status) = &params.status
         && crate::domain::request::RequestStatus::parse(status).is_none()
@@ -378,7 +391,7 @@ pub struct StatusBody {
 /// `waiting_on_customer` and `resolved`; the customer side may answer a waiting request, close
 /// a resolved one or reopen it. Nothing leaves `closed`.
 #[utoipa::path(post, operation_id = "changeSupportRequestStatus", path = "/api/v1/support-requests/{number}/status", tag = "requests", request_body = StatusBody,
-    params(("number" = String, Path, description = "Like SR-2026-000042")),
+    params(("number" = String, Path, max_length = 32, description = "Like SR-2026-000042")),
     responses(
         (status = 200, body = RequestJson),
         (status = 400, description = "`malformed_body`", body = Problem, content_type = "application/problem+json"),
@@ -420,7 +433,7 @@ pub struct CommentBody {
 /// Adds a comment to a request that is not closed; an operator's first comment is the request's
 /// first response.
 #[utoipa::path(post, operation_id = "commentSupportRequest", path = "/api/v1/support-requests/{number}/comments", tag = "requests", request_body = CommentBody,
-    params(("number" = String, Path, description = "Like SR-2026-000042")),
+    params(("number" = String, Path, max_length = 32, description = "Like SR-2026-000042")),
     responses(
         (status = 200, body = RequestJson),
         (status = 400, description = "`malformed_body`", body = Problem, content_type = "application/problem+json"),
@@ -460,7 +473,7 @@ pub struct RefundBody {
 /// Operators mark a request not chargeable with a reason; its incident returns to the contract
 /// exactly once, as a ledger entry naming the request and the reason.
 #[utoipa::path(post, operation_id = "refundSupportRequest", path = "/api/v1/support-requests/{number}/refund", tag = "requests", request_body = RefundBody,
-    params(("number" = String, Path, description = "Like SR-2026-000042")),
+    params(("number" = String, Path, max_length = 32, description = "Like SR-2026-000042")),
     responses(
         (status = 200, body = RequestJson),
         (status = 400, description = "`malformed_body`", body = Problem, content_type = "application/problem+json"),

@@ -19,9 +19,9 @@ use utoipa::ToSchema;
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct SignInBody {
-    #[schema(min_length = 1, pattern = r"\S")]
+    #[schema(min_length = 1, max_length = 254, pattern = r"\S")]
     pub email: String,
-    #[schema(min_length = 1)]
+    #[schema(min_length = 1, max_length = 1024)]
     pub password: String,
 }
 

@@ -86,7 +86,7 @@ pub async fn list(
 /// Revokes one of the signed-in account's tokens; it stops working at once on every instance.
 /// Another account's token answers 404, like one that does not exist.
 #[utoipa::path(delete, operation_id = "revokeToken", path = "/api/v1/tokens/{token_id}", tag = "tokens",
-    params(("token_id" = i64, Path, description = "The token's id")),
+    params(("token_id" = i64, Path, minimum = 1, maximum = 9007199254740991_i64, description = "The token's id")),
     responses(
         (status = 204, description = "Revoked"),
         (status = 401, description = "`unauthenticated`", body = Problem, content_type = "application/problem+json"),
