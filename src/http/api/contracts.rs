@@ -279,12 +279,13 @@ pub async fn of_organization(
 ) -> Result<axum::Json<Vec<ContractJson>>> {
     let actor = context.actor()?;
     let contracts = contracts::of_organization(&state.store, actor, OrganizationId(org_id)).await?;
+    // An organization that does not exist is 404 for operators too, as the document says.
     let name = state
         .store
         .organization(OrganizationId(org_id))
         .await?
         .map(|o| o.name)
-        .unwrap_or_default();
+        .ok_or(crate::error::Error::NotFound)?;
     Ok(axum::Json(
         contracts
             .iter()
