@@ -61,13 +61,16 @@ pub async fn create(
     store.account(id).await?.ok_or(Error::NotFound)
 }
 
-/// Organization roles need an organization; only operators hand out the operator role.
+/// At most one of each role; organization roles need an organization; only operators hand out the operator role.
 fn check_roles(
     checks: &mut Validator,
     actor: &Actor,
     organization: Option<OrganizationId>,
     roles: &[Role],
 ) {
+    if roles.len() > Role::COUNT {
+        checks.push(FieldError::new("roles", "too_many_roles"));
+    }
     if roles.iter().any(|role| role.is_organization_role()) && organization.is_none() {
         checks.push(FieldError::new("roles", "role_requires_organization"));
     }

@@ -7,8 +7,12 @@ use crate::store::customers::Customer;
 use crate::store::{Page, Store};
 use time::OffsetDateTime;
 
+/// The longest domain name (RFC 1035), in characters as sent.
+pub const MAX_DOMAIN_CHARS: usize = 253;
+
 /// A customer domain: lower case labels separated by dots, like `fabrikam.com`.
 fn parse_domain(raw: &str) -> Result<String, FieldError> {
+    crate::domain::at_most("domain", raw, MAX_DOMAIN_CHARS)?;
     let domain = raw.trim().trim_end_matches('.').to_lowercase();
     let valid = domain.len() <= 253
         && domain.contains('.')

@@ -36,7 +36,9 @@ pub async fn create(
         .ok_or(Error::NotFound)?;
     let mut checks = Validator::default();
     let plan = policy.paid_plan(input.plan.trim());
-    if plan.is_none() {
+    if let Err(error) = crate::domain::at_most("plan", &input.plan, crate::domain::MAX_CODE_CHARS) {
+        checks.push(error);
+    } else if plan.is_none() {
         checks.push(crate::domain::FieldError::new("plan", "unknown_paid_plan"));
     }
     if input

@@ -12,7 +12,7 @@ use crate::domain::request::{
     RefundReason, RequestStatus, can_transition, first_response_due, format_number, parse_number,
     validate_description, validate_title,
 };
-use crate::domain::{Actor, FieldError, Permission, required_text};
+use crate::domain::{Actor, FieldError, MAX_CODE_CHARS, Permission, at_most, required_text};
 use crate::error::{Error, Result, Validator};
 use crate::i18n::t_args;
 use crate::store::customers::Customer;
@@ -53,6 +53,14 @@ async fn product_and_version(
     version: Option<&str>,
     checks: &mut Validator,
 ) -> Result<Option<Product>> {
+    let too_long = [("product", Some(product)), ("version", version)]
+        .into_iter()
+        .filter_map(|(field, value)| at_most(field, value?, MAX_CODE_CHARS).err())
+        .collect::<Vec<_>>();
+    if !too_long.is_empty() {
+        too_long.into_iter().for_each(|error| checks.push(error));
+        return Ok(None);
+    }
     let Some(product) = store.product(product.trim()).await? else {
         checks.push(FieldError::new("product", "unknown_product"));
         return Ok(None);
@@ -241,7 +249,9 @@ pub async fn file(
     let title = checks.check(validate_title(&input.title));
     let description = checks.check(validate_description(&input.description));
     let severity = policy.severity(input.severity.trim());
-    if severity.is_none() {
+    if let Err(error) = at_most("severity", &input.severity, MAX_CODE_CHARS) {
+        checks.push(error);
+    } else if severity.is_none() {
         checks.push(FieldError::new("severity", "unknown_severity"));
     }
     let contact = match input
@@ -250,11 +260,20 @@ pub async fn file(
         .map(str::trim)
         .filter(|c| !c.is_empty())
     {
-        Some(contact) => checks.check(required_text("contact", contact, 200)),
+        // Bounded as sent, as the API's schema states it.
+        Some(contact) => checks
+            .check(at_most(
+                "contact",
+                input.contact.as_deref().unwrap_or_default(),
+                200,
+            ))
+            .and_then(|()| checks.check(required_text("contact", contact, 200))),
         None => Some(actor.email.clone()),
     };
     let plan = parse_plan(&input.plan);
-    if plan.is_none() {
+    if let Err(error) = at_most("plan", &input.plan, MAX_CODE_CHARS) {
+        checks.push(error);
+    } else if plan.is_none() {
         checks.push(FieldError::new("plan", "unknown_plan"));
     }
     let product =

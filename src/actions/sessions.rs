@@ -68,6 +68,12 @@ pub async fn sign_in(
     now: OffsetDateTime,
 ) -> Result<SignedIn> {
     let email = Email::parse("email", email)?;
+    // No account has a longer password: refused before it costs a hash or an attempt.
+    crate::domain::at_most(
+        "password",
+        password,
+        crate::domain::account::MAX_PASSWORD_CHARS,
+    )?;
     let pair = format!("{email} {client_address}");
     let subjects = [
         (PAIR_SCOPE, pair.as_str()),

@@ -16,9 +16,8 @@ impl Email {
         if value.is_empty() {
             return Err(FieldError::new(field, "required"));
         }
-        if value.len() > 254 {
-            return Err(FieldError::new(field, "too_long"));
-        }
+        // Counted as sent, as the API's schema states it.
+        super::at_most(field, raw, MAX_EMAIL_CHARS)?;
         let valid = match value.split_once('@') {
             Some((local, domain)) => {
                 !local.is_empty()
@@ -128,6 +127,9 @@ impl Language {
         best.map(|(_, lang)| lang)
     }
 }
+
+/// The longest email address, in characters as sent (RFC 5321's path limit).
+pub const MAX_EMAIL_CHARS: usize = 254;
 
 /// The shortest password an account may have, in characters.
 pub const MIN_PASSWORD_CHARS: usize = 10;

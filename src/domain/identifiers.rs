@@ -52,6 +52,12 @@ fn malformed(field: &'static str, reason: &'static str) -> IdError {
 }
 
 /// Drops spaces and dashes, upper-cases, and reads O as 0 and I or L as 1.
+/// The longest Contract ID taken as typed, spaces and dashes included (`1234-5678-9` is 11).
+pub const MAX_CONTRACT_ID_CHARS: usize = 32;
+
+/// The longest Access ID taken as typed, spaces and dashes included (25 as written).
+pub const MAX_ACCESS_ID_CHARS: usize = 64;
+
 fn normalize(raw: &str) -> String {
     raw.chars()
         .filter(|c| !c.is_whitespace() && *c != '-')
@@ -82,6 +88,9 @@ impl AccessId {
     /// Accepts lower case, spaces and dashes anywhere, and O, I, L for 0, 1, 1.
     pub fn parse(raw: &str) -> Result<AccessId, IdError> {
         const FIELD: &str = "access_id";
+        if raw.chars().count() > MAX_ACCESS_ID_CHARS {
+            return Err(malformed(FIELD, "wrong_length"));
+        }
         let text = normalize(raw);
         if !text.bytes().all(|b| CROCKFORD_CHECK.contains(&b)) {
             return Err(malformed(FIELD, "bad_character"));
@@ -178,6 +187,9 @@ impl ContractId {
     /// Accepts spaces and dashes anywhere, and O, I, L for 0, 1, 1.
     pub fn parse(raw: &str) -> Result<ContractId, IdError> {
         const FIELD: &str = "contract_id";
+        if raw.chars().count() > MAX_CONTRACT_ID_CHARS {
+            return Err(malformed(FIELD, "wrong_length"));
+        }
         let text = normalize(raw);
         if !text.bytes().all(|b| b.is_ascii_digit()) {
             return Err(malformed(FIELD, "bad_character"));

@@ -134,7 +134,7 @@ pub struct ValidMembership {
 
 /// Parses a strict `YYYY-MM-DD` calendar date.
 pub fn parse_date(value: &str) -> Option<Date> {
-    let value = value.trim();
+    // Exactly as sent, as the API's schema states it (the CSV import trims its cells first).
     if value.len() != 10 {
         return None;
     }
@@ -160,7 +160,14 @@ pub fn validate(
         .map(str::trim)
         .filter(|code| !code.is_empty())
         .map(str::to_ascii_lowercase);
+    let too_long = input
+        .competency
+        .as_deref()
+        .map(|code| super::at_most("competency", code, super::MAX_CODE_CHARS));
     match (offer, &competency) {
+        _ if matches!(too_long, Some(Err(_))) => {
+            errors.push(FieldError::new("competency", "too_long"));
+        }
         (Some(offer), None) if offer.needs_competency() => {
             errors.push(FieldError::new("competency", "competency_required"));
         }

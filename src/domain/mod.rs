@@ -36,6 +36,24 @@ impl FieldError {
     }
 }
 
+/// The longest code or name looked up by its value (competencies, paid plans, severities,
+/// plans, products, versions, benefits), in characters as sent.
+pub const MAX_CODE_CHARS: usize = 100;
+
+/// The largest id of a stored row the API takes: 2^53 − 1, the largest whole number every
+/// client language reads exactly from JSON (JavaScript's `Number.MAX_SAFE_INTEGER`).
+pub const MAX_ID: i64 = (1 << 53) - 1;
+
+/// Refuses a value of more than `max_chars` characters as sent (`too_long`), so that what the
+/// API document states as `maxLength` is what the server takes.
+pub fn at_most(field: &'static str, value: &str, max_chars: usize) -> Result<(), FieldError> {
+    if value.chars().count() > max_chars {
+        Err(FieldError::new(field, "too_long"))
+    } else {
+        Ok(())
+    }
+}
+
 /// Checks a required one-line text field and trims it: something besides blanks, at most
 /// `max_chars` characters and no control characters (line breaks included) as sent.
 pub fn required_text(

@@ -2,8 +2,12 @@
 
 use super::FieldError;
 
+/// The longest partner ID taken as sent, blanks around the digits included.
+pub const MAX_PARTNER_ID_CHARS: usize = 32;
+
 /// A partner ID in the partner network: 4 to 12 digits.
 pub fn parse_partner_id(field: &'static str, raw: &str) -> Result<String, FieldError> {
+    super::at_most(field, raw, MAX_PARTNER_ID_CHARS)?;
     let value = raw.trim();
     if value.is_empty() {
         return Err(FieldError::new(field, "required"));

@@ -152,6 +152,9 @@ impl utoipa::PartialSchema for Allotment {
             .item(
                 ObjectBuilder::new()
                     .schema_type(Type::Integer)
+                    .format(Some(utoipa::openapi::SchemaFormat::KnownFormat(
+                        utoipa::openapi::KnownFormat::Int64,
+                    )))
                     .minimum(Some(1))
                     .maximum(Some(u32::MAX))
                     .description(Some("A number of incidents")),

@@ -86,22 +86,26 @@ impl Product {
     }
 }
 
+/// The most versions one product body may list.
+pub const MAX_VERSIONS: usize = 100;
+
 /// A product as typed into a form or an API body.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ProductInput {
     /// Lowercase `[a-z0-9-]{2,40}`.
-    #[schema(pattern = r"^\s*[a-z0-9-]{2,40}\s*$")]
+    #[schema(pattern = r"^\s*[a-z0-9-]{2,40}\s*$", max_length = 100)]
     pub code: String,
     #[schema(value_type = crate::domain::text::Line200)]
     pub name: String,
     #[schema(value_type = crate::domain::policy::Scope)]
     pub scope: String,
     /// Lowercase `[a-z0-9-]{2,40}`.
-    #[schema(pattern = r"^\s*[a-z0-9-]{2,40}\s*$")]
+    #[schema(pattern = r"^\s*[a-z0-9-]{2,40}\s*$", max_length = 100)]
     pub workload: String,
-    /// Required for on-premises products; must be empty for cloud products.
+    /// Required for on-premises products; must be empty for cloud products. At most 100.
     #[serde(default)]
+    #[schema(max_items = 100)]
     pub versions: Vec<VersionInput>,
 }
 
@@ -111,11 +115,11 @@ pub struct ProductInput {
 pub struct VersionInput {
     #[schema(value_type = crate::domain::text::Line100)]
     pub name: String,
-    #[schema(format = Date)]
+    #[schema(value_type = super::text::Day)]
     pub released: String,
-    #[schema(format = Date)]
+    #[schema(value_type = super::text::Day)]
     pub mainstream_end: String,
-    #[schema(format = Date)]
+    #[schema(value_type = super::text::Day)]
     pub extended_end: String,
 }
 
@@ -138,7 +142,9 @@ pub fn validate_product(input: &ProductInput) -> Result<Product, Vec<FieldError>
     let mut errors = Vec::new();
 
     let code = input.code.trim();
-    if !is_code(code) {
+    if let Err(error) = super::at_most("code", &input.code, super::MAX_CODE_CHARS) {
+        errors.push(error);
+    } else if !is_code(code) {
         errors.push(FieldError::new("code", "invalid_code"));
     }
     let name = super::required_text("name", &input.name, MAX_PRODUCT_NAME_CHARS)
@@ -149,8 +155,13 @@ pub fn validate_product(input: &ProductInput) -> Result<Product, Vec<FieldError>
         errors.push(FieldError::new("scope", "unknown_scope"));
     }
     let workload = input.workload.trim();
-    if !is_code(workload) {
+    if let Err(error) = super::at_most("workload", &input.workload, super::MAX_CODE_CHARS) {
+        errors.push(error);
+    } else if !is_code(workload) {
         errors.push(FieldError::new("workload", "invalid_code"));
+    }
+    if input.versions.len() > MAX_VERSIONS {
+        errors.push(FieldError::new("versions", "too_many_versions"));
     }
 
     let mut versions = Vec::new();

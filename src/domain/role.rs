@@ -51,6 +51,9 @@ pub enum Permission {
 }
 
 impl Role {
+    /// How many roles there are: the most an account can hold.
+    pub const COUNT: usize = 5;
+
     /// Organization roles, in the order they are shown.
     pub const ORGANIZATION_ROLES: [Role; 4] = [
         Role::GlobalAdmin,

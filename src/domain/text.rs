@@ -38,6 +38,65 @@ macro_rules! text_type {
     };
 }
 
+/// A calendar day as the API takes it: exactly `YYYY-MM-DD` ([`super::membership::parse_date`]).
+pub struct Day;
+
+impl utoipa::PartialSchema for Day {
+    fn schema() -> RefOr<Schema> {
+        ObjectBuilder::new()
+            .schema_type(Type::String)
+            .format(Some(utoipa::openapi::SchemaFormat::KnownFormat(
+                utoipa::openapi::KnownFormat::Date,
+            )))
+            .min_length(Some(10))
+            .max_length(Some(10))
+            .pattern(Some(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$"))
+            .description(Some(
+                "A calendar day, `YYYY-MM-DD`, from 0000-01-01 to 9999-12-31.",
+            ))
+            .into()
+    }
+}
+
+impl utoipa::ToSchema for Day {}
+
+/// A code or name looked up by its value (a competency, a plan, a severity, a product, a
+/// version), of at most [`super::MAX_CODE_CHARS`] characters as sent.
+pub struct Code;
+
+impl utoipa::PartialSchema for Code {
+    fn schema() -> RefOr<Schema> {
+        ObjectBuilder::new()
+            .schema_type(Type::String)
+            .max_length(Some(super::MAX_CODE_CHARS))
+            .description(Some(
+                "A code or name looked up as sent, at most 100 characters.",
+            ))
+            .into()
+    }
+}
+
+impl utoipa::ToSchema for Code {}
+
+/// A stored row's id, 1 to [`super::MAX_ID`].
+pub struct Id;
+
+impl utoipa::PartialSchema for Id {
+    fn schema() -> RefOr<Schema> {
+        ObjectBuilder::new()
+            .schema_type(Type::Integer)
+            .format(Some(utoipa::openapi::SchemaFormat::KnownFormat(
+                utoipa::openapi::KnownFormat::Int64,
+            )))
+            .minimum(Some(1))
+            .maximum(Some(super::MAX_ID))
+            .description(Some("An id, 1 to 2^53 − 1."))
+            .into()
+    }
+}
+
+impl utoipa::ToSchema for Id {}
+
 text_type!(
     /// A name or label of up to 100 characters.
     Line100,

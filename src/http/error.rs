@@ -47,9 +47,11 @@ pub struct Problem {
     pub problems: Vec<ImportProblem>,
     /// For `import_rejected`: how many rows of the file have problems.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schema(format = Int64)]
     pub rows_with_problems: Option<usize>,
     /// For `import_rejected`: how many problems there are (the length of `problems`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schema(format = Int64)]
     pub problem_count: Option<usize>,
     /// For `plan_not_eligible`: why (`expired`, `exhausted`, `older_version`, `wrong_scope`,
     /// `not_started`, `not_linked`, `not_csp`, `customer_needs_csp`).
@@ -75,6 +77,7 @@ impl Problem {
 #[derive(Debug, Serialize, serde::Deserialize, utoipa::ToSchema)]
 pub struct ImportProblem {
     /// 1-based line of the file (the header is line 1).
+    #[schema(format = Int64)]
     pub line: usize,
     pub column: String,
     pub code: String,

@@ -611,3 +611,158 @@ async fn json_bodies_need_a_json_media_type() {
         italian.text
     );
 }
+
+/// What the API document states as bounds is what the server takes: one character more is
+/// refused with a field code (or `malformed_query` for a page out of range), never accepted.
+#[tokio::test]
+async fn the_documented_bounds_are_the_server_bounds() {
+    let app = TestApp::new().await;
+    let operator = app.operator().await;
+    let too_long = |n: usize| "x".repeat(n + 1);
+    let field_codes = |reply: &crate::support::Reply| -> Vec<(String, String)> {
+        reply.json()["errors"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .map(|e| {
+                (
+                    e["field"].as_str().unwrap_or_default().to_owned(),
+                    e["code"].as_str().unwrap_or_default().to_owned(),
+                )
+            })
+            .collect()
+    };
+
+    // Signing in: a password no account can have is refused before it counts as an attempt.
+    let reply = app
+        .raw(sign_in_request(
+            "operator@sportello.test",
+            &too_long(1024),
+            &[],
+        ))
+        .await;
+    assert_eq!(
+        reply.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "{}",
+        reply.text
+    );
+    assert_eq!(
+        field_codes(&reply),
+        [("password".into(), "too_long".into())]
+    );
+    let padded = format!("{}operator@sportello.test", " ".repeat(240));
+    let reply = app.raw(sign_in_request(&padded, PASSWORD, &[])).await;
+    assert_eq!(field_codes(&reply), [("email".into(), "too_long".into())]);
+
+    // Roles: each at most once.
+    let org = app.organization("Bounded", Some("4444444"), true).await;
+    let reply = app
+        .post(
+            &operator,
+            "/api/v1/accounts",
+            json!({"email": "roles@example.com", "display_name": "Roles", "kind": "work",
+                   "password": "long enough password", "organization_id": org.0,
+                   "roles": ["member", "member", "member", "member", "member", "member"]}),
+        )
+        .await;
+    assert_eq!(
+        field_codes(&reply),
+        [("roles".into(), "too_many_roles".into())]
+    );
+
+    // Codes looked up by value, days, domains and IDs.
+    let reply = app
+        .post(
+            &operator,
+            &format!("/api/v1/organizations/{}/memberships", org.0),
+            json!({"offer": "gold", "competency": too_long(100), "start": " 2026-01-01", "end": "2026-12-31"}),
+        )
+        .await;
+    assert_eq!(
+        field_codes(&reply),
+        [
+            ("competency".into(), "too_long".into()),
+            ("start".into(), "invalid_date".into())
+        ]
+    );
+    let admin = app
+        .caller("bounds-admin@example.com", Some(org), &[Role::GlobalAdmin])
+        .await;
+    let reply = app
+        .post(
+            &admin,
+            &format!("/api/v1/organizations/{}/customers", org.0),
+            json!({"name": "Fabrikam", "domain": format!("{}fabrikam.com", " ".repeat(250))}),
+        )
+        .await;
+    assert_eq!(field_codes(&reply), [("domain".into(), "too_long".into())]);
+    let reply = app
+        .post(
+            &admin,
+            "/api/v1/me/contracts",
+            json!({"contract_id": format!("{}1234-5678-9", " ".repeat(30)), "access_id": "ABCDE"}),
+        )
+        .await;
+    assert_eq!(reply.code(), "malformed_id", "{}", reply.text);
+    assert_eq!(
+        field_codes(&reply),
+        [("contract_id".into(), "wrong_length".into())]
+    );
+    let reply = app
+        .post(
+            &admin,
+            "/api/v1/support-requests",
+            json!({"title": "Bounded", "description": "Bounded", "product": too_long(100),
+                   "severity": too_long(100), "plan": too_long(100)}),
+        )
+        .await;
+    let mut codes = field_codes(&reply);
+    codes.sort();
+    assert_eq!(
+        codes,
+        [
+            ("plan".into(), "too_long".into()),
+            ("product".into(), "too_long".into()),
+            ("severity".into(), "too_long".into())
+        ]
+    );
+    let versions: Vec<_> = (0..101)
+        .map(|n| json!({"name": format!("v{n}"), "released": "2020-01-01", "mainstream_end": "2021-01-01", "extended_end": "2022-01-01"}))
+        .collect();
+    let reply = app
+        .post(
+            &operator,
+            "/api/v1/products",
+            json!({"code": "many", "name": "Many", "scope": "on_premises", "workload": "many", "versions": versions}),
+        )
+        .await;
+    assert_eq!(
+        field_codes(&reply),
+        [("versions".into(), "too_many_versions".into())]
+    );
+
+    // Pages and ids in query strings.
+    for query in [
+        "limit=0",
+        "limit=201",
+        "offset=-1",
+        "offset=9007199254740992",
+        "organization_id=0",
+    ] {
+        let reply = app
+            .get(&operator, &format!("/api/v1/accounts?{query}"))
+            .await;
+        assert_eq!(
+            reply.status,
+            StatusCode::BAD_REQUEST,
+            "{query}: {}",
+            reply.text
+        );
+        assert_eq!(reply.code(), "malformed_query", "{query}");
+    }
+    let reply = app
+        .get(&operator, "/api/v1/accounts?limit=200&offset=0")
+        .await;
+    assert_eq!(reply.status, StatusCode::OK, "{}", reply.text);
+}

@@ -76,3 +76,85 @@ async fn the_reference_page_and_its_assets_are_served_locally() {
     assert_eq!(document.status, StatusCode::OK);
     assert!(document.json()["paths"]["/api/v1/support-requests"].is_object());
 }
+
+/// What client generators and API linters read: a unique operationId for each operation (it
+/// names the generated functions), a summary and a description for each, and every tag defined
+/// with a description.
+#[test]
+fn every_operation_is_named_once_described_and_tagged() {
+    let document = sportello::http::api::openapi::document_json();
+    let tags: std::collections::BTreeMap<&str, &str> = document["tags"]
+        .as_array()
+        .expect("tags")
+        .iter()
+        .map(|tag| {
+            (
+                tag["name"].as_str().expect("name"),
+                tag["description"].as_str().unwrap_or_default(),
+            )
+        })
+        .collect();
+    assert!(tags.values().all(|description| !description.is_empty()));
+    let mut operation_ids = std::collections::BTreeSet::new();
+    let mut count = 0;
+    for (path, item) in document["paths"].as_object().expect("paths") {
+        for (method, operation) in item.as_object().expect("path item") {
+            count += 1;
+            let name = format!("{method} {path}");
+            let id = operation["operationId"].as_str().unwrap_or_default();
+            assert!(
+                id.len() > 3 && id.chars().all(|c| c.is_ascii_alphanumeric()),
+                "{name}: operationId {id:?}"
+            );
+            assert!(
+                operation_ids.insert(id.to_owned()),
+                "{name}: {id} used twice"
+            );
+            for field in ["summary", "description"] {
+                assert!(
+                    operation[field]
+                        .as_str()
+                        .is_some_and(|text| !text.trim().is_empty()),
+                    "{name} has no {field}"
+                );
+            }
+            for tag in operation["tags"].as_array().expect("tags") {
+                let tag = tag.as_str().expect("tag");
+                assert!(tags.contains_key(tag), "{name}: tag {tag} is not defined");
+            }
+            // Every operation can fail on the server's side, and says how.
+            for status in ["401", "500", "503"] {
+                assert!(
+                    operation["responses"][status].is_object(),
+                    "{name}: no {status}"
+                );
+            }
+            assert!(
+                operation["responses"]["503"]["headers"]["Retry-After"].is_object(),
+                "{name}: 503 without Retry-After"
+            );
+            if let Some(throttled) = operation["responses"].get("429") {
+                assert!(
+                    throttled["headers"]["Retry-After"].is_object(),
+                    "{name}: 429"
+                );
+            }
+        }
+    }
+    assert_eq!(operation_ids.len(), count);
+    assert!(operation_ids.contains("createSupportRequest"));
+    assert!(operation_ids.contains("listOrganizations"));
+    // Links name their target by operationId, which must exist.
+    let text = document.to_string();
+    assert!(!text.contains("operationRef"), "links use operationId");
+    for (_, item) in document["paths"].as_object().expect("paths") {
+        for (_, operation) in item.as_object().expect("path item") {
+            for (_, response) in operation["responses"].as_object().expect("responses") {
+                for (_, link) in response["links"].as_object().into_iter().flatten() {
+                    let target = link["operationId"].as_str().expect("operationId");
+                    assert!(operation_ids.contains(target), "link to {target}");
+                }
+            }
+        }
+    }
+}

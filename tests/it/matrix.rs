@@ -583,3 +583,21 @@ async fn every_caller_gets_what_the_matrix_says() {
 fn is_page_route(route: &str) -> bool {
     !route.starts_with("/api/")
 }
+
+/// The API document lists the authorization answers this matrix expects: 401 where a caller
+/// must sign in, 403 where a role is refused, 404 where what is asked is hidden.
+#[test]
+fn the_api_document_lists_the_answers_of_the_matrix() {
+    let document = sportello::http::api::openapi::document_json();
+    let mut missing = Vec::new();
+    for row in rows().iter().filter(|row| row.route.starts_with("/api/v1")) {
+        let method = row.method.as_str().to_lowercase();
+        let responses = &document["paths"][row.route][&method]["responses"];
+        for (letter, status) in [('U', "401"), ('F', "403"), ('N', "404")] {
+            if row.expect.contains(letter) && !responses[status].is_object() {
+                missing.push(format!("{} {} {status}", row.method, row.route));
+            }
+        }
+    }
+    assert_eq!(missing, Vec::<String>::new(), "answers the document lacks");
+}

@@ -1,6 +1,6 @@
 //! Accounts: operators anywhere, organization admins inside their organization.
 
-use super::{PageParams, Paged};
+use super::Paged;
 use crate::actions::accounts::{self, AccountInput};
 use crate::domain::account::Account;
 use crate::domain::{AccountId, AccountKind, Language, OrganizationId, Role};
@@ -27,9 +27,11 @@ pub struct AccountBody {
     #[schema(min_length = 10, max_length = 1024)]
     pub password: String,
     #[serde(default, deserialize_with = "crate::http::extract::optional_integer")]
-    #[schema(value_type = Option<i64>)]
+    #[schema(value_type = Option<crate::domain::text::Id>)]
     pub organization_id: Option<OrganizationId>,
+    /// At most one of each role.
     #[serde(default)]
+    #[schema(max_items = 5)]
     pub roles: Vec<Role>,
     #[serde(default)]
     pub language: Option<Language>,
@@ -38,6 +40,8 @@ pub struct AccountBody {
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RolesBody {
+    /// At most one of each role.
+    #[schema(max_items = 5)]
     pub roles: Vec<Role>,
 }
 
@@ -45,13 +49,22 @@ pub struct RolesBody {
 #[into_params(parameter_in = Query)]
 pub struct AccountFilter {
     /// Only this organization's accounts.
+    #[param(minimum = 1, maximum = 9007199254740991_i64)]
     pub organization_id: Option<i64>,
+    /// How many items (1–200, default 50).
+    #[param(minimum = 1, maximum = 200)]
     pub limit: Option<i64>,
+    /// How many items to skip (default 0).
+    #[param(minimum = 0, maximum = 9007199254740991_i64)]
     pub offset: Option<i64>,
 }
 
-/// Creates an account (operators; organization admins inside their organization).
-#[utoipa::path(post, path = "/api/v1/accounts", tag = "accounts", request_body = AccountBody,
+/// Create an account
+///
+/// Creates a work or personal account with a password (10 to 1024 characters), optionally in an
+/// organization with organization roles. Operators create accounts anywhere; Global admins and
+/// Partner admins only inside their own organization, and they cannot grant the operator role.
+#[utoipa::path(post, operation_id = "createAccount", path = "/api/v1/accounts", tag = "accounts", request_body = AccountBody,
     responses(
         (status = 201, body = Account),
         (status = 400, description = "`malformed_body`", body = Problem, content_type = "application/problem+json"),
@@ -86,8 +99,11 @@ pub async fn create(
     Ok((StatusCode::CREATED, axum::Json(account)))
 }
 
-/// Lists accounts: all for operators, the own organization's for its admins.
-#[utoipa::path(get, path = "/api/v1/accounts", tag = "accounts", params(AccountFilter),
+/// List accounts
+///
+/// Accounts by email, a page at a time: every account for operators (optionally one
+/// organization's), the own organization's for its Global admins and Partner admins.
+#[utoipa::path(get, operation_id = "listAccounts", path = "/api/v1/accounts", tag = "accounts", params(AccountFilter),
     responses(
         (status = 200, body = Paged<Account>),
         (status = 400, description = "`malformed_query`", body = Problem, content_type = "application/problem+json"),
@@ -101,21 +117,24 @@ pub async fn list(
     context: RequestContext,
     Query(filter): Query<AccountFilter>,
 ) -> Result<axum::Json<Paged<Account>>> {
-    let page = PageParams {
-        limit: filter.limit,
-        offset: filter.offset,
-    }
-    .page();
-    let organization = filter.organization_id.map(OrganizationId);
+    let page = super::page(filter.limit, filter.offset)?;
+    let organization = filter
+        .organization_id
+        .map(|id| super::id_in_query("organization_id", id))
+        .transpose()?
+        .map(OrganizationId);
     Ok(Paged::new(
         accounts::list(&state.store, context.actor()?, organization, page).await?,
         page,
     ))
 }
 
-/// One account: itself, operators, and its organization's admins.
-#[utoipa::path(get, path = "/api/v1/accounts/{account_id}", tag = "accounts",
-    params(("account_id" = i64, Path, description = "The account's id")),
+/// Get an account
+///
+/// One account: the account itself, operators, and its organization's Global admins and Partner
+/// admins see it; others get 404.
+#[utoipa::path(get, operation_id = "getAccount", path = "/api/v1/accounts/{account_id}", tag = "accounts",
+    params(("account_id" = i64, Path, minimum = 1, maximum = 9007199254740991_i64, description = "The account's id")),
     responses(
         (status = 200, body = Account),
         (status = 401, description = "`unauthenticated`", body = Problem, content_type = "application/problem+json"),
@@ -133,9 +152,12 @@ pub async fn show(
     ))
 }
 
-/// Replaces an account's roles.
-#[utoipa::path(put, path = "/api/v1/accounts/{account_id}/roles", tag = "accounts", request_body = RolesBody,
-    params(("account_id" = i64, Path, description = "The account's id")),
+/// Set an account's roles
+///
+/// Replaces the account's roles. Organization roles need the account to belong to an
+/// organization; only operators grant or remove the operator role.
+#[utoipa::path(put, operation_id = "setAccountRoles", path = "/api/v1/accounts/{account_id}/roles", tag = "accounts", request_body = RolesBody,
+    params(("account_id" = i64, Path, minimum = 1, maximum = 9007199254740991_i64, description = "The account's id")),
     responses(
         (status = 200, body = Account),
         (status = 400, description = "`malformed_body`", body = Problem, content_type = "application/problem+json"),

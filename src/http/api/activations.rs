@@ -19,12 +19,19 @@ pub struct QueueParams {
     /// `requested` (default), `completed` or `rejected`.
     #[param(value_type = Option<ActivationStatus>)]
     pub status: Option<String>,
+    /// How many items (1–200, default 50).
+    #[param(minimum = 1, maximum = 200)]
     pub limit: Option<i64>,
+    /// How many items to skip (default 0).
+    #[param(minimum = 0, maximum = 9007199254740991_i64)]
     pub offset: Option<i64>,
 }
 
-/// Activations in a status, oldest first (operators).
-#[utoipa::path(get, path = "/api/v1/activations", tag = "activations", params(QueueParams),
+/// List activations
+///
+/// The operators' activation queue: activations in one status (`requested` by default), oldest
+/// first, a page at a time.
+#[utoipa::path(get, operation_id = "listActivations", path = "/api/v1/activations", tag = "activations", params(QueueParams),
     responses(
         (status = 200, body = Paged<Activation>),
         (status = 400, description = "`malformed_query`", body = Problem, content_type = "application/problem+json"),
@@ -44,16 +51,19 @@ pub async fn queue(
             ActivationStatus::parse(raw).ok_or_else(|| Error::field("status", "unknown_status"))?
         }
     };
-    let page = crate::store::Page::new(params.limit, params.offset);
+    let page = super::page(params.limit, params.offset)?;
     Ok(Paged::new(
         activations::queue(&state.store, context.actor()?, status, page).await?,
         page,
     ))
 }
 
-/// Approves a requested activation: the contract is issued now (operators).
-#[utoipa::path(post, path = "/api/v1/activations/{activation_id}/approve", tag = "activations",
-    params(("activation_id" = i64, Path, description = "The activation's id")),
+/// Approve an activation
+///
+/// Operators approve a requested activation: the support contract is issued now and the
+/// requester is notified.
+#[utoipa::path(post, operation_id = "approveActivation", path = "/api/v1/activations/{activation_id}/approve", tag = "activations",
+    params(("activation_id" = i64, Path, minimum = 1, maximum = 9007199254740991_i64, description = "The activation's id")),
     responses(
         (status = 200, body = Activation),
         (status = 401, description = "`unauthenticated`", body = Problem, content_type = "application/problem+json"),
@@ -87,9 +97,12 @@ pub struct RejectBody {
     pub reason: String,
 }
 
-/// Rejects a requested activation with a reason (operators).
-#[utoipa::path(post, path = "/api/v1/activations/{activation_id}/reject", tag = "activations", request_body = RejectBody,
-    params(("activation_id" = i64, Path, description = "The activation's id")),
+/// Reject an activation
+///
+/// Operators reject a requested activation with a reason, which the organization reads; the
+/// benefit can be asked for again.
+#[utoipa::path(post, operation_id = "rejectActivation", path = "/api/v1/activations/{activation_id}/reject", tag = "activations", request_body = RejectBody,
+    params(("activation_id" = i64, Path, minimum = 1, maximum = 9007199254740991_i64, description = "The activation's id")),
     responses(
         (status = 200, body = Activation),
         (status = 400, description = "`malformed_body`", body = Problem, content_type = "application/problem+json"),

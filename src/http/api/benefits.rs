@@ -90,9 +90,15 @@ fn to_json(view: BenefitView, shows_ids: bool, policy: &Policy, italian: bool) -
     }
 }
 
-/// The organization's technical benefits with their state; the IDs for its admins once active.
-#[utoipa::path(get, path = "/api/v1/organizations/{org_id}/benefits", tag = "benefits",
-    params(("org_id" = i64, Path, description = "The organization's id")),
+/// List an organization's technical benefits
+///
+/// The technical benefits the organization's active memberships grant, with their state,
+/// allotment and activate-by day; once active, the contract's balance, and for the
+/// organization's Global admins and Partner admins its Contract ID and Access ID. Accounts of
+/// the organization and operators see them; an organization outside the partner network answers
+/// 403 `not_partner_network`.
+#[utoipa::path(get, operation_id = "listBenefits", path = "/api/v1/organizations/{org_id}/benefits", tag = "benefits",
+    params(("org_id" = i64, Path, minimum = 1, maximum = 9007199254740991_i64, description = "The organization's id")),
     responses(
         (status = 200, body = BenefitsJson),
         (status = 401, description = "`unauthenticated`", body = Problem, content_type = "application/problem+json"),
@@ -130,10 +136,13 @@ pub async fn list(
     }))
 }
 
-/// Requests the activation of a benefit (Global admins and Partner admins). Asking again while
-/// one is pending or done answers with that one.
-#[utoipa::path(post, path = "/api/v1/organizations/{org_id}/benefits/{benefit_code}/activation", tag = "benefits",
-    params(("org_id" = i64, Path, description = "The organization's id"), ("benefit_code" = String, Path, description = "`product_support` or `signature_cloud`")),
+/// Activate a benefit
+///
+/// Global admins and Partner admins request the activation of a benefit into a support
+/// contract; it completes asynchronously (after a delay, or when an operator approves it).
+/// Asking again while one is pending or done answers with that one.
+#[utoipa::path(post, operation_id = "activateBenefit", path = "/api/v1/organizations/{org_id}/benefits/{benefit_code}/activation", tag = "benefits",
+    params(("org_id" = i64, Path, minimum = 1, maximum = 9007199254740991_i64, description = "The organization's id"), ("benefit_code" = String, Path, max_length = 100, description = "`product_support` or `signature_cloud`")),
     responses(
         (status = 202, description = "Activation requested (or already requested or done)", body = Activation),
         (status = 401, description = "`unauthenticated`", body = Problem, content_type = "application/problem+json"),

@@ -19,9 +19,12 @@ use utoipa::ToSchema;
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct LinkBody {
-    /// Like `1234-5678-9`; case, spaces and dashes do not matter.
+    /// Like `1234-5678-9`; case, spaces and dashes do not matter (at most 32 characters).
+    #[schema(max_length = 32)]
     pub contract_id: String,
-    /// Like `ABCDE-FGHJK-MNPQR-STVWX-Y`; case, spaces and dashes do not matter.
+    /// Like `ABCDE-FGHJK-MNPQR-STVWX-Y`; case, spaces and dashes do not matter (at most 64
+    /// characters).
+    #[schema(max_length = 64)]
     pub access_id: String,
 }
 
@@ -115,8 +118,13 @@ impl ContractJson {
     }
 }
 
-/// Links a contract to the signed-in account (work or personal, inside the organization or not).
-#[utoipa::path(post, path = "/api/v1/me/contracts", tag = "contracts", request_body = LinkBody,
+/// Link a contract
+///
+/// Links a contract to the signed-in account (work or personal, inside the owning organization
+/// or not) with its Contract ID and Access ID. 201 when linked, 200 when it already was.
+/// Malformed and unknown IDs count as failed attempts, limited per account and per client
+/// address; past a limit the answer is 429 with `Retry-After`, even for the right pair.
+#[utoipa::path(post, operation_id = "linkContract", path = "/api/v1/me/contracts", tag = "contracts", request_body = LinkBody,
     responses(
         (status = 201, description = "Linked", body = ContractJson),
         (status = 200, description = "Already linked to this account: nothing to do", body = ContractJson),
@@ -126,7 +134,7 @@ impl ContractJson {
         (status = 404, description = "`contract_not_found`: one answer whichever half is wrong", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "`contract_expired`, `contract_exhausted`, `link_limit_reached`", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "`malformed_id`, naming the field", body = Problem, content_type = "application/problem+json"),
-        (status = 429, description = "`too_many_attempts`", body = Problem, content_type = "application/problem+json"),
+        (status = 429, description = "`too_many_attempts`: too many failed links for this account or from this address; `retry_after` in the body and `Retry-After` say when to try again", body = Problem, content_type = "application/problem+json"),
     ),
     security(("bearer" = []), ("session" = [])))]
 pub async fn link(
@@ -165,8 +173,10 @@ pub async fn link(
     ))
 }
 
-/// The contracts linked to the signed-in account, with balances.
-#[utoipa::path(get, path = "/api/v1/me/contracts", tag = "contracts",
+/// List your linked contracts
+///
+/// The contracts linked to the signed-in account, with their balances and when each was linked.
+#[utoipa::path(get, operation_id = "listLinkedContracts", path = "/api/v1/me/contracts", tag = "contracts",
     responses(
         (status = 200, body = Vec<ContractJson>),
         (status = 401, description = "`unauthenticated`", body = Problem, content_type = "application/problem+json"),
@@ -194,9 +204,12 @@ pub async fn mine(
     ))
 }
 
-/// Removes the signed-in account's link.
-#[utoipa::path(delete, path = "/api/v1/me/contracts/{contract_id}", tag = "contracts",
-    params(("contract_id" = String, Path, description = "The Contract ID")),
+/// Unlink a contract
+///
+/// Removes the signed-in account's link to the contract. A contract not linked to this account
+/// answers 404.
+#[utoipa::path(delete, operation_id = "unlinkContract", path = "/api/v1/me/contracts/{contract_id}", tag = "contracts",
+    params(("contract_id" = String, Path, max_length = 32, description = "The Contract ID")),
     responses(
         (status = 204, description = "Unlinked"),
         (status = 401, description = "`unauthenticated`", body = Problem, content_type = "application/problem+json"),
@@ -219,9 +232,14 @@ pub async fn unlink(
     Ok(StatusCode::NO_CONTENT)
 }
 
-/// A contract's balance and ledger (linked accounts, the owning organization's admins, operators).
-#[utoipa::path(get, path = "/api/v1/contracts/{contract_id}", tag = "contracts",
-    params(("contract_id" = String, Path, description = "The Contract ID")),
+/// Get a contract's balance
+///
+/// A contract's allotment, used and remaining incidents, term, status and ledger. The accounts
+/// that linked it, the owning organization's Global admins and Partner admins (who also see the
+/// Access ID and the linked accounts) and operators see it; others get 404. Ledger entries name
+/// their request and person only to those who may open that request.
+#[utoipa::path(get, operation_id = "getContract", path = "/api/v1/contracts/{contract_id}", tag = "contracts",
+    params(("contract_id" = String, Path, max_length = 32, description = "The Contract ID")),
     responses(
         (status = 200, body = ContractJson),
         (status = 401, description = "`unauthenticated`", body = Problem, content_type = "application/problem+json"),
@@ -241,9 +259,12 @@ pub async fn show(
     )))
 }
 
-/// The contracts an organization owns (its Global admins and Partner admins, operators).
-#[utoipa::path(get, path = "/api/v1/organizations/{org_id}/contracts", tag = "contracts",
-    params(("org_id" = i64, Path, description = "The organization's id")),
+/// List an organization's contracts
+///
+/// The contracts the organization owns, with balances and Access IDs, for its Global admins and
+/// Partner admins and operators.
+#[utoipa::path(get, operation_id = "listOrganizationContracts", path = "/api/v1/organizations/{org_id}/contracts", tag = "contracts",
+    params(("org_id" = i64, Path, minimum = 1, maximum = 9007199254740991_i64, description = "The organization's id")),
     responses(
         (status = 200, body = Vec<ContractJson>),
         (status = 401, description = "`unauthenticated`", body = Problem, content_type = "application/problem+json"),
@@ -258,12 +279,13 @@ pub async fn of_organization(
 ) -> Result<axum::Json<Vec<ContractJson>>> {
     let actor = context.actor()?;
     let contracts = contracts::of_organization(&state.store, actor, OrganizationId(org_id)).await?;
+    // An organization that does not exist is 404 for operators too, as the document says.
     let name = state
         .store
         .organization(OrganizationId(org_id))
         .await?
         .map(|o| o.name)
-        .unwrap_or_default();
+        .ok_or(crate::error::Error::NotFound)?;
     Ok(axum::Json(
         contracts
             .iter()
@@ -281,9 +303,12 @@ pub async fn of_organization(
     ))
 }
 
-/// Revokes an account's link (the owning organization's Global admins and Partner admins).
-#[utoipa::path(delete, path = "/api/v1/contracts/{contract_id}/links/{account_id}", tag = "contracts",
-    params(("contract_id" = String, Path, description = "The Contract ID"), ("account_id" = i64, Path, description = "The linked account")),
+/// Revoke a contract link
+///
+/// The owning organization's Global admins and Partner admins remove an account's link to the
+/// contract.
+#[utoipa::path(delete, operation_id = "revokeContractLink", path = "/api/v1/contracts/{contract_id}/links/{account_id}", tag = "contracts",
+    params(("contract_id" = String, Path, max_length = 32, description = "The Contract ID"), ("account_id" = i64, Path, minimum = 1, maximum = 9007199254740991_i64, description = "The linked account")),
     responses(
         (status = 204, description = "Revoked"),
         (status = 401, description = "`unauthenticated`", body = Problem, content_type = "application/problem+json"),
@@ -313,9 +338,12 @@ pub struct Rotated {
     pub access_id: String,
 }
 
-/// Replaces the contract's Access ID (the owning organization's Global admins and Partner admins).
-#[utoipa::path(post, path = "/api/v1/contracts/{contract_id}/access-id", tag = "contracts",
-    params(("contract_id" = String, Path, description = "The Contract ID")),
+/// Rotate a contract's Access ID
+///
+/// The owning organization's Global admins and Partner admins replace a leaked Access ID:
+/// existing links stay, the old ID answers `contract_not_found` from now on.
+#[utoipa::path(post, operation_id = "rotateAccessId", path = "/api/v1/contracts/{contract_id}/access-id", tag = "contracts",
+    params(("contract_id" = String, Path, max_length = 32, description = "The Contract ID")),
     responses(
         (status = 200, body = Rotated),
         (status = 401, description = "`unauthenticated`", body = Problem, content_type = "application/problem+json"),

@@ -21,12 +21,16 @@ pub struct CustomerBody {
     #[schema(value_type = crate::domain::text::Line200)]
     pub name: String,
     /// The customer's domain, like `fabrikam.com`.
+    #[schema(max_length = 253)]
     pub domain: String,
 }
 
-/// Adds a customer (the CSP organization's admins and Admin agents).
-#[utoipa::path(post, path = "/api/v1/organizations/{org_id}/customers", tag = "customers", request_body = CustomerBody,
-    params(("org_id" = i64, Path, description = "The organization's id")),
+/// Add a CSP customer
+///
+/// A CSP organization's Global admins, Partner admins and Admin agents add a customer, with its
+/// name and domain, that Admin agents can file requests for.
+#[utoipa::path(post, operation_id = "createCustomer", path = "/api/v1/organizations/{org_id}/customers", tag = "customers", request_body = CustomerBody,
+    params(("org_id" = i64, Path, minimum = 1, maximum = 9007199254740991_i64, description = "The organization's id")),
     responses(
         (status = 201, body = Customer),
         (status = 400, description = "`malformed_body`", body = Problem, content_type = "application/problem+json"),
@@ -54,9 +58,12 @@ pub async fn create(
     Ok((StatusCode::CREATED, axum::Json(customer)))
 }
 
-/// The CSP organization's customers, by name, a page at a time.
-#[utoipa::path(get, path = "/api/v1/organizations/{org_id}/customers", tag = "customers",
-    params(("org_id" = i64, Path, description = "The organization's id"), PageParams),
+/// List CSP customers
+///
+/// The CSP organization's customers, by name, a page at a time (its Global admins, Partner
+/// admins and Admin agents).
+#[utoipa::path(get, operation_id = "listCustomers", path = "/api/v1/organizations/{org_id}/customers", tag = "customers",
+    params(("org_id" = i64, Path, minimum = 1, maximum = 9007199254740991_i64, description = "The organization's id"), PageParams),
     responses(
         (status = 200, body = Paged<Customer>),
         (status = 400, description = "`malformed_query`", body = Problem, content_type = "application/problem+json"),
@@ -71,7 +78,7 @@ pub async fn list(
     Path(org_id): Path<i64>,
     Query(params): Query<PageParams>,
 ) -> Result<axum::Json<Paged<Customer>>> {
-    let page = params.page();
+    let page = params.page()?;
     let found =
         customers::list(&state.store, context.actor()?, OrganizationId(org_id), page).await?;
     Ok(Paged::new(found, page))

@@ -16,8 +16,11 @@ use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
 use utoipa::ToSchema;
 
-/// The competencies with their `cloud` flag.
-#[utoipa::path(get, path = "/api/v1/competencies", tag = "memberships",
+/// List competencies
+///
+/// The competencies memberships can name, with their `cloud` flag (a cloud competency gives
+/// unlimited Signature cloud support).
+#[utoipa::path(get, operation_id = "listCompetencies", path = "/api/v1/competencies", tag = "memberships",
     responses(
         (status = 200, body = Vec<Competency>),
         (status = 401, description = "`unauthenticated`", body = Problem, content_type = "application/problem+json"),
@@ -38,18 +41,23 @@ pub struct MembershipBody {
     pub offer: String,
     /// A competency code; required for silver and gold, absent for action pack.
     #[serde(default)]
+    #[schema(value_type = Option<crate::domain::text::Code>)]
     pub competency: Option<String>,
     /// First day.
-    #[schema(format = Date)]
+    #[schema(value_type = crate::domain::text::Day)]
     pub start: String,
     /// Last day (included).
-    #[schema(format = Date)]
+    #[schema(value_type = crate::domain::text::Day)]
     pub end: String,
 }
 
-/// Adds a membership (operators).
-#[utoipa::path(post, path = "/api/v1/organizations/{org_id}/memberships", tag = "memberships", request_body = MembershipBody,
-    params(("org_id" = i64, Path, description = "The organization's id")),
+/// Add a membership
+///
+/// Operators add an organization's membership: an offer (`action_pack`, `silver`, `gold`), a
+/// competency for silver and gold, and the first and last day (both included). The
+/// organization's benefits follow from its active memberships.
+#[utoipa::path(post, operation_id = "createMembership", path = "/api/v1/organizations/{org_id}/memberships", tag = "memberships", request_body = MembershipBody,
+    params(("org_id" = i64, Path, minimum = 1, maximum = 9007199254740991_i64, description = "The organization's id")),
     responses(
         (status = 201, body = Membership),
         (status = 400, description = "`malformed_body`", body = Problem, content_type = "application/problem+json"),
@@ -82,9 +90,12 @@ pub async fn create(
     Ok((StatusCode::CREATED, axum::Json(membership)))
 }
 
-/// An organization's memberships, oldest first, a page at a time (its accounts and operators).
-#[utoipa::path(get, path = "/api/v1/organizations/{org_id}/memberships", tag = "memberships",
-    params(("org_id" = i64, Path, description = "The organization's id"), PageParams),
+/// List an organization's memberships
+///
+/// The organization's memberships, oldest first, a page at a time. Its accounts and operators
+/// see them; others get 404.
+#[utoipa::path(get, operation_id = "listMemberships", path = "/api/v1/organizations/{org_id}/memberships", tag = "memberships",
+    params(("org_id" = i64, Path, minimum = 1, maximum = 9007199254740991_i64, description = "The organization's id"), PageParams),
     responses(
         (status = 200, body = Paged<Membership>),
         (status = 400, description = "`malformed_query`", body = Problem, content_type = "application/problem+json"),
@@ -98,7 +109,7 @@ pub async fn list(
     Path(org_id): Path<i64>,
     Query(params): Query<PageParams>,
 ) -> Result<axum::Json<Paged<Membership>>> {
-    let page = params.page();
+    let page = params.page()?;
     let found =
         memberships::list(&state.store, context.actor()?, OrganizationId(org_id), page).await?;
     Ok(Paged::new(found, page))
@@ -108,13 +119,16 @@ pub async fn list(
 #[serde(deny_unknown_fields)]
 pub struct EndBody {
     /// The new last day (included); not before the start.
-    #[schema(format = Date)]
+    #[schema(value_type = crate::domain::text::Day)]
     pub end: String,
 }
 
-/// Ends a membership on a given day (operators).
-#[utoipa::path(post, path = "/api/v1/organizations/{org_id}/memberships/{membership_id}/end", tag = "memberships", request_body = EndBody,
-    params(("org_id" = i64, Path, description = "The organization's id"), ("membership_id" = i64, Path, description = "The membership's id")),
+/// End a membership
+///
+/// Operators move a membership's last day (included), for example to end it today. The new last
+/// day cannot come before its first.
+#[utoipa::path(post, operation_id = "endMembership", path = "/api/v1/organizations/{org_id}/memberships/{membership_id}/end", tag = "memberships", request_body = EndBody,
+    params(("org_id" = i64, Path, minimum = 1, maximum = 9007199254740991_i64, description = "The organization's id"), ("membership_id" = i64, Path, minimum = 1, maximum = 9007199254740991_i64, description = "The membership's id")),
     responses(
         (status = 200, body = Membership),
         (status = 400, description = "`malformed_body`", body = Problem, content_type = "application/problem+json"),
@@ -142,9 +156,12 @@ pub async fn end(
     ))
 }
 
-/// Removes a membership entered by mistake (operators); one an activation came from can only end.
-#[utoipa::path(delete, path = "/api/v1/organizations/{org_id}/memberships/{membership_id}", tag = "memberships",
-    params(("org_id" = i64, Path, description = "The organization's id"), ("membership_id" = i64, Path, description = "The membership's id")),
+/// Remove a membership
+///
+/// Operators remove a membership entered by mistake. One that an activation came from cannot be
+/// removed (409 `membership_in_use`): end it instead.
+#[utoipa::path(delete, operation_id = "deleteMembership", path = "/api/v1/organizations/{org_id}/memberships/{membership_id}", tag = "memberships",
+    params(("org_id" = i64, Path, minimum = 1, maximum = 9007199254740991_i64, description = "The organization's id"), ("membership_id" = i64, Path, minimum = 1, maximum = 9007199254740991_i64, description = "The membership's id")),
     responses(
         (status = 204, description = "Removed"),
         (status = 401, description = "`unauthenticated`", body = Problem, content_type = "application/problem+json"),
@@ -170,12 +187,17 @@ pub async fn remove(
 
 #[derive(Serialize, ToSchema)]
 pub struct ImportResult {
+    #[schema(format = Int64)]
     pub imported: usize,
 }
 
-/// Imports memberships from CSV (`partner_id,offer,competency,start,end`): every row or none.
-#[utoipa::path(post, path = "/api/v1/memberships/import", tag = "memberships",
-    request_body(content = String, content_type = "text/csv", description = "Header `partner_id,offer,competency,start,end`, then one membership per line"),
+/// Import memberships from CSV
+///
+/// Operators import memberships from a CSV file with the header
+/// `partner_id,offer,competency,start,end`. Every row is checked first; then all are imported
+/// in one transaction, or none, with a report of every problem with its line and column.
+#[utoipa::path(post, operation_id = "importMemberships", path = "/api/v1/memberships/import", tag = "memberships",
+    request_body(content = CsvFile, content_type = "text/csv", description = "Header `partner_id,offer,competency,start,end`, then one membership per line; at most 2 MiB"),
     responses(
         (status = 200, body = ImportResult),
         (status = 400, description = "`malformed_body`: not UTF-8", body = Problem, content_type = "application/problem+json"),
@@ -202,3 +224,20 @@ pub async fn import(
     .await?;
     Ok(axum::Json(ImportResult { imported }))
 }
+
+/// A CSV file as a request body: bounded by the largest body the server reads (2 MiB).
+pub struct CsvFile;
+
+impl utoipa::PartialSchema for CsvFile {
+    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+        utoipa::openapi::schema::ObjectBuilder::new()
+            .schema_type(utoipa::openapi::schema::Type::String)
+            .max_length(Some(crate::http::MAX_BODY_BYTES))
+            .description(Some(
+                "CSV text of at most 2 MiB (a larger body is refused with 413 `body_too_large`).",
+            ))
+            .into()
+    }
+}
+
+impl utoipa::ToSchema for CsvFile {}

@@ -108,14 +108,47 @@ pub fn routes(routes: Routes) -> Routes {
 #[into_params(parameter_in = Query)]
 pub struct PageParams {
     /// How many items (1–200, default 50).
+    #[param(minimum = 1, maximum = 200)]
     pub limit: Option<i64>,
     /// How many items to skip (default 0).
+    #[param(minimum = 0, maximum = 9007199254740991_i64)]
     pub offset: Option<i64>,
 }
 
 impl PageParams {
-    pub fn page(&self) -> crate::store::Page {
-        crate::store::Page::new(self.limit, self.offset)
+    pub fn page(&self) -> crate::error::Result<crate::store::Page> {
+        page(self.limit, self.offset)
+    }
+}
+
+/// The page a list asks for: `limit` 1–200 and `offset` 0 to 2^53 − 1, as the document states;
+/// anything else is `malformed_query` (pages of the web console clamp instead).
+pub fn page(limit: Option<i64>, offset: Option<i64>) -> crate::error::Result<crate::store::Page> {
+    use crate::error::Error;
+    if limit.is_some_and(|limit| !(1..=crate::store::Page::MAX_LIMIT).contains(&limit)) {
+        return Err(Error::MalformedQuery(format!(
+            "limit: from 1 to {}",
+            crate::store::Page::MAX_LIMIT
+        )));
+    }
+    if offset.is_some_and(|offset| !(0..=crate::domain::MAX_ID).contains(&offset)) {
+        return Err(Error::MalformedQuery(format!(
+            "offset: from 0 to {}",
+            crate::domain::MAX_ID
+        )));
+    }
+    Ok(crate::store::Page::new(limit, offset))
+}
+
+/// An id given in a query string: 1 to 2^53 − 1, as the document states, else `malformed_query`.
+pub fn id_in_query(name: &str, id: i64) -> crate::error::Result<i64> {
+    if (1..=crate::domain::MAX_ID).contains(&id) {
+        Ok(id)
+    } else {
+        Err(crate::error::Error::MalformedQuery(format!(
+            "{name}: from 1 to {}",
+            crate::domain::MAX_ID
+        )))
     }
 }
 

@@ -10,7 +10,26 @@ use utoipa::{Modify, OpenApi};
 
 #[derive(OpenApi)]
 #[openapi(
-    info(title = "Sportello API", description = "Technical support benefits, contracts and support requests."),
+    info(title = "Sportello API", description = "Technical support benefits, contracts and support requests.\n\n\
+        Sign in with `signIn` (a session cookie; cookie-authenticated writes send the CSRF token as \
+        `X-CSRF-Token`) or send a personal access token from `createToken` as `Authorization: Bearer`. \
+        Errors are RFC 9457 problem details (`application/problem+json`) with a stable `code` and a \
+        `title` and `detail` in the caller's language (English or Italian). Lists are paginated with \
+        `limit` and `offset`."),
+    tags(
+        (name = "session", description = "Signing in and out, the signed-in account and its language."),
+        (name = "tokens", description = "Personal access tokens for `Authorization: Bearer`."),
+        (name = "organizations", description = "Partner organizations and their program enrollments (partner network, CSP)."),
+        (name = "accounts", description = "Accounts and their roles: operators everywhere, organization admins inside their organization."),
+        (name = "memberships", description = "Competencies and an organization's memberships (offers with dates), from which its benefits follow."),
+        (name = "benefits", description = "An organization's technical benefits and their activation into support contracts."),
+        (name = "activations", description = "The operators' queue of benefit activations."),
+        (name = "contracts", description = "Support contracts: linking with Contract ID and Access ID, balances and ledgers, links, Access ID rotation, paid-plan orders."),
+        (name = "products", description = "The product catalogue, with versions for on-premises products."),
+        (name = "customers", description = "A CSP organization's customers, for whom its Admin agents file requests."),
+        (name = "requests", description = "Support requests: the plans a request can use, filing (with `Idempotency-Key`), the lifecycle, comments, refunds."),
+        (name = "meta", description = "This document."),
+    ),
     paths(
         session::create, session::delete, session::me, session::set_language,
         tokens::create, tokens::list, tokens::revoke,
@@ -192,10 +211,27 @@ fn operation_pointer(path: &str, method: &str) -> String {
     )
 }
 
-/// The document as served: utoipa's, with [`LINKS`] added to the responses they start from.
+/// The document as served: utoipa's, with [`LINKS`] added to the responses they start from and
+/// the answers every operation of a kind can give ([`document_common_answers`]).
 pub fn document_json() -> serde_json::Value {
     let mut document = serde_json::to_value(ApiDoc::openapi()).unwrap_or_default();
+    // This instance, wherever it runs: clients pass their own base URL.
+    document["servers"] = serde_json::json!([{
+        "url": "/",
+        "description": "The Sportello instance serving this document (production, staging or local alike)",
+        "x-internal": false,
+    }]);
     for source in LINKS {
+        let targets: Vec<(String, String)> = source
+            .targets
+            .iter()
+            .filter_map(|(path, method)| {
+                let operation_id = document
+                    .pointer(&format!("{}/operationId", operation_pointer(path, method)))?
+                    .as_str()?;
+                Some((format!("{method} {path}"), operation_id.to_owned()))
+            })
+            .collect();
         let Some(response) = document
             .pointer_mut(&source.response_pointer())
             .and_then(serde_json::Value::as_object_mut)
@@ -210,60 +246,131 @@ pub fn document_json() -> serde_json::Value {
         let links = response
             .entry("links")
             .or_insert_with(|| serde_json::json!({}));
-        for (path, method) in source.targets {
-            links[format!("{method} {path}")] = serde_json::json!({
-                "operationRef": format!("#{}", operation_pointer(path, method)),
+        for (name, operation_id) in targets {
+            links[name] = serde_json::json!({
+                "operationId": operation_id,
                 "parameters": parameters,
             });
         }
     }
-    // An optional query parameter sent empty (`?status=`) counts as absent, as a form sends it.
     if let Some(paths) = document
         .get_mut("paths")
         .and_then(serde_json::Value::as_object_mut)
     {
-        for operation in paths
-            .values_mut()
-            .filter_map(serde_json::Value::as_object_mut)
-            .flat_map(|item| item.values_mut())
-        {
-            let parameters = operation
-                .get_mut("parameters")
-                .and_then(serde_json::Value::as_array_mut);
-            for parameter in parameters.into_iter().flatten() {
-                if parameter["in"] == "query" && parameter["required"] != true {
-                    parameter["allowEmptyValue"] = serde_json::Value::Bool(true);
-                }
-            }
-            if operation.get("requestBody").is_some() {
-                document_problem(
-                    operation,
-                    "413",
-                    "`body_too_large`: the body is over 2 MiB; the connection is closed after the answer",
-                );
-            }
-            // Every JSON body goes through one extractor, which refuses other media types.
-            if operation
-                .pointer("/requestBody/content/application~1json")
-                .is_some()
-            {
-                document_problem(
-                    operation,
-                    "415",
-                    "`unsupported_media_type`: the body is not JSON",
-                );
+        for (path, item) in paths.iter_mut() {
+            let Some(item) = item.as_object_mut() else {
+                continue;
+            };
+            for (method, operation) in item.iter_mut() {
+                document_common_answers(path, method, operation);
             }
         }
     }
     document
 }
 
-/// Adds a problem response that every operation of a kind can give to `operation`.
-fn document_problem(operation: &mut serde_json::Value, status: &str, description: &str) {
-    operation["responses"][status] = serde_json::json!({
-        "description": description,
-        "content": {"application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}},
-    });
+/// What every operation of a kind can answer, stated once rather than on each handler:
+/// - 401 `unauthenticated`: every route resolves the caller first, and a bearer token that is
+///   not valid is refused even where no sign-in is needed;
+/// - 403 `csrf_failed`: writes authenticated by the session cookie without `X-CSRF-Token`
+///   (signing in aside);
+/// - 413 and 415: what the body reader and the JSON extractor refuse;
+/// - 500 `internal` and 503 `database_unavailable`: every route reads the database to resolve
+///   the caller;
+/// - `Retry-After` on 429 (the throttled operations document their 429) and 503.
+///
+/// An optional query parameter sent empty (`?status=`) counts as absent, as a form sends it.
+fn document_common_answers(path: &str, method: &str, operation: &mut serde_json::Value) {
+    let parameters = operation
+        .get_mut("parameters")
+        .and_then(serde_json::Value::as_array_mut);
+    for parameter in parameters.into_iter().flatten() {
+        if parameter["in"] == "query" && parameter["required"] != true {
+            parameter["allowEmptyValue"] = serde_json::Value::Bool(true);
+        }
+    }
+    let secured = operation.get("security").is_some();
+    add_problem(
+        operation,
+        "401",
+        if secured {
+            "`unauthenticated`: no valid session cookie or bearer token"
+        } else {
+            "`unauthenticated`: the request carries a bearer token that is not valid (unknown or revoked)"
+        },
+    );
+    let signing_in = path == "/api/v1/session" && method == "post";
+    if method != "get" && !signing_in {
+        add_problem(
+            operation,
+            "403",
+            "`csrf_failed`: a write authenticated by the session cookie without the session's `X-CSRF-Token`",
+        );
+    }
+    if operation.get("requestBody").is_some() {
+        add_problem(
+            operation,
+            "413",
+            "`body_too_large`: the body is over 2 MiB; the connection is closed after the answer",
+        );
+    }
+    // Every JSON body goes through one extractor, which refuses other media types.
+    if operation
+        .pointer("/requestBody/content/application~1json")
+        .is_some()
+    {
+        add_problem(
+            operation,
+            "415",
+            "`unsupported_media_type`: the body is not JSON",
+        );
+    }
+    add_problem(
+        operation,
+        "500",
+        "`internal`: a fault of the server, logged with its cause; the detail is generic",
+    );
+    add_problem(
+        operation,
+        "503",
+        "`database_unavailable`: the database cannot be reached now; nothing of the request was written. Retry after `Retry-After` seconds",
+    );
+    for status in ["429", "503"] {
+        if let Some(response) = operation["responses"].get_mut(status) {
+            response["headers"] = serde_json::json!({ "Retry-After": retry_after_header() });
+        }
+    }
+}
+
+/// The `Retry-After` header of 429 and 503 answers.
+pub fn retry_after_header() -> serde_json::Value {
+    serde_json::json!({
+        "description": "Seconds to wait before trying again",
+        "required": true,
+        "schema": {"type": "integer", "format": "int64", "minimum": 1},
+    })
+}
+
+/// Documents a problem answer of `operation`: added when the status is not documented yet,
+/// else the code is appended to the documented answer's description if it does not name it.
+fn add_problem(operation: &mut serde_json::Value, status: &str, description: &str) {
+    let response = &mut operation["responses"][status];
+    let code = description.split('`').nth(1).unwrap_or_default();
+    match response
+        .get("description")
+        .and_then(serde_json::Value::as_str)
+    {
+        Some(documented) if documented.contains(&format!("`{code}`")) => {}
+        Some(documented) => {
+            response["description"] = serde_json::json!(format!("{documented}; {description}"));
+        }
+        None => {
+            *response = serde_json::json!({
+                "description": description,
+                "content": {"application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}},
+            });
+        }
+    }
 }
 
 /// The links of [`LINKS`] that do not join a documented response to an existing operation.
@@ -285,8 +392,11 @@ pub fn broken_links() -> Vec<String> {
         .collect()
 }
 
-/// This document.
-#[utoipa::path(get, path = "/api/v1/openapi.json", tag = "meta",
+/// This document
+///
+/// The OpenAPI 3.1 document of the API, generated from the code; the reference at `/api/docs`
+/// draws it, and client generators read it.
+#[utoipa::path(get, operation_id = "getOpenApiDocument", path = "/api/v1/openapi.json", tag = "meta",
     responses((status = 200, description = "The OpenAPI 3.1 document", content_type = "application/json")))]
 pub async fn document() -> Json<serde_json::Value> {
     static DOCUMENT: std::sync::LazyLock<serde_json::Value> =

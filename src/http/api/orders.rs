@@ -19,23 +19,27 @@ use utoipa::ToSchema;
 #[serde(deny_unknown_fields)]
 pub struct OrderBody {
     /// `premier` or `advanced`.
+    #[schema(value_type = crate::domain::text::Code)]
     pub plan: String,
     /// A number of incidents or `"unlimited"`.
     pub allotment: Allotment,
     /// First day; today when absent.
     #[serde(default)]
-    #[schema(format = Date)]
+    #[schema(value_type = Option<crate::domain::text::Day>)]
     pub start: Option<String>,
     /// Length in days, last day included; the policy's contract term when absent.
     #[serde(default, deserialize_with = "crate::http::extract::optional_integer")]
-    #[schema(minimum = 0, maximum = 4294967295_u32)]
+    #[schema(minimum = 1, maximum = 36600)]
     pub term_days: Option<u32>,
 }
 
-/// Records a paid-plan order, issuing a contract with its own IDs (operators). The answer
-/// carries the Access ID for the operator to hand over.
-#[utoipa::path(post, path = "/api/v1/organizations/{org_id}/orders", tag = "contracts", request_body = OrderBody,
-    params(("org_id" = i64, Path, description = "The organization's id")),
+/// Record a paid-plan order
+///
+/// Operators record a Premier or Advanced Support order for an organization, which issues a
+/// contract with its own IDs, allotment and term. The answer carries the Access ID for the
+/// operator to hand over.
+#[utoipa::path(post, operation_id = "createOrder", path = "/api/v1/organizations/{org_id}/orders", tag = "contracts", request_body = OrderBody,
+    params(("org_id" = i64, Path, minimum = 1, maximum = 9007199254740991_i64, description = "The organization's id")),
     responses(
         (status = 201, body = ContractJson),
         (status = 400, description = "`malformed_body`", body = Problem, content_type = "application/problem+json"),

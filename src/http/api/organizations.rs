@@ -18,8 +18,8 @@ use utoipa::ToSchema;
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct PartnerNetworkBody {
-    /// 4 to 12 digits.
-    #[schema(pattern = r"^\s*[0-9]{4,12}\s*$")]
+    /// 4 to 12 digits (blanks around them are ignored; at most 32 characters in all).
+    #[schema(pattern = r"^\s*[0-9]{4,12}\s*$", max_length = 32)]
     pub partner_id: String,
 }
 
@@ -36,8 +36,11 @@ pub struct OrganizationBody {
     pub csp: bool,
 }
 
-/// Creates an organization (operators).
-#[utoipa::path(post, path = "/api/v1/organizations", tag = "organizations", request_body = OrganizationBody,
+/// Create an organization
+///
+/// Operators create a partner organization enrolled in the partner network (with its partner
+/// ID, 4 to 12 digits, unique), the CSP program, or both.
+#[utoipa::path(post, operation_id = "createOrganization", path = "/api/v1/organizations", tag = "organizations", request_body = OrganizationBody,
     responses(
         (status = 201, body = Organization),
         (status = 400, description = "`malformed_body`", body = Problem, content_type = "application/problem+json"),
@@ -67,8 +70,10 @@ pub async fn create(
     Ok((StatusCode::CREATED, axum::Json(organization)))
 }
 
-/// Lists organizations (operators).
-#[utoipa::path(get, path = "/api/v1/organizations", tag = "organizations", params(PageParams),
+/// List organizations
+///
+/// Every organization, by name, a page at a time (operators).
+#[utoipa::path(get, operation_id = "listOrganizations", path = "/api/v1/organizations", tag = "organizations", params(PageParams),
     responses(
         (status = 200, body = Paged<Organization>),
         (status = 400, description = "`malformed_query`", body = Problem, content_type = "application/problem+json"),
@@ -81,16 +86,19 @@ pub async fn list(
     context: RequestContext,
     Query(params): Query<PageParams>,
 ) -> Result<axum::Json<Paged<Organization>>> {
-    let page = params.page();
+    let page = params.page()?;
     Ok(Paged::new(
         organizations::list(&state.store, context.actor()?, page).await?,
         page,
     ))
 }
 
-/// One organization: its own accounts and operators see it; anyone else gets 404.
-#[utoipa::path(get, path = "/api/v1/organizations/{org_id}", tag = "organizations",
-    params(("org_id" = i64, Path, description = "The organization's id")),
+/// Get an organization
+///
+/// One organization and its program enrollments. Its own accounts and operators see it; anyone
+/// else gets 404, as for an id that does not exist.
+#[utoipa::path(get, operation_id = "getOrganization", path = "/api/v1/organizations/{org_id}", tag = "organizations",
+    params(("org_id" = i64, Path, minimum = 1, maximum = 9007199254740991_i64, description = "The organization's id")),
     responses(
         (status = 200, body = Organization),
         (status = 401, description = "`unauthenticated`", body = Problem, content_type = "application/problem+json"),

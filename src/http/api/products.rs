@@ -12,8 +12,11 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use time::OffsetDateTime;
 
-/// Adds a product (operators); on-premises products list their versions.
-#[utoipa::path(post, path = "/api/v1/products", tag = "products", request_body = ProductInput,
+/// Add a product
+///
+/// Operators add a product with its scope and workload; on-premises products list their
+/// versions with release, mainstream-support end and extended-support end days.
+#[utoipa::path(post, operation_id = "createProduct", path = "/api/v1/products", tag = "products", request_body = ProductInput,
     responses(
         (status = 201, body = Product),
         (status = 400, description = "`malformed_body`", body = Problem, content_type = "application/problem+json"),
@@ -37,8 +40,10 @@ pub async fn create(
     Ok((StatusCode::CREATED, axum::Json(product)))
 }
 
+/// List products
+///
 /// The products with their versions, by name, a page at a time.
-#[utoipa::path(get, path = "/api/v1/products", tag = "products", params(PageParams),
+#[utoipa::path(get, operation_id = "listProducts", path = "/api/v1/products", tag = "products", params(PageParams),
     responses(
         (status = 200, body = Paged<Product>),
         (status = 400, description = "`malformed_query`", body = Problem, content_type = "application/problem+json"),
@@ -51,13 +56,15 @@ pub async fn list(
     Query(params): Query<PageParams>,
 ) -> Result<axum::Json<Paged<Product>>> {
     context.actor()?;
-    let page = params.page();
+    let page = params.page()?;
     Ok(Paged::new(products::page(&state.store, page).await?, page))
 }
 
-/// Adds a release to an on-premises product (operators).
-#[utoipa::path(post, path = "/api/v1/products/{code}/versions", tag = "products", request_body = crate::domain::product::VersionInput,
-    params(("code" = String, Path, description = "The product code")),
+/// Add a product version
+///
+/// Operators add a release to an on-premises product.
+#[utoipa::path(post, operation_id = "addProductVersion", path = "/api/v1/products/{code}/versions", tag = "products", request_body = crate::domain::product::VersionInput,
+    params(("code" = String, Path, max_length = 100, description = "The product code")),
     responses(
         (status = 201, body = Product),
         (status = 400, description = "`malformed_body`", body = Problem, content_type = "application/problem+json"),

@@ -20,13 +20,16 @@ use utoipa::{IntoParams, ToSchema};
 #[into_params(parameter_in = Query)]
 pub struct PlansParams {
     /// The product code.
+    #[param(max_length = 100)]
     pub product: String,
     /// The version (on-premises products).
+    #[param(max_length = 100)]
     pub version: Option<String>,
     /// A CSP customer the request would be for (Admin agents).
+    #[param(minimum = 1, maximum = 9007199254740991_i64)]
     pub customer: Option<i64>,
     /// The day to answer for; today when absent.
-    #[param(format = Date)]
+    #[param(value_type = Option<crate::domain::text::Day>)]
     pub as_of: Option<String>,
 }
 
@@ -56,9 +59,12 @@ pub struct PlansJson {
     pub unavailable: Vec<UnavailablePlan>,
 }
 
-/// The plans the signed-in account can use for a product, and every other linked plan with the
-/// reason it cannot.
-#[utoipa::path(get, path = "/api/v1/me/support-plans", tag = "requests", params(PlansParams),
+/// List plans for a request
+///
+/// The plans the signed-in account can file a request under for a product (and version, and CSP
+/// customer, as of a day), and every other linked contract with the reason it cannot be used
+/// and what to do about it.
+#[utoipa::path(get, operation_id = "listSupportPlans", path = "/api/v1/me/support-plans", tag = "requests", params(PlansParams),
     responses(
         (status = 200, body = PlansJson),
         (status = 400, description = "`malformed_query`", body = Problem, content_type = "application/problem+json"),
@@ -167,15 +173,21 @@ pub struct RequestBody {
     #[schema(value_type = crate::domain::text::Text10000)]
     pub description: String,
     /// The product code.
+    #[schema(value_type = crate::domain::text::Code)]
     pub product: String,
+    /// The version (on-premises products).
     #[serde(default)]
+    #[schema(value_type = Option<crate::domain::text::Code>)]
     pub version: Option<String>,
     /// `A` (critical), `B` or `C`.
+    #[schema(value_type = crate::domain::text::Code)]
     pub severity: String,
     /// A Contract ID, or `csp`.
+    #[schema(value_type = crate::domain::text::Code)]
     pub plan: String,
     /// A customer of the acting CSP organization (Admin agents, `csp` plan).
     #[serde(default, deserialize_with = "crate::http::extract::optional_integer")]
+    #[schema(value_type = Option<crate::domain::text::Id>)]
     pub customer_id: Option<i64>,
     /// Who to contact; the account's email when absent.
     #[serde(default)]
@@ -206,10 +218,14 @@ fn request_json(request: SupportRequest, events: Option<Vec<RequestEvent>>) -> R
     }
 }
 
-/// Files a support request. On a counted contract one incident is consumed in the same
-/// transaction. With `Idempotency-Key`, a retry returns the first result and charges nothing.
-#[utoipa::path(post, path = "/api/v1/support-requests", tag = "requests", request_body = RequestBody,
-    params(("Idempotency-Key" = Option<String>, Header, description = "Retries with the same key return the first result (kept 24 hours)")),
+/// File a support request
+///
+/// Files a request under a plan: a linked contract's Contract ID, or `csp`. On a counted
+/// contract one incident is consumed in the same transaction as the request. With an
+/// `Idempotency-Key`, a retry with the same key and body answers 200 with the first request and
+/// charges nothing; the same key with another body is 409 `idempotency_key_reused`.
+#[utoipa::path(post, operation_id = "createSupportRequest", path = "/api/v1/support-requests", tag = "requests", request_body = RequestBody,
+    params(("Idempotency-Key" = Option<String>, Header, min_length = 1, max_length = 200, description = "Retries with the same key return the first result (kept 24 hours); 1 to 200 visible characters")),
     responses(
         (status = 201, description = "Filed", body = RequestJson),
         (status = 200, description = "A retry with the same Idempotency-Key: the first result, nothing charged again", body = RequestJson),
@@ -263,9 +279,12 @@ pub async fn create(
     Ok((status, axum::Json(request_json(request, None))))
 }
 
-/// A request with its history.
-#[utoipa::path(get, path = "/api/v1/support-requests/{number}", tag = "requests",
-    params(("number" = String, Path, description = "Like SR-2026-000042")),
+/// Get a support request
+///
+/// A request with its history. Its creator, the acting organization's Global admins and Partner
+/// admins, and operators see it; others get 404.
+#[utoipa::path(get, operation_id = "getSupportRequest", path = "/api/v1/support-requests/{number}", tag = "requests",
+    params(("number" = String, Path, max_length = 32, description = "Like SR-2026-000042")),
     responses(
         (status = 200, body = RequestJson),
         (status = 401, description = "`unauthenticated`", body = Problem, content_type = "application/problem+json"),
@@ -288,16 +307,24 @@ pub struct QueueParams {
     #[param(value_type = Option<crate::domain::request::RequestStatus>)]
     pub status: Option<String>,
     /// `A`, `B` or `C`.
+    #[param(max_length = 100)]
     pub severity: Option<String>,
     /// Only requests whose first response is overdue.
     pub overdue: Option<bool>,
-    /// Operators: everything; others: their own (organization admins: their organization's).
+    /// How many items (1–200, default 50).
+    #[param(minimum = 1, maximum = 200)]
     pub limit: Option<i64>,
+    /// How many items to skip (default 0).
+    #[param(minimum = 0, maximum = 9007199254740991_i64)]
     pub offset: Option<i64>,
 }
 
-/// Requests: the operators' queue (with filters), or the caller's own.
-#[utoipa::path(get, path = "/api/v1/support-requests", tag = "requests", params(QueueParams),
+/// List support requests
+///
+/// Operators see every request, filtered by status, severity and overdue first response; others
+/// see the requests they may open (their own; organization admins their organization's). A page
+/// at a time.
+#[utoipa::path(get, operation_id = "listSupportRequests", path = "/api/v1/support-requests", tag = "requests", params(QueueParams),
     responses(
         (status = 200, body = Paged<RequestJson>),
         (status = 400, description = "`malformed_query`", body = Problem, content_type = "application/problem+json"),
@@ -311,7 +338,7 @@ pub async fn list(
     Query(params): Query<QueueParams>,
 ) -> Result<axum::Json<Paged<RequestJson>>> {
     let actor = context.actor()?;
-    let page = crate::store::Page::new(params.limit, params.offset);
+    let page = super::page(params.limit, params.offset)?;
     let mut refused = Vec::new();
     if let Some(status) = &params.status
         && crate::domain::request::RequestStatus::parse(status).is_none()
@@ -358,9 +385,13 @@ pub struct StatusBody {
     pub comment: Option<String>,
 }
 
-/// Moves a request through its lifecycle.
-#[utoipa::path(post, path = "/api/v1/support-requests/{number}/status", tag = "requests", request_body = StatusBody,
-    params(("number" = String, Path, description = "Like SR-2026-000042")),
+/// Change a request's status
+///
+/// Moves a request through its lifecycle: operators move it between `open`, `in_progress`,
+/// `waiting_on_customer` and `resolved`; the customer side may answer a waiting request, close
+/// a resolved one or reopen it. Nothing leaves `closed`.
+#[utoipa::path(post, operation_id = "changeSupportRequestStatus", path = "/api/v1/support-requests/{number}/status", tag = "requests", request_body = StatusBody,
+    params(("number" = String, Path, max_length = 32, description = "Like SR-2026-000042")),
     responses(
         (status = 200, body = RequestJson),
         (status = 400, description = "`malformed_body`", body = Problem, content_type = "application/problem+json"),
@@ -397,9 +428,12 @@ pub struct CommentBody {
     pub body: String,
 }
 
-/// Adds a comment.
-#[utoipa::path(post, path = "/api/v1/support-requests/{number}/comments", tag = "requests", request_body = CommentBody,
-    params(("number" = String, Path, description = "Like SR-2026-000042")),
+/// Comment on a request
+///
+/// Adds a comment to a request that is not closed; an operator's first comment is the request's
+/// first response.
+#[utoipa::path(post, operation_id = "commentSupportRequest", path = "/api/v1/support-requests/{number}/comments", tag = "requests", request_body = CommentBody,
+    params(("number" = String, Path, max_length = 32, description = "Like SR-2026-000042")),
     responses(
         (status = 200, body = RequestJson),
         (status = 400, description = "`malformed_body`", body = Problem, content_type = "application/problem+json"),
@@ -434,9 +468,12 @@ pub struct RefundBody {
     pub reason: String,
 }
 
-/// Marks a request not chargeable (operators): its incident returns to the contract, once.
-#[utoipa::path(post, path = "/api/v1/support-requests/{number}/refund", tag = "requests", request_body = RefundBody,
-    params(("number" = String, Path, description = "Like SR-2026-000042")),
+/// Refund a request's incident
+///
+/// Operators mark a request not chargeable with a reason; its incident returns to the contract
+/// exactly once, as a ledger entry naming the request and the reason.
+#[utoipa::path(post, operation_id = "refundSupportRequest", path = "/api/v1/support-requests/{number}/refund", tag = "requests", request_body = RefundBody,
+    params(("number" = String, Path, max_length = 32, description = "Like SR-2026-000042")),
     responses(
         (status = 200, body = RequestJson),
         (status = 400, description = "`malformed_body`", body = Problem, content_type = "application/problem+json"),

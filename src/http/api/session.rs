@@ -19,9 +19,9 @@ use utoipa::ToSchema;
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct SignInBody {
-    #[schema(min_length = 1, pattern = r"\S")]
+    #[schema(min_length = 1, max_length = 254, pattern = r"\S")]
     pub email: String,
-    #[schema(min_length = 1)]
+    #[schema(min_length = 1, max_length = 1024)]
     pub password: String,
 }
 
@@ -32,14 +32,21 @@ pub struct SessionCreated {
     pub account: Account,
 }
 
-/// Sign in: sets the session cookie and returns the CSRF token.
-#[utoipa::path(post, path = "/api/v1/session", tag = "session", request_body = SignInBody,
+/// Sign in
+///
+/// Checks the email and password and starts a session: the answer sets the `sportello_session`
+/// cookie and carries the session's CSRF token, which cookie-authenticated writes send as
+/// `X-CSRF-Token`. Signing in again ends the session the client had. Failed attempts are
+/// limited per account and client address, per address, and per account (docs/decisions.md);
+/// past a limit the answer is 429 with `Retry-After`, whatever the password. Scripts usually
+/// sign in once to create a personal access token (`createToken`) and use that instead.
+#[utoipa::path(post, operation_id = "signIn", path = "/api/v1/session", tag = "session", request_body = SignInBody,
     responses(
         (status = 200, description = "Signed in; the session cookie is set", body = SessionCreated),
         (status = 400, description = "Malformed body", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "`invalid_credentials`", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "`invalid_credentials`: the email and password do not match an account", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "`invalid_input`", body = Problem, content_type = "application/problem+json"),
-        (status = 429, description = "`too_many_attempts`", body = Problem, content_type = "application/problem+json"),
+        (status = 429, description = "`too_many_attempts`: too many failed sign-ins for this account from this address, from this address, or (for addresses that failed on it) for this account; `retry_after` in the body and `Retry-After` say when to try again", body = Problem, content_type = "application/problem+json"),
     ))]
 pub async fn create(
     State(state): State<AppState>,
@@ -73,8 +80,11 @@ pub async fn create(
     ))
 }
 
-/// Sign out: ends the session and clears the cookie.
-#[utoipa::path(delete, path = "/api/v1/session", tag = "session",
+/// Sign out
+///
+/// Ends the session of the cookie sent, if any, and clears the cookie. Answers 204 also when no
+/// session was open.
+#[utoipa::path(delete, operation_id = "signOut", path = "/api/v1/session", tag = "session",
     responses(
         (status = 204, description = "Signed out"),
         (status = 403, description = "`csrf_failed`", body = Problem, content_type = "application/problem+json"),
@@ -92,8 +102,11 @@ pub async fn delete(
     ))
 }
 
-/// The signed-in account.
-#[utoipa::path(get, path = "/api/v1/me", tag = "session",
+/// The signed-in account
+///
+/// The account behind the session cookie or bearer token: its email, kind, organization, roles
+/// and language.
+#[utoipa::path(get, operation_id = "getSignedInAccount", path = "/api/v1/me", tag = "session",
     responses(
         (status = 200, body = Account),
         (status = 401, description = "`unauthenticated`", body = Problem, content_type = "application/problem+json"),
@@ -115,8 +128,11 @@ pub struct LanguageBody {
     pub language: Language,
 }
 
-/// Sets the signed-in account's preferred language.
-#[utoipa::path(put, path = "/api/v1/me/language", tag = "session", request_body = LanguageBody,
+/// Set the preferred language
+///
+/// Saves the signed-in account's language (`en` or `it`); problem titles and details, plan
+/// names and mails use it from then on, before `Accept-Language`.
+#[utoipa::path(put, operation_id = "setLanguage", path = "/api/v1/me/language", tag = "session", request_body = LanguageBody,
     responses(
         (status = 204, description = "Saved"),
         (status = 400, description = "`malformed_body`", body = Problem, content_type = "application/problem+json"),

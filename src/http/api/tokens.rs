@@ -30,8 +30,12 @@ pub struct TokenCreated {
     pub info: TokenInfo,
 }
 
-/// Creates a personal access token; the secret is in this answer only.
-#[utoipa::path(post, path = "/api/v1/tokens", tag = "tokens", request_body = TokenBody,
+/// Create a personal access token
+///
+/// Creates a token for `Authorization: Bearer` that acts as the signed-in account. The secret
+/// (`spt_…`) is in this answer only: Sportello keeps its SHA-256 digest. Bearer-token calls
+/// need no CSRF token.
+#[utoipa::path(post, operation_id = "createToken", path = "/api/v1/tokens", tag = "tokens", request_body = TokenBody,
     responses(
         (status = 201, body = TokenCreated),
         (status = 400, description = "`malformed_body`", body = Problem, content_type = "application/problem+json"),
@@ -58,8 +62,11 @@ pub async fn create(
     ))
 }
 
-/// The signed-in account's live tokens (never their secrets).
-#[utoipa::path(get, path = "/api/v1/tokens", tag = "tokens",
+/// List your tokens
+///
+/// The signed-in account's tokens that are not revoked, with their names and when they were
+/// created and last used; never their secrets.
+#[utoipa::path(get, operation_id = "listTokens", path = "/api/v1/tokens", tag = "tokens",
     responses(
         (status = 200, body = Vec<TokenInfo>),
         (status = 401, description = "`unauthenticated`", body = Problem, content_type = "application/problem+json"),
@@ -74,9 +81,12 @@ pub async fn list(
     ))
 }
 
-/// Revokes one of the signed-in account's tokens.
-#[utoipa::path(delete, path = "/api/v1/tokens/{token_id}", tag = "tokens",
-    params(("token_id" = i64, Path, description = "The token's id")),
+/// Revoke a token
+///
+/// Revokes one of the signed-in account's tokens; it stops working at once on every instance.
+/// Another account's token answers 404, like one that does not exist.
+#[utoipa::path(delete, operation_id = "revokeToken", path = "/api/v1/tokens/{token_id}", tag = "tokens",
+    params(("token_id" = i64, Path, minimum = 1, maximum = 9007199254740991_i64, description = "The token's id")),
     responses(
         (status = 204, description = "Revoked"),
         (status = 401, description = "`unauthenticated`", body = Problem, content_type = "application/problem+json"),
