@@ -7,7 +7,9 @@ use crate::domain::{AccountId, Actor, Email};
 use crate::error::{Error, Result};
 use crate::secrets;
 use crate::store::Store;
+use crate::store::cache::Caller;
 use crate::store::throttle::Reservation;
+use std::time::Instant;
 use time::OffsetDateTime;
 
 /// A fresh session: the cookie value (shown once) and its CSRF token.
@@ -160,6 +162,8 @@ pub async fn sign_out(store: &Store, session_token: &str) -> Result<()> {
 }
 
 /// The actor and CSRF token of a live session cookie, extending it when half its time is gone.
+/// The answer is remembered for [`crate::store::cache::FRESH_FOR`] (ending the session here
+/// forgets it at once).
 pub async fn resolve_session(
     store: &Store,
     settings: &Settings,
@@ -167,6 +171,10 @@ pub async fn resolve_session(
     now: OffsetDateTime,
 ) -> Result<Option<(Actor, String)>> {
     let digest = secrets::digest(session_token);
+    if let Some(caller) = store.caches.caller("session", &digest) {
+        return Ok(Some((caller.actor, caller.csrf_token.unwrap_or_default())));
+    }
+    let read_at = Instant::now();
     let Some(session) = store.session(&digest, now).await? else {
         return Ok(None);
     };
@@ -176,21 +184,48 @@ pub async fn resolve_session(
             .extend_session(&digest, now + settings.session_ttl)
             .await?;
     }
-    Ok(actor(store, session.account_id)
-        .await?
-        .map(|actor| (actor, session.csrf_token)))
+    let Some(actor) = actor(store, session.account_id).await? else {
+        return Ok(None);
+    };
+    store.caches.remember_caller(
+        "session",
+        &digest,
+        read_at,
+        Caller {
+            actor: actor.clone(),
+            csrf_token: Some(session.csrf_token.clone()),
+        },
+    );
+    Ok(Some((actor, session.csrf_token)))
 }
 
-/// The actor behind a bearer token, if the token is live.
+/// The actor behind a bearer token, if the token is live; remembered like a session.
 pub async fn resolve_token(
     store: &Store,
     token: &str,
     now: OffsetDateTime,
 ) -> Result<Option<Actor>> {
-    match store.token_owner(&secrets::digest(token), now).await? {
-        Some(account) => actor(store, account).await,
-        None => Ok(None),
+    let digest = secrets::digest(token);
+    if let Some(caller) = store.caches.caller("token", &digest) {
+        return Ok(Some(caller.actor));
     }
+    let read_at = Instant::now();
+    let Some(account) = store.token_owner(&digest, now).await? else {
+        return Ok(None);
+    };
+    let Some(actor) = actor(store, account).await? else {
+        return Ok(None);
+    };
+    store.caches.remember_caller(
+        "token",
+        &digest,
+        read_at,
+        Caller {
+            actor: actor.clone(),
+            csrf_token: None,
+        },
+    );
+    Ok(Some(actor))
 }
 
 /// Loads an account as an actor.

@@ -178,6 +178,7 @@ impl Store {
             }
             append_audit!(tx, audit, now);
         });
+        self.caches.forget_callers();
         Ok(())
     }
 
@@ -188,6 +189,7 @@ impl Store {
             .execute(pool)
             .await
             .map(|_| ()))?;
+        self.caches.forget_callers();
         Ok(())
     }
 
@@ -198,6 +200,7 @@ impl Store {
             .execute(pool)
             .await
             .map(|_| ()))?;
+        self.caches.forget_callers();
         Ok(())
     }
 }

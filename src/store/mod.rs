@@ -5,6 +5,7 @@ pub mod activations;
 pub mod audit;
 pub mod backup;
 pub mod bulk;
+pub mod cache;
 pub mod contracts;
 pub mod customers;
 pub mod jobs;
@@ -88,6 +89,8 @@ pub struct Store {
     pub pool: Pool,
     /// The group-commit writer (see [`writer`]).
     pub writer: writer::Writer,
+    /// Callers and the catalogue, remembered briefly (see [`cache`]).
+    pub caches: std::sync::Arc<cache::Caches>,
 }
 
 static SQLITE_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/sqlite");
@@ -121,6 +124,7 @@ impl Store {
             Ok(Self {
                 pool: Pool::Postgres(pool),
                 writer: writer::Writer::start(connection).context("cannot start the writer")?,
+                caches: Default::default(),
             })
         } else if let Some(options) = sqlite_options(url)? {
             let (synchronous, pragma) = match durability {
@@ -140,6 +144,7 @@ impl Store {
                 pool: Pool::Sqlite(pool),
                 writer: writer::Writer::start(writer::Connection::Sqlite(connection))
                     .context("cannot start the writer")?,
+                caches: Default::default(),
             })
         } else {
             bail!("unsupported database URL scheme in {url:?}: use sqlite://FILE or postgres://…");

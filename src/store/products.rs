@@ -40,6 +40,7 @@ impl Store {
             Ok(())
         }
         .await;
+        self.caches.forget_products();
         match inserted {
             Ok(()) => Ok(()),
             Err(error) if is_unique_violation(&error) => {
@@ -76,14 +77,21 @@ impl Store {
     }
 
     /// The product with this code, with its versions.
+    /// A product by code, remembered for [`super::cache::FRESH_FOR`].
     pub async fn product(&self, code: &str) -> Result<Option<Product>> {
+        if let Some(product) = self.caches.product(code) {
+            return Ok(product);
+        }
+        let read_at = std::time::Instant::now();
         let rows: Vec<ProductRow> = on_pool!(self, pool => sqlx::query_as(
             "SELECT id, code, name, scope, workload FROM products WHERE code = $1",
         )
         .bind(code)
         .fetch_all(pool)
         .await)?;
-        Ok(self.with_versions(rows).await?.into_iter().next())
+        let product = self.with_versions(rows).await?.into_iter().next();
+        self.caches.remember_product(code, read_at, product.clone());
+        Ok(product)
     }
 
     /// Attaches their versions (newest first) to product rows, in one query.
@@ -161,6 +169,7 @@ impl Store {
             Ok(())
         }
         .await;
+        self.caches.forget_products();
         match inserted {
             Ok(()) => Ok(()),
             Err(error) if is_unique_violation(&error) => {

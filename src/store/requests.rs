@@ -252,11 +252,9 @@ impl Store {
         messages: FilingMessages,
         now: OffsetDateTime,
     ) -> Result<Filed> {
-        if let Some((key, digest)) = &new.idempotency
-            && let Some(replay) = self.replay(new.created_by, key, digest).await?
-        {
-            return Ok(replay);
-        }
+        // The caller looked the key up first (a replay answers before any check); a retry
+        // that raced it here fails on the key's unique index, rolling its unit back whole,
+        // and is answered as a replay below.
         let now_ms = to_millis(now);
         let idempotency = new.idempotency.clone();
         let created_by = new.created_by;

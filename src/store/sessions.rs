@@ -79,6 +79,7 @@ impl Store {
             .execute(pool)
             .await
             .map(|_| ()))?;
+        self.caches.forget_callers();
         Ok(())
     }
 

@@ -112,6 +112,7 @@ impl Store {
         .execute(pool)
         .await
         .map(|r| r.rows_affected()))?;
+        self.caches.forget_callers();
         Ok(done == 1)
     }
 }
