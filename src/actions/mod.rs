@@ -34,8 +34,18 @@ pub fn authorize(
     }
 }
 
-/// Runs CPU-heavy work (password hashing) off the async workers.
+/// Runs CPU-heavy work (password hashing) off the async workers, at most one per core at a
+/// time: each password hash takes 19 MiB, so a burst of sign-ins waits its turn instead of
+/// holding a hundred of them in memory at once (which the allocator keeps afterwards).
 pub async fn blocking<T: Send + 'static>(work: impl FnOnce() -> T + Send + 'static) -> Result<T> {
+    static TURNS: std::sync::OnceLock<tokio::sync::Semaphore> = std::sync::OnceLock::new();
+    let turns = TURNS.get_or_init(|| {
+        tokio::sync::Semaphore::new(std::thread::available_parallelism().map_or(2, |n| n.get()))
+    });
+    let _turn = turns
+        .acquire()
+        .await
+        .map_err(|error| Error::Other(anyhow::anyhow!("blocking work stopped: {error}")))?;
     tokio::task::spawn_blocking(work)
         .await
         .map_err(|error| Error::Other(anyhow::anyhow!("blocking task failed: {error}")))

@@ -415,9 +415,24 @@ pub async fn file(
         low_balance: Box::new(low_balance),
     };
     let charged = new.charge_contract.is_some();
+    let stored = new.stored_as(
+        0,
+        &actor.email,
+        plans.customer.as_ref().map(|c| c.name.as_str()),
+        now,
+    );
     let filed = store.file_request(new, messages, now).await?;
     if let Filed::Created(id) = filed {
         tracing::info!(account = %actor.account_id, request = id, charged, "support request filed");
+        // What was stored is known: the answer needs no read.
+        return Ok((
+            SupportRequest {
+                id,
+                number: format_number(stored.created_at.year(), id),
+                ..stored
+            },
+            false,
+        ));
     }
     answer(store, actor, contract.as_ref(), filed).await
 }

@@ -167,6 +167,46 @@ pub enum Filed {
     KeyReused,
 }
 
+impl NewRequest {
+    /// The request as [`Store::file_request`] stores it under `id`, without reading it back:
+    /// `created_by_email` and `customer_name` are what the joins of a read would show.
+    pub fn stored_as(
+        &self,
+        id: i64,
+        created_by_email: &str,
+        customer_name: Option<&str>,
+        now: OffsetDateTime,
+    ) -> SupportRequest {
+        // Stored in milliseconds: the answer shows what a read would.
+        let created_at = from_millis(to_millis(now));
+        SupportRequest {
+            id,
+            number: crate::domain::request::format_number(created_at.year(), id),
+            title: self.title.clone(),
+            description: self.description.clone(),
+            product: self.product_code.clone(),
+            version: self.version.clone(),
+            severity: self.severity.clone(),
+            plan: self.plan.clone(),
+            contract_id: self.contract_id,
+            charged: self.charge_contract.is_some(),
+            refunded: false,
+            refund_reason: None,
+            created_by: self.created_by,
+            created_by_email: created_by_email.to_owned(),
+            organization_id: self.organization_id,
+            customer_id: self.customer_id,
+            customer_name: customer_name.map(str::to_owned),
+            contact: self.contact.clone(),
+            status: "open".to_owned(),
+            first_response_due: from_millis(to_millis(self.first_response_due)),
+            first_response_at: None,
+            created_at,
+            updated_at: created_at,
+        }
+    }
+}
+
 /// Messages to queue with a new request: the creation notice (given the request id) and, given
 /// the contract's remaining incidents, a low-balance notice.
 pub struct FilingMessages {

@@ -406,6 +406,23 @@ async fn idempotent_retries_charge_once(backend: Backend) {
     let send = |body: Value, key: &str| keyed_filing(&engineer, &body, key);
     let first = app.raw(send(body.clone(), "key-1")).await;
     assert_eq!(first.status, StatusCode::CREATED);
+    // The answer is built from what was stored, not read back: it must be what a read shows.
+    let number = first.json()["number"].as_str().expect("number").to_owned();
+    let read = app
+        .get(&engineer, &format!("/api/v1/support-requests/{number}"))
+        .await;
+    assert_eq!(read.status, StatusCode::OK, "{}", read.text);
+    let mut shown = read.json();
+    shown
+        .as_object_mut()
+        .expect("an object")
+        .remove("events")
+        .expect("a read shows the history");
+    assert_eq!(
+        shown,
+        first.json(),
+        "the filing answer is what a read shows"
+    );
     let (a, b) = tokio::join!(
         app.raw(send(body.clone(), "key-1")),
         app.raw(send(body.clone(), "key-1"))
