@@ -37,7 +37,32 @@ pub(crate) struct ContractRow {
     created_at: i64,
 }
 
+impl crate::store::direct::DirectRow for ContractRow {
+    /// The columns of [`CONTRACT_COLUMNS`], in order, from `start`.
+    fn from_direct(row: &rusqlite::Row<'_>) -> rusqlite::Result<Self> {
+        Self::from_direct_at(row, 0)
+    }
+}
+
 impl ContractRow {
+    /// The columns of [`CONTRACT_COLUMNS`], in order, from column `start` of a direct read.
+    pub(crate) fn from_direct_at(row: &rusqlite::Row<'_>, start: usize) -> rusqlite::Result<Self> {
+        use crate::store::direct::date;
+        Ok(Self {
+            id: row.get(start)?,
+            contract_code: row.get(start + 1)?,
+            access_id: row.get(start + 2)?,
+            organization_id: row.get(start + 3)?,
+            plan_code: row.get(start + 4)?,
+            scopes: row.get(start + 5)?,
+            allotted: row.get(start + 6)?,
+            used: row.get(start + 7)?,
+            starts_on: date(row, start + 8)?,
+            ends_on: date(row, start + 9)?,
+            created_at: row.get(start + 10)?,
+        })
+    }
+
     pub(crate) fn into_contract(self) -> Result<Contract> {
         let contract_id = ContractId::parse(&self.contract_code)
             .map_err(|_| anyhow::anyhow!("contract {} has a malformed contract code", self.id))?;
@@ -95,8 +120,7 @@ impl Store {
 
     pub async fn contract(&self, id: i64) -> Result<Option<Contract>> {
         let sql = format!("SELECT {CONTRACT_COLUMNS} FROM contracts WHERE id = $1");
-        let row: Option<ContractRow> =
-            on_pool!(self, pool => sqlx::query_as(&sql).bind(id).fetch_optional(pool).await)?;
+        let row: Option<ContractRow> = self.fetch_optional(&sql, &[id.into()]).await?;
         row.map(ContractRow::into_contract).transpose()
     }
 

@@ -174,8 +174,7 @@ impl Store {
              JOIN contracts c ON c.id = l.contract_id JOIN organizations o ON o.id = c.organization_id \
              WHERE l.account_id = $1 AND l.revoked_at IS NULL ORDER BY l.linked_at, l.id"
         );
-        let rows: Vec<LinkedRow> =
-            on_pool!(self, pool => sqlx::query_as(&sql).bind(account.0).fetch_all(pool).await)?;
+        let rows: Vec<LinkedRow> = self.fetch_all(&sql, &[account.0.into()]).await?;
         rows.into_iter()
             .map(|row| {
                 Ok(LinkedContract {
@@ -203,11 +202,9 @@ impl Store {
             "SELECT {columns} FROM contract_links l JOIN contracts c ON c.id = l.contract_id \
              WHERE l.account_id = $1 AND c.contract_code = $2 AND l.revoked_at IS NULL"
         );
-        let row: Option<ContractRow> = on_pool!(self, pool => sqlx::query_as(&sql)
-            .bind(account.0)
-            .bind(code.as_str())
-            .fetch_optional(pool)
-            .await)?;
+        let row: Option<ContractRow> = self
+            .fetch_optional(&sql, &[account.0.into(), code.as_str().into()])
+            .await?;
         row.map(ContractRow::into_contract).transpose()
     }
 
@@ -247,4 +244,14 @@ struct LinkedRow {
     contract: ContractRow,
     linked_at: i64,
     organization_name: String,
+}
+
+impl crate::store::direct::DirectRow for LinkedRow {
+    fn from_direct(row: &rusqlite::Row<'_>) -> rusqlite::Result<Self> {
+        Ok(Self {
+            contract: ContractRow::from_direct_at(row, 0)?,
+            linked_at: row.get(11)?,
+            organization_name: row.get(12)?,
+        })
+    }
 }

@@ -8,6 +8,7 @@ pub mod bulk;
 pub mod cache;
 pub mod contracts;
 pub mod customers;
+pub mod direct;
 pub mod jobs;
 pub mod ledger;
 pub mod links;
@@ -91,6 +92,8 @@ pub struct Store {
     pub writer: writer::Writer,
     /// Callers and the catalogue, remembered briefly (see [`cache`]).
     pub caches: std::sync::Arc<cache::Caches>,
+    /// SQLite's read connections for the hot reads (see [`direct`]); none on PostgreSQL.
+    pub readers: Option<std::sync::Arc<direct::Readers>>,
 }
 
 static SQLITE_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/sqlite");
@@ -125,6 +128,7 @@ impl Store {
                 pool: Pool::Postgres(pool),
                 writer: writer::Writer::start(connection).context("cannot start the writer")?,
                 caches: Default::default(),
+                readers: None,
             })
         } else if let Some(options) = sqlite_options(url)? {
             let (synchronous, pragma) = match durability {
@@ -145,6 +149,9 @@ impl Store {
                 writer: writer::Writer::start(writer::Connection::Sqlite(connection))
                     .context("cannot start the writer")?,
                 caches: Default::default(),
+                readers: Some(std::sync::Arc::new(direct::Readers::new(
+                    options.get_filename().to_owned(),
+                ))),
             })
         } else {
             bail!("unsupported database URL scheme in {url:?}: use sqlite://FILE or postgres://…");

@@ -360,13 +360,12 @@ impl Store {
         key: &str,
         digest: &str,
     ) -> Result<Option<Filed>> {
-        let seen: Option<(String, i64)> = on_pool!(self, pool => sqlx::query_as(
-            "SELECT body_digest, request_id FROM idempotency_keys WHERE account_id = $1 AND idempotency_key = $2",
-        )
-        .bind(account.0)
-        .bind(key)
-        .fetch_optional(pool)
-        .await)?;
+        let seen: Option<(String, i64)> = self
+            .fetch_optional(
+                "SELECT body_digest, request_id FROM idempotency_keys WHERE account_id = $1 AND idempotency_key = $2",
+                &[account.0.into(), key.into()],
+            )
+            .await?;
         Ok(seen.map(|(seen_digest, id)| {
             if seen_digest == digest {
                 Filed::Replayed(id)

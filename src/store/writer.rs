@@ -86,14 +86,15 @@ macro_rules! bind_args {
         let mut query = $query;
         for arg in $args {
             query = match *arg {
-                Arg::Int(value) => query.bind(value),
-                Arg::Text(value) => query.bind(value),
-                Arg::Bool(value) => query.bind(value),
+                $crate::store::writer::Arg::Int(value) => query.bind(value),
+                $crate::store::writer::Arg::Text(value) => query.bind(value),
+                $crate::store::writer::Arg::Bool(value) => query.bind(value),
             };
         }
         query
     }};
 }
+pub(crate) use bind_args;
 
 impl Tx<'_> {
     /// Runs one statement; the number of rows it changed.
@@ -163,11 +164,11 @@ impl Tx<'_> {
 
 /// The SQLite writer's statements, through `rusqlite` on the writer's thread. The SQL text is
 /// the portable text the other backends run; `$n` parameters are bound by their number.
-mod direct {
+pub(crate) mod direct {
     use super::{Arg, DirectError};
     use rusqlite::types::FromSql;
 
-    fn prepare<'c>(
+    pub fn prepare<'c>(
         connection: &'c rusqlite::Connection,
         sql: &str,
         args: &[Arg<'_>],
@@ -232,7 +233,7 @@ pub struct DirectError {
 }
 
 impl DirectError {
-    fn wrap(error: rusqlite::Error) -> sqlx::Error {
+    pub(crate) fn wrap(error: rusqlite::Error) -> sqlx::Error {
         let code = match &error {
             rusqlite::Error::SqliteFailure(failure, _) => Some(failure.extended_code),
             _ => None,
