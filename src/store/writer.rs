@@ -218,8 +218,13 @@ pub(crate) mod direct {
         found.map_err(DirectError::wrap)
     }
 
-    pub fn execute_batch(connection: &rusqlite::Connection, sql: &str) -> sqlx::Result<()> {
-        connection.execute_batch(sql).map_err(DirectError::wrap)
+    /// A statement without arguments (`BEGIN`, `SAVEPOINT unit`, `COMMIT` …), prepared once.
+    pub fn execute(connection: &rusqlite::Connection, sql: &str) -> sqlx::Result<()> {
+        connection
+            .prepare_cached(sql)
+            .and_then(|mut statement| statement.raw_execute())
+            .map(|_| ())
+            .map_err(DirectError::wrap)
     }
 }
 
@@ -411,7 +416,7 @@ fn execute<'c>(
     Box::pin(async move {
         use sqlx::Executor;
         match tx {
-            Tx::Direct(c) => direct::execute_batch(c, sql),
+            Tx::Direct(c) => direct::execute(c, sql),
             Tx::Sqlite(c) => c.execute(sql).await.map(|_| ()),
             Tx::Postgres(c) | Tx::PostgresBatch(c) => c.execute(sql).await.map(|_| ()),
         }
@@ -530,8 +535,11 @@ pub fn connect(
     synchronous: &str,
 ) -> rusqlite::Result<rusqlite::Connection> {
     let connection = rusqlite::Connection::open(options.get_filename())?;
+    // A unit's savepoint keeps the pages it changes in a statement journal: in memory, not in
+    // a temporary file opened, written and closed for every unit.
     connection.execute_batch(&format!(
-        "PRAGMA journal_mode = WAL; PRAGMA synchronous = {synchronous}; PRAGMA foreign_keys = ON;"
+        "PRAGMA journal_mode = WAL; PRAGMA synchronous = {synchronous}; PRAGMA foreign_keys = ON; \
+         PRAGMA temp_store = MEMORY;"
     ))?;
     connection.busy_timeout(std::time::Duration::from_secs(10))?;
     connection.set_prepared_statement_cache_capacity(64);
