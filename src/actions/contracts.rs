@@ -2,14 +2,14 @@
 
 use super::authorize;
 use crate::config::Settings;
-use crate::domain::contract::{Contract, ContractStatus, LedgerEntry};
+use crate::domain::contract::{Contract, ContractStatus};
 use crate::domain::identifiers::{AccessId, ContractId};
-use crate::domain::organization::Organization;
 use crate::domain::policy::Policy;
 use crate::domain::{AccountId, Actor, OrganizationId, Permission};
 use crate::error::{Error, Result};
 use crate::secrets::same_secret;
 use crate::store::Store;
+use crate::store::contracts::{ContractView, LEDGER_PAGE, LedgerPage};
 use crate::store::links::{LinkHolder, LinkOutcome, LinkedContract};
 use crate::store::throttle::Reservation;
 use time::{Date, OffsetDateTime};
@@ -21,9 +21,10 @@ const ADDRESS_SCOPE: &str = "link_address";
 #[derive(Debug, Clone)]
 pub struct ContractDetail {
     pub contract: Contract,
-    pub organization: Organization,
-    /// Every entry, each as the viewer may see it.
-    pub ledger: Vec<LedgerEntry>,
+    /// The owning organization's name.
+    pub organization_name: String,
+    /// The latest ledger entries, each as the viewer may see it, and the cursor of older ones.
+    pub ledger: LedgerPage,
     /// The viewer administers the owning organization: Access ID, links, rotation.
     pub administered: bool,
     /// The accounts holding links (for administrators only; empty otherwise).
@@ -199,44 +200,81 @@ async fn find(store: &Store, contract_id: &str) -> Result<Contract> {
     store.contract_by_code(&code).await?.ok_or(Error::NotFound)
 }
 
-/// One contract with its ledger, for an account that linked it, the owning organization's
-/// admins, or operators; anyone else gets `not_found`. Each ledger entry names its request and
-/// person only to those who may open that request ([`LedgerEntry::seen_by`]).
+/// One contract with its latest ledger entries, for an account that linked it, the owning
+/// organization's admins, or operators; anyone else gets `not_found`. Each ledger entry names
+/// its request and person only to those who may open that request ([`crate::domain::contract::LedgerEntry::seen_by`]).
+/// Two indexed reads (three for the contract's admins, who also see its links).
 pub async fn show(store: &Store, actor: &Actor, contract_id: &str) -> Result<ContractDetail> {
-    let contract = find(store, contract_id).await?;
-    let administered = actor.can(Permission::ManageContracts, Some(contract.organization_id));
-    let linked_at = store
-        .linked_contracts(actor.account_id)
-        .await?
-        .into_iter()
-        .find(|l| l.contract.id == contract.id)
-        .map(|l| l.linked_at);
-    if !administered && linked_at.is_none() && !actor.is_operator() {
-        return Err(Error::NotFound);
-    }
-    let organization = store
-        .organization(contract.organization_id)
-        .await?
-        .ok_or(Error::NotFound)?;
+    let (view, administered) = visible(store, actor, contract_id).await?;
     let holders = if administered {
-        store.link_holders(contract.id).await?
+        store.link_holders(view.contract.id).await?
     } else {
         Vec::new()
     };
-    let ledger = store
-        .ledger(contract.id)
-        .await?
-        .into_iter()
-        .map(|entry| entry.seen_by(actor, contract.organization_id))
-        .collect();
+    let ledger = seen_page(
+        store
+            .ledger_page(view.contract.id, None, LEDGER_PAGE)
+            .await?,
+        actor,
+        view.contract.organization_id,
+    );
     Ok(ContractDetail {
         ledger,
-        contract,
-        organization,
+        contract: view.contract,
+        organization_name: view.organization_name,
         administered,
         holders,
-        linked_at,
+        linked_at: view.linked_at,
     })
+}
+
+/// A page of a contract's ledger (oldest first): the `limit` entries before the entry
+/// `before`, or the latest; for those who may see the contract ([`show`]).
+pub async fn ledger(
+    store: &Store,
+    actor: &Actor,
+    contract_id: &str,
+    before: Option<i64>,
+    limit: i64,
+) -> Result<(Contract, LedgerPage)> {
+    let (view, _) = visible(store, actor, contract_id).await?;
+    let page = store
+        .ledger_page(
+            view.contract.id,
+            before,
+            limit.clamp(1, crate::store::Page::MAX_LIMIT),
+        )
+        .await?;
+    let page = seen_page(page, actor, view.contract.organization_id);
+    Ok((view.contract, page))
+}
+
+/// The contract a viewer may see, and whether they administer it; `not_found` otherwise.
+async fn visible(store: &Store, actor: &Actor, contract_id: &str) -> Result<(ContractView, bool)> {
+    let code = ContractId::parse(contract_id).map_err(|_| Error::NotFound)?;
+    let view = store
+        .contract_view(&code, actor.account_id)
+        .await?
+        .ok_or(Error::NotFound)?;
+    let administered = actor.can(
+        Permission::ManageContracts,
+        Some(view.contract.organization_id),
+    );
+    if !administered && view.linked_at.is_none() && !actor.is_operator() {
+        return Err(Error::NotFound);
+    }
+    Ok((view, administered))
+}
+
+fn seen_page(page: LedgerPage, actor: &Actor, owner: OrganizationId) -> LedgerPage {
+    LedgerPage {
+        entries: page
+            .entries
+            .into_iter()
+            .map(|entry| entry.seen_by(actor, owner))
+            .collect(),
+        older: page.older,
+    }
 }
 
 /// The contracts an organization owns (its admins and operators).

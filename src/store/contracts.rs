@@ -104,6 +104,126 @@ fn decode_scopes(text: &str) -> Vec<Scope> {
 
 pub(crate) const CONTRACT_COLUMNS: &str = "id, contract_code, access_id, organization_id, plan_code, scopes, allotted, used, starts_on, ends_on, created_at";
 
+/// A contract as its balance answer shows it.
+#[derive(Debug, Clone)]
+pub struct ContractView {
+    pub contract: Contract,
+    pub organization_name: String,
+    /// When the viewer linked it, if they hold a live link.
+    pub linked_at: Option<time::OffsetDateTime>,
+}
+
+/// A page of a contract's ledger, oldest first.
+#[derive(Debug, Clone, Default)]
+pub struct LedgerPage {
+    pub entries: Vec<LedgerEntry>,
+    /// The cursor of the older entries (`before`), when there are any.
+    pub older: Option<i64>,
+}
+
+/// How many ledger entries a balance answer or a page of the ledger shows by default.
+pub const LEDGER_PAGE: i64 = 20;
+
+const VIEW_SQL: &str = "SELECT c.id, c.contract_code, c.access_id, c.organization_id, c.plan_code, c.scopes, c.allotted, \
+     c.used, c.starts_on, c.ends_on, c.created_at, o.name AS organization_name, \
+     (SELECT l.linked_at FROM contract_links l WHERE l.contract_id = c.id AND l.account_id = $2 AND l.revoked_at IS NULL) AS linked_at \
+     FROM contracts c JOIN organizations o ON o.id = c.organization_id WHERE c.contract_code = $1";
+
+/// A ledger query: the columns of [`LedgerRow`] from `ledger_entries l` and the request each
+/// entry names, then `$rest` (the conditions and order).
+macro_rules! ledger_query {
+    ($rest:literal) => {
+        concat!(
+            "SELECT l.id, l.kind, l.amount, l.request_id, l.actor_id, l.reason, l.at, \
+             r.created_at AS request_created, r.created_by AS request_by, r.organization_id AS request_organization \
+             FROM ledger_entries l LEFT JOIN support_requests r ON r.id = l.request_id ",
+            $rest
+        )
+    };
+}
+
+const LEDGER_PAGE_SQL: &str = ledger_query!(
+    "WHERE l.contract_id = $1 AND ($2 IS NULL OR l.id < $2) ORDER BY l.id DESC LIMIT $3"
+);
+
+#[derive(sqlx::FromRow)]
+struct ViewRow {
+    #[sqlx(flatten)]
+    contract: ContractRow,
+    organization_name: String,
+    linked_at: Option<i64>,
+}
+
+impl crate::store::direct::DirectRow for ViewRow {
+    fn from_direct(row: &rusqlite::Row<'_>) -> rusqlite::Result<Self> {
+        Ok(Self {
+            contract: ContractRow::from_direct_at(row, 0)?,
+            organization_name: row.get(11)?,
+            linked_at: row.get(12)?,
+        })
+    }
+}
+
+/// A ledger entry as read, with the request it names.
+#[derive(sqlx::FromRow)]
+struct LedgerRow {
+    id: i64,
+    kind: String,
+    amount: Option<i64>,
+    request_id: Option<i64>,
+    actor_id: Option<i64>,
+    reason: Option<String>,
+    at: i64,
+    request_created: Option<i64>,
+    request_by: Option<i64>,
+    request_organization: Option<i64>,
+}
+
+impl crate::store::direct::DirectRow for LedgerRow {
+    fn from_direct(row: &rusqlite::Row<'_>) -> rusqlite::Result<Self> {
+        Ok(Self {
+            id: row.get(0)?,
+            kind: row.get(1)?,
+            amount: row.get(2)?,
+            request_id: row.get(3)?,
+            actor_id: row.get(4)?,
+            reason: row.get(5)?,
+            at: row.get(6)?,
+            request_created: row.get(7)?,
+            request_by: row.get(8)?,
+            request_organization: row.get(9)?,
+        })
+    }
+}
+
+impl LedgerRow {
+    fn into_entry(self) -> Result<LedgerEntry> {
+        let kind = LedgerKind::parse(&self.kind).ok_or_else(|| {
+            anyhow::anyhow!("ledger entry {} has unknown kind {:?}", self.id, self.kind)
+        })?;
+        let request_number = self
+            .request_id
+            .zip(self.request_created)
+            .map(|(request, created)| {
+                crate::domain::request::format_number(from_millis(created).year(), request)
+            });
+        Ok(LedgerEntry {
+            id: self.id,
+            kind,
+            amount: self.amount,
+            request_id: self.request_id,
+            request_number,
+            actor_id: self.actor_id.map(AccountId),
+            reason: self.reason,
+            at: from_millis(self.at),
+            request_owner: self.request_by.map(|created_by| RequestOwner {
+                created_by: AccountId(created_by),
+                organization: self.request_organization.map(OrganizationId),
+            }),
+        })
+    }
+}
+
 impl Store {
     /// Issues a contract with its grant entry (paid-plan orders; activations use
     /// `complete_activation`, which issues inside their own transaction).
@@ -132,69 +252,80 @@ impl Store {
         rows.into_iter().map(ContractRow::into_contract).collect()
     }
 
+    /// A contract by its Contract ID with its owner's name and, if `account` holds a live link
+    /// to it, when that link was made: one indexed read (the balance answer's first).
+    pub async fn contract_view(
+        &self,
+        code: &ContractId,
+        account: AccountId,
+    ) -> Result<Option<ContractView>> {
+        let row: Option<ViewRow> = self
+            .fetch_optional(VIEW_SQL, &[code.as_str().into(), account.0.into()])
+            .await?;
+        row.map(|row| {
+            Ok(ContractView {
+                contract: row.contract.into_contract()?,
+                organization_name: row.organization_name,
+                linked_at: row.linked_at.map(from_millis),
+            })
+        })
+        .transpose()
+    }
+
+    /// One page of a contract's ledger, oldest first: the `limit` latest entries before the
+    /// entry `before` (the latest of all without it), and the cursor of the page before it
+    /// (the oldest entry shown) when there are older entries. An index walk of `limit + 1`
+    /// rows however long the ledger is.
+    pub async fn ledger_page(
+        &self,
+        contract: i64,
+        before: Option<i64>,
+        limit: i64,
+    ) -> Result<LedgerPage> {
+        let rows: Vec<LedgerRow> = self
+            .fetch_all(
+                LEDGER_PAGE_SQL,
+                &[contract.into(), before.into(), (limit + 1).into()],
+            )
+            .await?;
+        let more = rows.len() as i64 > limit;
+        let mut entries = rows
+            .into_iter()
+            .take(limit as usize)
+            .map(LedgerRow::into_entry)
+            .collect::<Result<Vec<_>>>()?;
+        entries.reverse();
+        let older = more.then(|| entries.first().map(|e| e.id)).flatten();
+        Ok(LedgerPage { entries, older })
+    }
+
+    /// The net incidents used on each day of the contract's ledger (consumes less refunds),
+    /// day by day: what the usage chart draws, one row per day however many entries.
+    pub async fn usage_by_day(&self, contract: i64) -> Result<Vec<(Date, i64)>> {
+        let rows: Vec<(i64, i64)> = on_pool!(self, pool => sqlx::query_as(
+            "SELECT at / 86400000, CAST(SUM(CASE WHEN kind = 'consume' THEN amount ELSE -amount END) AS BIGINT) \
+             FROM ledger_entries WHERE contract_id = $1 AND kind IN ('consume', 'refund') \
+             GROUP BY at / 86400000 ORDER BY at / 86400000",
+        )
+        .bind(contract)
+        .fetch_all(pool)
+        .await)?;
+        Ok(rows
+            .into_iter()
+            .map(|(day, delta)| (from_millis(day * 86_400_000).date(), delta))
+            .collect())
+    }
+
+    /// Every entry of a contract's ledger, oldest first (for checks and tests; answers show
+    /// pages, [`Store::ledger_page`]).
     pub async fn ledger(&self, contract: i64) -> Result<Vec<LedgerEntry>> {
-        type Row = (
-            i64,
-            String,
-            Option<i64>,
-            Option<i64>,
-            Option<i64>,
-            Option<String>,
-            i64,
-            Option<i64>,
-            Option<i64>,
-            Option<i64>,
-        );
-        let rows: Vec<Row> = on_pool!(self, pool => sqlx::query_as(
-                "SELECT l.id, l.kind, l.amount, l.request_id, l.actor_id, l.reason, l.at, r.created_at, \
-                        r.created_by, r.organization_id \
-                 FROM ledger_entries l LEFT JOIN support_requests r ON r.id = l.request_id \
-                 WHERE l.contract_id = $1 ORDER BY l.id",
+        let rows: Vec<LedgerRow> = self
+            .fetch_all(
+                ledger_query!("WHERE l.contract_id = $1 ORDER BY l.id"),
+                &[contract.into()],
             )
-            .bind(contract)
-            .fetch_all(pool)
-            .await)?;
-        rows.into_iter()
-            .map(
-                |(
-                    id,
-                    kind,
-                    amount,
-                    request_id,
-                    actor_id,
-                    reason,
-                    at,
-                    request_created,
-                    request_by,
-                    request_organization,
-                )| {
-                    let kind = LedgerKind::parse(&kind).ok_or_else(|| {
-                        anyhow::anyhow!("ledger entry {id} has unknown kind {kind:?}")
-                    })?;
-                    let request_number =
-                        request_id.zip(request_created).map(|(request, created)| {
-                            crate::domain::request::format_number(
-                                from_millis(created).year(),
-                                request,
-                            )
-                        });
-                    Ok(LedgerEntry {
-                        id,
-                        kind,
-                        amount,
-                        request_id,
-                        request_number,
-                        actor_id: actor_id.map(AccountId),
-                        reason,
-                        at: from_millis(at),
-                        request_owner: request_by.map(|created_by| RequestOwner {
-                            created_by: AccountId(created_by),
-                            organization: request_organization.map(OrganizationId),
-                        }),
-                    })
-                },
-            )
-            .collect()
+            .await?;
+        rows.into_iter().map(LedgerRow::into_entry).collect()
     }
 }
 

@@ -9,6 +9,7 @@ mod console_pages;
 mod contracts;
 mod dates;
 mod i18n;
+mod ledger_pages;
 mod mail;
 mod matrix;
 mod migrations;

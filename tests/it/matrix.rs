@@ -108,6 +108,11 @@ fn rows() -> Vec<Row> {
         row(Method::GET, "/api/v1/contracts/{contract_id}", "UNNAAAN"),
         row(
             Method::GET,
+            "/api/v1/contracts/{contract_id}/ledger",
+            "UNNAAAN",
+        ),
+        row(
+            Method::GET,
             "/api/v1/organizations/{org_id}/contracts",
             "UFFAAAN",
         ),

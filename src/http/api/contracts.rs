@@ -8,13 +8,13 @@ use crate::error::Result;
 use crate::http::AppState;
 use crate::http::context::RequestContext;
 use crate::http::error::Problem;
-use crate::http::extract::{Json, Path};
+use crate::http::extract::{Json, Path, Query};
 use crate::store::links::LinkHolder;
 use axum::extract::State;
 use axum::http::StatusCode;
 use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
-use utoipa::ToSchema;
+use utoipa::{IntoParams, ToSchema};
 
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
@@ -60,10 +60,15 @@ pub struct ContractJson {
     )]
     #[schema(value_type = Option<String>, format = DateTime)]
     pub linked_at: Option<OffsetDateTime>,
-    /// Every change of the balance (on single-contract answers): date, kind, amount and reason
-    /// for everyone; the request and the person only where the caller may open the request.
+    /// The latest changes of the balance, oldest first, at most 20 (on single-contract
+    /// answers): date, kind, amount and reason for everyone; the request and the person only
+    /// where the caller may open the request.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub ledger: Option<Vec<LedgerEntry>>,
+    /// Where the entries before `ledger` are, when there are any: the path of that page of
+    /// `GET /api/v1/contracts/{contract_id}/ledger`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ledger_older: Option<String>,
     /// Accounts holding links (for the owning organization's admins).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub links: Option<Vec<LinkHolder>>,
@@ -97,6 +102,7 @@ impl ContractJson {
             access_id: None,
             linked_at: None,
             ledger: None,
+            ledger_older: None,
             links: None,
         }
     }
@@ -104,7 +110,7 @@ impl ContractJson {
     fn detail(detail: ContractDetail, policy: &Policy, language: Language) -> Self {
         let mut json = Self::new(
             &detail.contract,
-            &detail.organization.name,
+            &detail.organization_name,
             policy,
             language,
         );
@@ -113,7 +119,11 @@ impl ContractJson {
             json.links = Some(detail.holders);
         }
         json.linked_at = detail.linked_at;
-        json.ledger = Some(detail.ledger);
+        json.ledger_older = detail
+            .ledger
+            .older
+            .map(|before| ledger_path(&detail.contract, before));
+        json.ledger = Some(detail.ledger.entries);
         json
     }
 }
@@ -257,6 +267,76 @@ pub async fn show(
         &state.policy,
         context.language,
     )))
+}
+
+/// The path of the ledger page before the entry `before`.
+fn ledger_path(contract: &Contract, before: i64) -> String {
+    format!(
+        "/api/v1/contracts/{}/ledger?before={before}",
+        contract.contract_id
+    )
+}
+
+#[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct LedgerParams {
+    /// The cursor of a page: entries before this one (as `older` gave it); the latest without.
+    #[param(minimum = 1, maximum = 9007199254740991_i64)]
+    pub before: Option<i64>,
+    /// How many entries (1–200, default 20).
+    #[param(minimum = 1, maximum = 200)]
+    pub limit: Option<i64>,
+}
+
+/// A page of a contract's ledger.
+#[derive(Serialize, ToSchema)]
+pub struct LedgerPageJson {
+    /// Entries, oldest first: the latest `limit` before the cursor.
+    pub items: Vec<LedgerEntry>,
+    /// The path of the page before these, when there are older entries.
+    pub older: Option<String>,
+}
+
+/// Get a page of a contract's ledger
+///
+/// Every change of a contract's balance, a page at a time from the newest back (each page
+/// oldest first; follow `older`). The same callers as the balance see it, with the same
+/// rule for the request and person behind each entry.
+#[utoipa::path(get, operation_id = "getContractLedger", path = "/api/v1/contracts/{contract_id}/ledger", tag = "contracts",
+    params(("contract_id" = String, Path, max_length = 32, description = "The Contract ID"), LedgerParams),
+    responses(
+        (status = 200, body = LedgerPageJson),
+        (status = 400, description = "`malformed_query`", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "`unauthenticated`", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "`not_found`", body = Problem, content_type = "application/problem+json"),
+    ),
+    security(("bearer" = []), ("session" = [])))]
+pub async fn ledger(
+    State(state): State<AppState>,
+    context: RequestContext,
+    Path(contract_id): Path<String>,
+    Query(params): Query<LedgerParams>,
+) -> Result<axum::Json<LedgerPageJson>> {
+    let before = params
+        .before
+        .map(|before| super::id_in_query("before", before))
+        .transpose()?;
+    if params
+        .limit
+        .is_some_and(|limit| !(1..=crate::store::Page::MAX_LIMIT).contains(&limit))
+    {
+        return Err(crate::error::Error::MalformedQuery(format!(
+            "limit: from 1 to {}",
+            crate::store::Page::MAX_LIMIT
+        )));
+    }
+    let limit = params.limit.unwrap_or(crate::store::contracts::LEDGER_PAGE);
+    let (contract, page) =
+        contracts::ledger(&state.store, context.actor()?, &contract_id, before, limit).await?;
+    Ok(axum::Json(LedgerPageJson {
+        older: page.older.map(|before| ledger_path(&contract, before)),
+        items: page.entries,
+    }))
 }
 
 /// List an organization's contracts

@@ -70,6 +70,7 @@ pub fn routes(routes: Routes) -> Routes {
         .get("/api/v1/me/contracts", contracts::mine)
         .delete("/api/v1/me/contracts/{contract_id}", contracts::unlink)
         .get("/api/v1/contracts/{contract_id}", contracts::show)
+        .get("/api/v1/contracts/{contract_id}/ledger", contracts::ledger)
         .get(
             "/api/v1/organizations/{org_id}/contracts",
             contracts::of_organization,

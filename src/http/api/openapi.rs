@@ -39,7 +39,7 @@ use utoipa::{Modify, OpenApi};
         memberships::import,
         benefits::list, benefits::activate,
         activations::queue, activations::approve, activations::reject,
-        contracts::link, contracts::mine, contracts::unlink, contracts::show, contracts::of_organization,
+        contracts::link, contracts::mine, contracts::unlink, contracts::show, contracts::ledger, contracts::of_organization,
         contracts::revoke, contracts::rotate,
         products::create, products::list, products::add_version, customers::create, customers::list, orders::create,
         requests::plans, requests::create, requests::list, requests::show, requests::status, requests::comment,

@@ -1,7 +1,7 @@
 //! The usage chart of a contract: incidents used over its term, as server-side SVG that reads
 //! without JavaScript (and without inline styles, which the Content-Security-Policy forbids).
 
-use crate::domain::contract::{Contract, LedgerEntry, LedgerKind};
+use crate::domain::contract::Contract;
 use std::fmt::Write;
 use time::Date;
 
@@ -12,18 +12,14 @@ const RIGHT: f64 = 16.0;
 const TOP: f64 = 16.0;
 const BOTTOM: f64 = 36.0;
 
-/// The chart's points: (day, incidents used at the end of that day), one per change.
-pub fn usage_points(contract: &Contract, ledger: &[LedgerEntry]) -> Vec<(Date, i64)> {
+/// The chart's points: (day, incidents used at the end of that day), one per day with a
+/// change, from the net incidents used each day (consumes less refunds, in day order).
+pub fn usage_points(contract: &Contract, usage_by_day: &[(Date, i64)]) -> Vec<(Date, i64)> {
     let mut points = vec![(contract.start, 0)];
     let mut used = 0;
-    for entry in ledger {
-        let delta = match entry.kind {
-            LedgerKind::Consume => entry.amount.unwrap_or_default(),
-            LedgerKind::Refund => -entry.amount.unwrap_or_default(),
-            LedgerKind::Grant | LedgerKind::Adjustment => continue,
-        };
+    for (day, delta) in usage_by_day {
         used += delta;
-        let day = entry.at.date().max(contract.start);
+        let day = (*day).max(contract.start);
         match points.last_mut() {
             Some(last) if last.0 == day => last.1 = used,
             _ => points.push((day, used)),
@@ -44,12 +40,12 @@ fn escape(text: &str) -> String {
 /// accessible name and summary.
 pub fn usage_svg(
     contract: &Contract,
-    ledger: &[LedgerEntry],
+    usage_by_day: &[(Date, i64)],
     today: Date,
     title: &str,
     description: &str,
 ) -> String {
-    let points = usage_points(contract, ledger);
+    let points = usage_points(contract, usage_by_day);
     let last_day = today.min(contract.end).max(contract.start);
     let span_days = (last_day - contract.start).whole_days().max(1) as f64;
     let peak = points.iter().map(|p| p.1).max().unwrap_or(0);
@@ -156,20 +152,6 @@ mod tests {
     use crate::domain::policy::Scope;
     use time::macros::{date, datetime};
 
-    fn entry(kind: LedgerKind, at: time::OffsetDateTime) -> LedgerEntry {
-        LedgerEntry {
-            id: 0,
-            kind,
-            amount: Some(1),
-            request_id: None,
-            request_number: None,
-            actor_id: None,
-            reason: None,
-            at,
-            request_owner: None,
-        }
-    }
-
     #[test]
     fn points_step_with_consumes_and_refunds() {
         let mut rng = rand::rng();
@@ -186,15 +168,8 @@ mod tests {
             end: date!(2027 - 01 - 30),
             created_at: datetime!(2026-01-01 0:00 UTC),
         };
-        let ledger = [
-            LedgerEntry {
-                amount: Some(10),
-                ..entry(LedgerKind::Grant, datetime!(2026-01-01 9:00 UTC))
-            },
-            entry(LedgerKind::Consume, datetime!(2026-02-01 9:00 UTC)),
-            entry(LedgerKind::Consume, datetime!(2026-02-01 15:00 UTC)),
-            entry(LedgerKind::Refund, datetime!(2026-03-01 9:00 UTC)),
-        ];
+        // Two consumes on 1 February, a refund on 1 March.
+        let ledger = [(date!(2026 - 02 - 01), 2), (date!(2026 - 03 - 01), -1)];
         assert_eq!(
             usage_points(&contract, &ledger),
             vec![

@@ -209,6 +209,8 @@ pub struct ShowPage {
     chart: String,
     rotated: bool,
     revoked: Option<String>,
+    /// The ledger shown is an older page, not the latest entries.
+    older_page: bool,
 }
 
 impl ShowPage {
@@ -241,6 +243,8 @@ impl ShowPage {
 pub struct ShowQuery {
     rotated: Option<String>,
     revoked: Option<String>,
+    /// A page of older ledger entries: those before this entry.
+    before: Option<String>,
 }
 
 /// `GET /contracts/{contract_id}`
@@ -250,7 +254,25 @@ pub async fn show(
     Path(contract_id): Path<String>,
     Query(query): Query<ShowQuery>,
 ) -> Result<Response> {
-    let detail = contracts::show(&state.store, context.actor()?, &contract_id).await?;
+    let actor = context.actor()?;
+    let mut detail = contracts::show(&state.store, actor, &contract_id).await?;
+    // An older page of the ledger; a cursor that is not a number shows the latest.
+    let before = query
+        .before
+        .as_deref()
+        .and_then(|b| b.trim().parse::<i64>().ok());
+    if let Some(before) = before {
+        detail.ledger = contracts::ledger(
+            &state.store,
+            actor,
+            &contract_id,
+            Some(before),
+            crate::store::contracts::LEDGER_PAGE,
+        )
+        .await?
+        .1;
+    }
+    let usage = state.store.usage_by_day(detail.contract.id).await?;
     let text = ContractText {
         policy: state.policy.clone(),
         language: context.language,
@@ -268,7 +290,7 @@ pub async fn show(
     );
     let chart = super::chart::usage_svg(
         &detail.contract,
-        &detail.ledger,
+        &usage,
         today,
         &layout.t("contract-chart-title"),
         &summary,
@@ -282,6 +304,7 @@ pub async fn show(
             chart,
             rotated: query.rotated.is_some(),
             revoked: query.revoked,
+            older_page: before.is_some(),
         },
     )
 }
