@@ -51,10 +51,7 @@ pub fn new_token(prefix: &str) -> String {
 
 /// The lowercase hex SHA-256 digest under which a token is stored.
 pub fn digest(token: &str) -> String {
-    Sha256::digest(token.as_bytes())
-        .iter()
-        .map(|byte| format!("{byte:02x}"))
-        .collect()
+    format!("{:x}", Sha256::digest(token.as_bytes()))
 }
 
 /// Compares two secrets without revealing where they differ.

@@ -6,9 +6,10 @@ nav-outbox = Outbox
 audit-title = Audit log
 audit-lead = Every change to the program, newest first: who did what, to what, and when. Entries are never edited or removed; each one's hash covers the one before it.
 audit-chain-intact = { $count ->
-    [one] The audit log's hash chain is intact (1 entry).
-   *[other] The audit log's hash chain is intact ({ $count } entries).
+    [one] The audit log's hash chain is intact: 1 entry checked.
+   *[other] The audit log's hash chain is intact: { $count } entries checked.
 }
+audit-chain-walked = The whole chain was last walked at { $at }; new entries are checked as they are shown.
 audit-chain-broken = The audit log's hash chain is broken at entry #{ $id }.
 audit-chain-broken-reason = Reason: { $reason }.
 audit-chain-reason-previous = an entry before this one was removed, inserted or changed

@@ -6,9 +6,10 @@ nav-outbox = Posta in uscita
 audit-title = Registro di audit
 audit-lead = Ogni modifica al programma, dalla più recente: chi ha fatto cosa, su cosa e quando. Le voci non vengono mai modificate né rimosse; l'hash di ciascuna copre quella precedente.
 audit-chain-intact = { $count ->
-    [one] La catena di hash del registro di audit è integra (1 voce).
-   *[other] La catena di hash del registro di audit è integra ({ $count } voci).
+    [one] La catena di hash del registro di audit è integra: 1 voce verificata.
+   *[other] La catena di hash del registro di audit è integra: { $count } voci verificate.
 }
+audit-chain-walked = L'intera catena è stata ripercorsa l'ultima volta il { $at }; le voci nuove sono verificate quando vengono mostrate.
 audit-chain-broken = La catena di hash del registro di audit è interrotta alla voce n. { $id }.
 audit-chain-broken-reason = Motivo: { $reason }.
 audit-chain-reason-previous = una voce precedente è stata rimossa, inserita o modificata

@@ -4,7 +4,7 @@
 use super::authorize;
 use crate::domain::{Actor, Email, Permission};
 use crate::error::{Error, Result};
-use crate::store::audit::{AuditFilter, AuditRecord, ChainBreak};
+use crate::store::audit::{AuditFilter, AuditRecord, ChainBreak, ChainState, check_shown};
 use crate::store::outbox::Message;
 use crate::store::{Page, Store};
 
@@ -40,10 +40,21 @@ pub async fn entries(
     store.audit_entries(filter, page).await
 }
 
-/// Walks the whole hash chain: the number of entries and the first break, if any.
-pub async fn verify(store: &Store, actor: &Actor) -> Result<(usize, Option<ChainBreak>)> {
+/// The most entries a look at the chain checks beyond what this instance checked before (the
+/// job runner walks the whole chain at start and hourly; a page never waits for that).
+pub const CHAIN_LOOK_BUDGET: usize = 5_000;
+
+/// The hash chain as this instance has checked it, after checking what was appended since the
+/// last look (up to [`CHAIN_LOOK_BUDGET`] entries); and the first break among `shown`, the
+/// entries a page is about to show, each checked against its own hash whatever the walk got to.
+pub async fn chain(
+    store: &Store,
+    actor: &Actor,
+    shown: &[AuditRecord],
+) -> Result<(ChainState, Option<ChainBreak>)> {
     authorize(actor, Permission::OperateProgram, None)?;
-    store.verify_audit().await
+    let state = store.audit_chain(CHAIN_LOOK_BUDGET).await?;
+    Ok((state, check_shown(shown)))
 }
 
 /// The account an audit filter names, by id or by email; `unknown_account` on the `actor`

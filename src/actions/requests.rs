@@ -440,10 +440,7 @@ pub async fn file(
 /// The digest of a request body that an `Idempotency-Key` is bound to.
 fn body_digest(input: &FileInput) -> String {
     let canonical = serde_json::to_string(input).unwrap_or_default();
-    Sha256::digest(canonical.as_bytes())
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
+    format!("{:x}", Sha256::digest(canonical.as_bytes()))
 }
 
 /// What filing (or replaying) answers: the request and whether it is a replay.

@@ -67,6 +67,7 @@ pub async fn run(
     mailer: Option<mail::Mailer>,
     mut shutdown: watch::Receiver<bool>,
 ) {
+    tokio::spawn(watch_audit(store.clone(), shutdown.clone()));
     let mut last_hourly: Option<OffsetDateTime> = None;
     loop {
         let now = OffsetDateTime::now_utc();
@@ -109,6 +110,32 @@ pub async fn run(
                 _ = tokio::time::sleep(StdDuration::from_millis(500)) => {}
                 _ = shutdown.changed() => {}
             }
+        }
+    }
+}
+
+/// Walks the whole audit chain at start and then hourly, apart from the job runner (a long
+/// chain takes seconds), so the console's chain state covers entries changed after they were
+/// first checked. A break is logged as an error.
+async fn watch_audit(store: Store, mut shutdown: watch::Receiver<bool>) {
+    loop {
+        match store.recheck_audit().await {
+            Ok(state) => match state.broken {
+                Some(broken) => tracing::error!(
+                    entry = broken.id,
+                    reason = broken.reason,
+                    "the audit log's hash chain is broken"
+                ),
+                None => tracing::info!(entries = state.count, "audit chain walked: intact"),
+            },
+            Err(error) => tracing::error!(error = %error, "walking the audit chain failed"),
+        }
+        tokio::select! {
+            _ = tokio::time::sleep(StdDuration::from_secs(3600)) => {}
+            _ = shutdown.changed() => {}
+        }
+        if *shutdown.borrow() {
+            break;
         }
     }
 }

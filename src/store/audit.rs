@@ -50,6 +50,8 @@ pub struct AuditRecord {
     pub action: String,
     pub subject: String,
     pub details: String,
+    /// The hash of the entry before it (`genesis` for the first).
+    pub prev_hash: String,
     pub hash: String,
 }
 
@@ -69,11 +71,7 @@ pub fn entry_hash(
         hasher.update((part.len() as u64).to_be_bytes());
         hasher.update(part.as_bytes());
     }
-    hasher
-        .finalize()
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
+    format!("{:x}", hasher.finalize())
 }
 
 /// Appends an entry on an open `in_tx!` transaction, with the same step a write unit uses
@@ -86,6 +84,56 @@ macro_rules! append_audit {
     }};
 }
 pub(crate) use append_audit;
+
+/// How far the chain has been checked on this instance, and what was found.
+#[derive(Debug, Clone, Default)]
+pub struct ChainState {
+    /// Entries found intact, from the first.
+    pub count: usize,
+    /// The id of the last entry checked (0 before any).
+    pub through: i64,
+    /// Its hash.
+    last_hash: Option<String>,
+    /// The first break, if one was found; checking stops there.
+    pub broken: Option<ChainBreak>,
+    /// When the whole chain was last walked from the start on this instance.
+    pub full_walk_at: Option<OffsetDateTime>,
+}
+
+/// The chain's state as this instance last checked it (see [`Store::audit_chain`]).
+pub type ChainWatch = tokio::sync::Mutex<ChainState>;
+
+/// Whether shown entries hold: each one's hash covers its content and the hash it names as
+/// its predecessor, and an entry right after another names that one's hash. The first that
+/// does not, newest first as pages show them.
+pub fn check_shown(entries: &[AuditRecord]) -> Option<ChainBreak> {
+    for (index, entry) in entries.iter().enumerate() {
+        let hash = entry_hash(
+            &entry.prev_hash,
+            super::to_millis(entry.at),
+            entry.actor_id,
+            &entry.action,
+            &entry.subject,
+            &entry.details,
+        );
+        if hash != entry.hash {
+            return Some(ChainBreak {
+                id: entry.id,
+                reason: "this entry was changed",
+            });
+        }
+        if let Some(older) = entries.get(index + 1)
+            && older.id + 1 == entry.id
+            && older.hash != entry.prev_hash
+        {
+            return Some(ChainBreak {
+                id: entry.id,
+                reason: "an entry before this one was removed, inserted or changed",
+            });
+        }
+    }
+    None
+}
 
 /// The first place the chain breaks.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -115,6 +163,14 @@ impl Store {
     /// Walks the chain from the start; `None` when every entry holds. Reads the log in
     /// batches by id, so memory stays flat however long the chain is.
     pub async fn verify_audit(&self) -> Result<(usize, Option<ChainBreak>)> {
+        let mut walk = ChainState::default();
+        self.walk_audit(&mut walk, usize::MAX).await?;
+        Ok((walk.count, walk.broken))
+    }
+
+    /// Continues a walk of the chain after the last entry it checked, for at most `budget`
+    /// entries (rounded up to a batch); stops at the first break.
+    async fn walk_audit(&self, walk: &mut ChainState, budget: usize) -> Result<()> {
         type Row = (
             i64,
             i64,
@@ -126,44 +182,66 @@ impl Store {
             String,
         );
         const BATCH: i64 = 5_000;
-        let mut previous = GENESIS.to_owned();
-        let mut after = i64::MIN;
-        let mut count = 0usize;
-        let mut first_break = None;
-        loop {
+        let mut walked = 0usize;
+        while walk.broken.is_none() && walked < budget {
             let rows: Vec<Row> = on_pool!(self, pool => sqlx::query_as(
                 "SELECT id, at, actor_id, action, subject, details, prev_hash, hash FROM audit_log \
                  WHERE id > $1 ORDER BY id LIMIT $2",
             )
-            .bind(after)
+            .bind(walk.through)
             .bind(BATCH)
             .fetch_all(pool)
             .await)?;
             let fetched = rows.len();
+            walked += fetched;
             for (id, at, actor_id, action, subject, details, prev_hash, hash) in rows {
-                count += 1;
-                after = id;
-                if first_break.is_some() {
-                    continue;
-                }
+                let previous = walk.last_hash.as_deref().unwrap_or(GENESIS);
                 if prev_hash != previous {
-                    first_break = Some(ChainBreak {
+                    walk.broken = Some(ChainBreak {
                         id,
                         reason: "an entry before this one was removed, inserted or changed",
                     });
                 } else if entry_hash(&prev_hash, at, actor_id, &action, &subject, &details) != hash
                 {
-                    first_break = Some(ChainBreak {
+                    walk.broken = Some(ChainBreak {
                         id,
                         reason: "this entry was changed",
                     });
                 }
-                previous = hash;
+                if walk.broken.is_some() {
+                    break;
+                }
+                walk.count += 1;
+                walk.through = id;
+                walk.last_hash = Some(hash);
             }
             if fetched < BATCH as usize {
-                return Ok((count, first_break));
+                break;
             }
         }
+        Ok(())
+    }
+
+    /// What is known of the chain on this instance, after checking at most `budget` entries
+    /// appended since the last look (so a page that shows it costs a bounded walk). The whole
+    /// chain is walked again by [`Store::recheck_audit`], which the job runner calls at start
+    /// and hourly.
+    pub async fn audit_chain(&self, budget: usize) -> Result<ChainState> {
+        let mut watch = self.audit_watch.lock().await;
+        self.walk_audit(&mut watch, budget).await?;
+        Ok(watch.clone())
+    }
+
+    /// Walks the whole chain from the start and makes the result what [`Store::audit_chain`]
+    /// continues from: an entry changed after it was first checked is found here.
+    pub async fn recheck_audit(&self) -> Result<ChainState> {
+        let mut walk = ChainState::default();
+        self.walk_audit(&mut walk, usize::MAX).await?;
+        walk.full_walk_at = Some(OffsetDateTime::now_utc());
+        let mut watch = self.audit_watch.lock().await;
+        // Entries appended meanwhile are checked by the next look.
+        *watch = walk.clone();
+        Ok(walk)
     }
 
     /// Entries matching the filter, newest first, with the total count.
@@ -175,7 +253,7 @@ impl Store {
         let conditions = "($1 IS NULL OR l.actor_id = $1) AND ($2 IS NULL OR l.action = $2) \
              AND ($3 IS NULL OR l.subject = $3) AND ($4 IS NULL OR l.at >= $4) AND ($5 IS NULL OR l.at <= $5)";
         let sql = format!(
-            "SELECT l.id, l.at, l.actor_id, a.email, l.action, l.subject, l.details, l.hash FROM audit_log l \
+            "SELECT l.id, l.at, l.actor_id, a.email, l.action, l.subject, l.details, l.prev_hash, l.hash FROM audit_log l \
              LEFT JOIN accounts a ON a.id = l.actor_id WHERE {conditions} ORDER BY l.id DESC LIMIT $6 OFFSET $7"
         );
         let count_sql = format!("SELECT COUNT(*) FROM audit_log l WHERE {conditions}");
@@ -186,6 +264,7 @@ impl Store {
             i64,
             Option<i64>,
             Option<String>,
+            String,
             String,
             String,
             String,
@@ -215,15 +294,18 @@ impl Store {
         Ok((
             rows.into_iter()
                 .map(
-                    |(id, at, actor_id, actor_email, action, subject, details, hash)| AuditRecord {
-                        id,
-                        at: from_millis(at),
-                        actor_id,
-                        actor_email,
-                        action,
-                        subject,
-                        details,
-                        hash,
+                    |(id, at, actor_id, actor_email, action, subject, details, prev_hash, hash)| {
+                        AuditRecord {
+                            id,
+                            at: from_millis(at),
+                            actor_id,
+                            actor_email,
+                            action,
+                            subject,
+                            details,
+                            prev_hash,
+                            hash,
+                        }
                     },
                 )
                 .collect(),

@@ -94,6 +94,8 @@ pub struct Store {
     pub caches: std::sync::Arc<cache::Caches>,
     /// SQLite's read connections for the hot reads (see [`direct`]); none on PostgreSQL.
     pub readers: Option<std::sync::Arc<direct::Readers>>,
+    /// How far this instance has checked the audit chain (see [`Store::audit_chain`]).
+    pub audit_watch: std::sync::Arc<audit::ChainWatch>,
 }
 
 static SQLITE_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/sqlite");
@@ -129,6 +131,7 @@ impl Store {
                 writer: writer::Writer::start(connection).context("cannot start the writer")?,
                 caches: Default::default(),
                 readers: None,
+                audit_watch: Default::default(),
             })
         } else if let Some(options) = sqlite_options(url)? {
             let (synchronous, pragma) = match durability {
@@ -149,6 +152,7 @@ impl Store {
                 writer: writer::Writer::start(writer::Connection::Sqlite(connection))
                     .context("cannot start the writer")?,
                 caches: Default::default(),
+                audit_watch: Default::default(),
                 readers: Some(std::sync::Arc::new(direct::Readers::new(
                     options.get_filename().to_owned(),
                 ))),

@@ -3,6 +3,7 @@
 mod api;
 mod api_docs;
 mod audit;
+mod audit_chain_pages;
 mod benefits;
 mod connections;
 mod console_pages;

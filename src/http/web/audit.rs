@@ -42,9 +42,11 @@ pub struct ListPage {
     errors: FormErrors,
     entries: Vec<AuditRecord>,
     pager: Pager,
-    /// How many entries the chain has, and where it first breaks.
+    /// How many entries of the chain this instance found intact, and where it first breaks.
     checked: usize,
     broken: Option<ChainBreak>,
+    /// When this instance last walked the whole chain.
+    walked_at: Option<String>,
     actions: &'static [&'static str],
 }
 
@@ -199,7 +201,6 @@ pub async fn list(
     Query(query): Query<AuditQuery>,
 ) -> Result<Response> {
     let actor = context.actor()?;
-    let (checked, broken) = audit::verify(&state.store, actor).await?;
     let page = Page::new(Some(50), query.offset);
     let (status, entries, total, errors) = match read(&state, &context, &query).await? {
         Ok(filter) => {
@@ -213,14 +214,19 @@ pub async fn list(
             FormErrors(fields),
         ),
     };
+    let (chain, shown_break) = audit::chain(&state.store, actor, &entries).await?;
+    let layout = Layout::new(&context, "audit-title");
+    let walked_at = chain.full_walk_at.map(super::date_time);
     let page = ListPage {
-        layout: Layout::new(&context, "audit-title"),
+        layout,
         form: query,
         errors,
         entries,
         pager: Pager::new(page, total),
-        checked,
-        broken,
+        checked: chain.count,
+        // A break among the entries shown is as real as one the walk found.
+        broken: chain.broken.or(shown_break),
+        walked_at,
         actions: audit::KNOWN_ACTIONS,
     };
     render(status, &page)
