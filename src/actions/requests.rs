@@ -38,12 +38,14 @@ pub struct Plans {
     pub customer: Option<Customer>,
     pub resolution: Resolution,
     /// The linked contracts, to name plans and balances.
-    pub contracts: Vec<Contract>,
+    pub contracts: Vec<std::sync::Arc<Contract>>,
+    /// Where each Contract ID is in `contracts`.
+    index: std::collections::HashMap<crate::domain::identifiers::ContractId, usize>,
 }
 
 impl Plans {
     pub fn contract(&self, id: &crate::domain::identifiers::ContractId) -> Option<&Contract> {
-        self.contracts.iter().find(|c| &c.contract_id == id)
+        self.index.get(id).map(|&at| &*self.contracts[at])
     }
 }
 
@@ -114,7 +116,7 @@ pub async fn plans(
         Some(id) => Some(customer_for(store, actor, id).await?),
         None => None,
     };
-    let contracts: Vec<Contract> = store
+    let contracts = store
         .linked_contracts(actor.account_id)
         .await?
         .into_iter()
@@ -146,11 +148,12 @@ async fn chosen_plan(
         Some(id) => Some(customer_for(store, actor, id).await?),
         None => None,
     };
-    let contracts: Vec<Contract> = match plan {
+    let contracts = match plan {
         PlanRef::Contract(id) => store
             .linked_contract(actor.account_id, id)
             .await?
             .into_iter()
+            .map(std::sync::Arc::new)
             .collect(),
         PlanRef::Csp => Vec::new(),
     };
@@ -174,7 +177,7 @@ fn resolved(
     product: Product,
     version: Option<&str>,
     customer: Option<Customer>,
-    contracts: Vec<Contract>,
+    contracts: Vec<std::sync::Arc<Contract>>,
     as_of: Date,
 ) -> Plans {
     let candidates: Vec<Candidate<'_>> = contracts
@@ -198,11 +201,17 @@ fn resolved(
         policy.supported_previous_versions,
         as_of,
     );
+    let index = contracts
+        .iter()
+        .enumerate()
+        .map(|(at, contract)| (contract.contract_id.clone(), at))
+        .collect();
     Plans {
         product,
         customer,
         resolution,
         contracts,
+        index,
     }
 }
 

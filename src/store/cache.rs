@@ -8,8 +8,10 @@
 //! instances.
 
 use crate::domain::Actor;
+use crate::domain::contract::Contract;
 use crate::domain::product::Product;
 use std::collections::HashMap;
+use std::sync::Arc;
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
@@ -69,11 +71,24 @@ impl<V: Clone> Fresh<V> {
     }
 }
 
+/// A contract as a list of linked contracts shows it: the contract as last read (its counters
+/// are replaced by fresh ones on every read, [`crate::store::Store::linked_contracts`]) and its
+/// owner's name.
+#[derive(Debug, Clone)]
+pub struct Terms {
+    pub contract: Arc<Contract>,
+    pub organization_name: Arc<str>,
+}
+
 /// The store's in-memory answers.
 #[derive(Debug)]
 pub struct Caches {
     callers: Fresh<Caller>,
     products: Fresh<Option<Product>>,
+    /// Linked contracts' terms by contract row id. What they hold never changes but for the
+    /// counters, which are always read afresh, and the Access ID, which lists of linked
+    /// contracts never show (rotating it forgets the entry on this instance).
+    terms: Mutex<HashMap<i64, Terms>>,
 }
 
 impl Default for Caches {
@@ -81,6 +96,7 @@ impl Default for Caches {
         Self {
             callers: Fresh::new(),
             products: Fresh::new(),
+            terms: Mutex::new(HashMap::new()),
         }
     }
 }
@@ -113,6 +129,31 @@ impl Caches {
     /// Forgets the catalogue: a product or a version was added.
     pub fn forget_products(&self) {
         self.products.forget_all();
+    }
+
+    /// The terms of each contract of `ids` (in order), or `None` if any is not known.
+    pub fn terms(&self, ids: impl Iterator<Item = i64>) -> Option<Vec<Terms>> {
+        let known = self.terms.lock().unwrap_or_else(|e| e.into_inner());
+        ids.map(|id| known.get(&id).cloned()).collect()
+    }
+
+    /// Remembers contracts' terms (past [`MAX_ENTRIES`] the others are forgotten first).
+    pub fn remember_terms(&self, terms: impl IntoIterator<Item = Terms>) {
+        let mut known = self.terms.lock().unwrap_or_else(|e| e.into_inner());
+        for terms in terms {
+            if known.len() >= MAX_ENTRIES {
+                known.clear();
+            }
+            known.insert(terms.contract.id, terms);
+        }
+    }
+
+    /// Forgets one contract's terms (its Access ID changed).
+    pub fn forget_terms(&self, contract: i64) {
+        self.terms
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .remove(&contract);
     }
 }
 

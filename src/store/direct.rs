@@ -73,6 +73,18 @@ impl<A: rusqlite::types::FromSql, B: rusqlite::types::FromSql> DirectRow for (A,
     }
 }
 
+impl<A, B, C, D> DirectRow for (A, B, C, D)
+where
+    A: rusqlite::types::FromSql,
+    B: rusqlite::types::FromSql,
+    C: rusqlite::types::FromSql,
+    D: rusqlite::types::FromSql,
+{
+    fn from_direct(row: &rusqlite::Row<'_>) -> rusqlite::Result<Self> {
+        Ok((row.get(0)?, row.get(1)?, row.get(2)?, row.get(3)?))
+    }
+}
+
 /// A `time::Date` column as both backends store it (SQLite: `YYYY-MM-DD` text).
 pub fn date(row: &rusqlite::Row<'_>, index: usize) -> rusqlite::Result<time::Date> {
     let text: String = row.get(index)?;

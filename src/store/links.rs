@@ -8,6 +8,7 @@ use crate::domain::identifiers::{AccessId, ContractId};
 use crate::domain::{AccountId, OrganizationId};
 use crate::error::{Result, is_unique_violation};
 use crate::{in_tx, on_pool};
+use std::sync::Arc;
 use time::OffsetDateTime;
 
 /// What an attempt to add a link did.
@@ -33,9 +34,9 @@ pub struct LinkHolder {
 /// A contract the account linked, with when, and whose it is.
 #[derive(Debug, Clone)]
 pub struct LinkedContract {
-    pub contract: Contract,
+    pub contract: Arc<Contract>,
     pub linked_at: OffsetDateTime,
-    pub organization_name: String,
+    pub organization_name: Arc<str>,
 }
 
 impl Store {
@@ -162,28 +163,63 @@ impl Store {
             .collect())
     }
 
-    /// The contracts an account holds live links to, oldest link first.
+    /// The contracts an account holds live links to, oldest link first. One indexed read of
+    /// the links and the counters (always current); the rest of each contract comes from
+    /// memory ([`super::cache::Terms`]), read with the links when any is not known yet.
     pub async fn linked_contracts(&self, account: AccountId) -> Result<Vec<LinkedContract>> {
-        let columns = CONTRACT_COLUMNS
-            .split(", ")
-            .map(|c| format!("c.{c}"))
-            .collect::<Vec<_>>()
-            .join(", ");
-        let sql = format!(
-            "SELECT {columns}, l.linked_at AS linked_at, o.name AS organization_name FROM contract_links l \
-             JOIN contracts c ON c.id = l.contract_id JOIN organizations o ON o.id = c.organization_id \
-             WHERE l.account_id = $1 AND l.revoked_at IS NULL ORDER BY l.linked_at, l.id"
-        );
-        let rows: Vec<LinkedRow> = self.fetch_all(&sql, &[account.0.into()]).await?;
-        rows.into_iter()
+        let links: Vec<(i64, Option<i64>, i64, i64)> = self
+            .fetch_all(
+                "SELECT c.id, c.allotted, c.used, l.linked_at FROM contract_links l JOIN contracts c ON c.id = l.contract_id \
+                 WHERE l.account_id = $1 AND l.revoked_at IS NULL ORDER BY l.linked_at, l.id",
+                &[account.0.into()],
+            )
+            .await?;
+        let Some(known) = self.caches.terms(links.iter().map(|link| link.0)) else {
+            return self.read_linked_contracts(account).await;
+        };
+        let mut changed = Vec::new();
+        let linked = links
+            .into_iter()
+            .zip(known)
+            .map(|((_, allotted, used, linked_at), mut terms)| {
+                if terms.contract.allotted != allotted || terms.contract.used != used {
+                    let contract = Arc::make_mut(&mut terms.contract);
+                    contract.allotted = allotted;
+                    contract.used = used;
+                    changed.push(terms.clone());
+                }
+                LinkedContract {
+                    contract: terms.contract,
+                    linked_at: from_millis(linked_at),
+                    organization_name: terms.organization_name,
+                }
+            })
+            .collect();
+        self.caches.remember_terms(changed);
+        Ok(linked)
+    }
+
+    /// [`Store::linked_contracts`] read whole, remembering each contract's terms.
+    async fn read_linked_contracts(&self, account: AccountId) -> Result<Vec<LinkedContract>> {
+        let rows: Vec<LinkedRow> = self
+            .fetch_all(LINKED_CONTRACTS_SQL, &[account.0.into()])
+            .await?;
+        let linked = rows
+            .into_iter()
             .map(|row| {
                 Ok(LinkedContract {
                     linked_at: from_millis(row.linked_at),
-                    organization_name: row.organization_name,
-                    contract: row.contract.into_contract()?,
+                    organization_name: row.organization_name.into(),
+                    contract: Arc::new(row.contract.into_contract()?),
                 })
             })
-            .collect()
+            .collect::<Result<Vec<_>>>()?;
+        self.caches
+            .remember_terms(linked.iter().map(|l| super::cache::Terms {
+                contract: l.contract.clone(),
+                organization_name: l.organization_name.clone(),
+            }));
+        Ok(linked)
     }
 
     /// One contract by its Contract ID, if the account holds a live link to it (filing reads
@@ -208,7 +244,7 @@ impl Store {
         row.map(ContractRow::into_contract).transpose()
     }
 
-    /// Replaces a contract's Access ID; links stay.
+    /// Replaces a contract's Access ID; links stay (and this instance forgets the old one).
     pub async fn rotate_access_id(
         &self,
         contract: i64,
@@ -225,6 +261,7 @@ impl Store {
                 .await?;
             append_audit!(tx, audit, now);
         });
+        self.caches.forget_terms(contract);
         Ok(())
     }
 
@@ -237,6 +274,11 @@ impl Store {
         Ok(owner.map(OrganizationId))
     }
 }
+
+const LINKED_CONTRACTS_SQL: &str = "SELECT c.id, c.contract_code, c.access_id, c.organization_id, c.plan_code, c.scopes, \
+     c.allotted, c.used, c.starts_on, c.ends_on, c.created_at, l.linked_at AS linked_at, o.name AS organization_name \
+     FROM contract_links l JOIN contracts c ON c.id = l.contract_id JOIN organizations o ON o.id = c.organization_id \
+     WHERE l.account_id = $1 AND l.revoked_at IS NULL ORDER BY l.linked_at, l.id";
 
 #[derive(sqlx::FromRow)]
 struct LinkedRow {

@@ -11,6 +11,7 @@ mod contracts;
 mod dates;
 mod i18n;
 mod ledger_pages;
+mod linked_reads;
 mod mail;
 mod matrix;
 mod migrations;

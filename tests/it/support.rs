@@ -32,6 +32,8 @@ pub enum Backend {
 /// A fresh, migrated database that is removed when dropped.
 pub struct TestDb {
     pub store: Store,
+    /// The database's URL, for a second instance on it.
+    pub url: String,
     _dir: Option<tempfile::TempDir>,
     postgres_name: Option<String>,
 }
@@ -51,6 +53,7 @@ impl TestDb {
         store.migrate().await.expect("migrate sqlite");
         Self {
             store,
+            url,
             _dir: Some(dir),
             postgres_name: None,
         }
@@ -72,6 +75,7 @@ impl TestDb {
         store.migrate().await.expect("migrate postgres");
         Self {
             store,
+            url,
             _dir: None,
             postgres_name: Some(name),
         }
