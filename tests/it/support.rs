@@ -190,6 +190,11 @@ impl TestApp {
         Self::with(Backend::Sqlite, Settings::default()).await
     }
 
+    /// A fresh app with the default settings on `backend`.
+    pub async fn on(backend: Backend) -> Self {
+        Self::with(backend, Settings::default()).await
+    }
+
     pub async fn with(backend: Backend, settings: Settings) -> Self {
         let db = TestDb::new(backend).await;
         let policy = sportello::domain::policy::parse(sportello::domain::policy::DEFAULT_TOML)
