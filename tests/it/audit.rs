@@ -148,4 +148,4 @@ async fn changes_are_audited_without_secrets(backend: Backend) {
     assert_eq!(app.store().verify_audit().await.expect("verify").1, None);
 }
 
-on_both_backends!(changes_are_audited_without_secrets,);
+on_both_backends!(changes_are_audited_without_secrets);

@@ -76,4 +76,4 @@ async fn operators_add_new_releases_to_products(backend: Backend) {
     );
 }
 
-on_both_backends!(operators_add_new_releases_to_products,);
+on_both_backends!(operators_add_new_releases_to_products);
