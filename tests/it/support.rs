@@ -29,51 +29,43 @@ pub enum Backend {
     Postgres,
 }
 
-/// A fresh, migrated database that is removed when dropped.
-pub struct TestDb {
-    pub store: Store,
+/// A database of its own that exists and is empty, removed when dropped: a file (not yet
+/// created) in a temporary folder, or a new PostgreSQL database. Tests of the real binary
+/// hand its URL to `sportello`, which migrates it as in production.
+pub struct Database {
+    pub url: String,
     _dir: Option<tempfile::TempDir>,
     postgres_name: Option<String>,
 }
 
-impl TestDb {
-    pub async fn new(backend: Backend) -> Self {
+impl Database {
+    pub async fn create(backend: Backend) -> Self {
         match backend {
-            Backend::Sqlite => Self::sqlite().await,
-            Backend::Postgres => Self::postgres().await,
-        }
-    }
-
-    pub async fn sqlite() -> Self {
-        let dir = tempfile::tempdir().expect("temp dir");
-        let url = format!("sqlite://{}", dir.path().join("test.db").display());
-        let store = Store::connect(&url).await.expect("open sqlite");
-        store.migrate().await.expect("migrate sqlite");
-        Self {
-            store,
-            _dir: Some(dir),
-            postgres_name: None,
-        }
-    }
-
-    pub async fn postgres() -> Self {
-        let admin_url = postgres_admin_url();
-        let name = format!("sportello_t_{}_{}", std::process::id(), rand_suffix());
-        let admin = sqlx::PgPool::connect(&admin_url).await.unwrap_or_else(|e| {
-            panic!("PostgreSQL must be reachable at {admin_url} for the store tests: {e}")
-        });
-        sqlx::query(&format!("CREATE DATABASE {name}"))
-            .execute(&admin)
-            .await
-            .expect("create test database");
-        admin.close().await;
-        let url = replace_database(&admin_url, &name);
-        let store = Store::connect(&url).await.expect("connect test database");
-        store.migrate().await.expect("migrate postgres");
-        Self {
-            store,
-            _dir: None,
-            postgres_name: Some(name),
+            Backend::Sqlite => {
+                let dir = tempfile::tempdir().expect("temp dir");
+                Self {
+                    url: format!("sqlite://{}", dir.path().join("test.db").display()),
+                    _dir: Some(dir),
+                    postgres_name: None,
+                }
+            }
+            Backend::Postgres => {
+                let admin_url = postgres_admin_url();
+                let name = format!("sportello_t_{}_{}", std::process::id(), rand_suffix());
+                let admin = sqlx::PgPool::connect(&admin_url).await.unwrap_or_else(|e| {
+                    panic!("PostgreSQL must be reachable at {admin_url} for the store tests: {e}")
+                });
+                sqlx::query(&format!("CREATE DATABASE {name}"))
+                    .execute(&admin)
+                    .await
+                    .expect("create test database");
+                admin.close().await;
+                Self {
+                    url: replace_database(&admin_url, &name),
+                    _dir: None,
+                    postgres_name: Some(name),
+                }
+            }
         }
     }
 }
@@ -100,7 +92,7 @@ fn replace_database(url: &str, name: &str) -> String {
     }
 }
 
-impl Drop for TestDb {
+impl Drop for Database {
     fn drop(&mut self) {
         if let Some(name) = self.postgres_name.take() {
             let admin_url = postgres_admin_url();
@@ -121,6 +113,30 @@ impl Drop for TestDb {
                 })
             })
             .join();
+        }
+    }
+}
+
+/// A fresh, migrated database that is removed when dropped.
+pub struct TestDb {
+    pub store: Store,
+    // Dropped after the store.
+    _database: Database,
+}
+
+impl TestDb {
+    pub async fn new(backend: Backend) -> Self {
+        let database = Database::create(backend).await;
+        let store = Store::connect(&database.url)
+            .await
+            .unwrap_or_else(|e| panic!("open the {backend:?} test database: {e:#}"));
+        store
+            .migrate()
+            .await
+            .unwrap_or_else(|e| panic!("migrate the {backend:?} test database: {e:#}"));
+        Self {
+            store,
+            _database: database,
         }
     }
 }
