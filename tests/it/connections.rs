@@ -64,6 +64,7 @@ struct InProcess {
 impl InProcess {
     async fn start(settings: sportello::config::Settings) -> Self {
         let limits = sportello::http::server::Limits::from_settings(&settings);
+        // The tests served here work at the socket level and never reach the database.
         let app = TestApp::with(Backend::Sqlite, settings).await;
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
             .await

@@ -202,10 +202,6 @@ pub struct TestApp {
 }
 
 impl TestApp {
-    pub async fn new() -> Self {
-        Self::with(Backend::Sqlite, Settings::default()).await
-    }
-
     /// A fresh app with the default settings on `backend`.
     pub async fn on(backend: Backend) -> Self {
         Self::with(backend, Settings::default()).await
