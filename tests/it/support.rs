@@ -39,7 +39,21 @@ pub struct Database {
 }
 
 impl Database {
+    /// An empty database: no tables yet.
     pub async fn create(backend: Backend) -> Self {
+        Self::make(backend, None).await
+    }
+
+    /// A database with every migration applied: on PostgreSQL a copy of the migrated
+    /// template (see [`postgres_template`]), far quicker than migrating each one.
+    pub async fn migrated(backend: Backend) -> Self {
+        match backend {
+            Backend::Sqlite => Self::make(backend, None).await,
+            Backend::Postgres => Self::make(backend, Some(postgres_template().await)).await,
+        }
+    }
+
+    async fn make(backend: Backend, template: Option<&str>) -> Self {
         match backend {
             Backend::Sqlite => {
                 let dir = tempfile::tempdir().expect("temp dir");
@@ -55,7 +69,8 @@ impl Database {
                 let admin = sqlx::PgPool::connect(&admin_url).await.unwrap_or_else(|e| {
                     panic!("PostgreSQL must be reachable at {admin_url} for the store tests: {e}")
                 });
-                sqlx::query(&format!("CREATE DATABASE {name}"))
+                let template = template.map_or(String::new(), |t| format!(" TEMPLATE {t}"));
+                sqlx::query(&format!("CREATE DATABASE {name}{template}"))
                     .execute(&admin)
                     .await
                     .expect("create test database");
@@ -68,6 +83,82 @@ impl Database {
             }
         }
     }
+}
+
+/// The migrated PostgreSQL database that test databases are copied from. It is named after
+/// the migrations' text, so a changed or added migration gets a template of its own; the
+/// first test process to need it builds it under an advisory lock while the others wait,
+/// and it stays for later runs.
+async fn postgres_template() -> &'static str {
+    static NAME: tokio::sync::OnceCell<String> = tokio::sync::OnceCell::const_new();
+    NAME.get_or_init(|| async {
+        use sqlx::Connection;
+        use std::hash::{Hash, Hasher};
+        let folder = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("migrations/postgres");
+        let mut files: Vec<_> = std::fs::read_dir(&folder)
+            .expect("migrations/postgres")
+            .map(|entry| entry.expect("migration").path())
+            .collect();
+        files.sort();
+        // SipHash with fixed keys: the same name in every test process of every build.
+        let mut hasher = std::hash::DefaultHasher::new();
+        for file in &files {
+            file.file_name().hash(&mut hasher);
+            std::fs::read(file).expect("migration").hash(&mut hasher);
+        }
+        let name = format!("sportello_template_{:016x}", hasher.finish());
+
+        let admin_url = postgres_admin_url();
+        let mut admin = sqlx::PgConnection::connect(&admin_url)
+            .await
+            .unwrap_or_else(|e| {
+                panic!("PostgreSQL must be reachable at {admin_url} for the store tests: {e}")
+            });
+        // Held until this connection closes, even if this process dies half way.
+        sqlx::query("SELECT pg_advisory_lock(hashtext('sportello test template'))")
+            .execute(&mut admin)
+            .await
+            .expect("template lock");
+        let ready: Option<bool> =
+            sqlx::query_scalar("SELECT datistemplate FROM pg_database WHERE datname = $1")
+                .bind(&name)
+                .fetch_optional(&mut admin)
+                .await
+                .expect("look for the template");
+        if ready != Some(true) {
+            // Left half made by a process that died: start again.
+            sqlx::query(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+                .execute(&mut admin)
+                .await
+                .expect("drop a half-made template");
+            sqlx::query(&format!("CREATE DATABASE {name}"))
+                .execute(&mut admin)
+                .await
+                .expect("create the template");
+            let store = Store::connect(&replace_database(&admin_url, &name))
+                .await
+                .expect("open the template");
+            store.migrate().await.expect("migrate the template");
+            store.close().await;
+            drop(store);
+            // A copy can only be made while nobody is connected to the template.
+            sqlx::query(
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity \
+                 WHERE datname = $1 AND pid <> pg_backend_pid()",
+            )
+            .bind(&name)
+            .execute(&mut admin)
+            .await
+            .expect("disconnect from the template");
+            sqlx::query(&format!("ALTER DATABASE {name} IS_TEMPLATE true"))
+                .execute(&mut admin)
+                .await
+                .expect("mark the template ready");
+        }
+        admin.close().await.expect("release the template lock");
+        name
+    })
+    .await
 }
 
 fn rand_suffix() -> String {
@@ -126,7 +217,7 @@ pub struct TestDb {
 
 impl TestDb {
     pub async fn new(backend: Backend) -> Self {
-        let database = Database::create(backend).await;
+        let database = Database::migrated(backend).await;
         let store = Store::connect(&database.url)
             .await
             .unwrap_or_else(|e| panic!("open the {backend:?} test database: {e:#}"));
