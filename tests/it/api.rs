@@ -1,5 +1,6 @@
 //! The JSON API and the pages, driven in process.
 
+use crate::on_both_backends;
 use crate::support::{Backend, Caller, PASSWORD, TestApp};
 use axum::body::Body;
 use axum::http::{Method, Request, StatusCode, header};
@@ -26,9 +27,8 @@ pub(crate) fn sign_in_request(
         .expect("request")
 }
 
-#[tokio::test]
-async fn sign_in_answers_with_a_session_cookie_and_csrf_token() {
-    let app = TestApp::new().await;
+async fn sign_in_answers_with_a_session_cookie_and_csrf_token(backend: Backend) {
+    let app = TestApp::on(backend).await;
     app.caller("ada@example.com", None, &[]).await;
     let reply = app
         .raw(sign_in_request("ADA@example.com", PASSWORD, &[]))
@@ -51,13 +51,12 @@ async fn sign_in_answers_with_a_session_cookie_and_csrf_token() {
     assert!(body["account"].get("password_hash").is_none());
 }
 
-#[tokio::test]
-async fn cookies_are_secure_behind_tls() {
+async fn cookies_are_secure_behind_tls(backend: Backend) {
     let settings = Settings {
         public_url: Some("https://support.example.com".into()),
         ..Settings::default()
     };
-    let app = TestApp::with(Backend::Sqlite, settings).await;
+    let app = TestApp::with(backend, settings).await;
     app.caller("ada@example.com", None, &[]).await;
     let reply = app
         .raw(sign_in_request("ada@example.com", PASSWORD, &[]))
@@ -70,9 +69,8 @@ async fn cookies_are_secure_behind_tls() {
     assert!(cookie.contains("Secure"));
 }
 
-#[tokio::test]
-async fn wrong_password_is_a_localized_problem() {
-    let app = TestApp::new().await;
+async fn wrong_password_is_a_localized_problem(backend: Backend) {
+    let app = TestApp::on(backend).await;
     app.caller("ada@example.com", None, &[]).await;
     let reply = app
         .raw(sign_in_request("ada@example.com", "not the password", &[]))
@@ -107,9 +105,8 @@ async fn wrong_password_is_a_localized_problem() {
     );
 }
 
-#[tokio::test]
-async fn malformed_bodies_are_problems_not_panics() {
-    let app = TestApp::new().await;
+async fn malformed_bodies_are_problems_not_panics(backend: Backend) {
+    let app = TestApp::on(backend).await;
     let operator = app.operator().await;
     for body in [
         "{not json",
@@ -151,9 +148,8 @@ async fn malformed_bodies_are_problems_not_panics() {
     assert_eq!(reply.code(), "malformed_query");
 }
 
-#[tokio::test]
-async fn tokens_are_shown_once_stored_hashed_and_revocable() {
-    let app = TestApp::new().await;
+async fn tokens_are_shown_once_stored_hashed_and_revocable(backend: Backend) {
+    let app = TestApp::on(backend).await;
     let ada = app.caller("ada@example.com", None, &[]).await;
     let mut no_csrf = ada.clone();
     no_csrf.csrf = "wrong-token-wrong-token-wrong-token-wrong".into();
@@ -188,10 +184,14 @@ async fn tokens_are_shown_once_stored_hashed_and_revocable() {
             sqlx::query_scalar("SELECT token_digest FROM api_tokens")
                 .fetch_all(pool)
                 .await
-                .expect("digests")
         }
-        sportello::store::Pool::Postgres(_) => unreachable!("sqlite app"),
-    };
+        sportello::store::Pool::Postgres(pool) => {
+            sqlx::query_scalar("SELECT token_digest FROM api_tokens")
+                .fetch_all(pool)
+                .await
+        }
+    }
+    .expect("digests");
     assert_eq!(digests, vec![sportello::secrets::digest(&token)]);
 
     let revoked = app
@@ -208,9 +208,8 @@ async fn tokens_are_shown_once_stored_hashed_and_revocable() {
     assert_eq!(after.code(), "unauthenticated");
 }
 
-#[tokio::test]
-async fn operators_create_organizations_with_clear_errors() {
-    let app = TestApp::new().await;
+async fn operators_create_organizations_with_clear_errors(backend: Backend) {
+    let app = TestApp::on(backend).await;
     let operator = app.operator().await;
     let created = app
         .post(
@@ -305,9 +304,8 @@ async fn operators_create_organizations_with_clear_errors() {
     );
 }
 
-#[tokio::test]
-async fn accounts_are_created_inside_the_right_organization() {
-    let app = TestApp::new().await;
+async fn accounts_are_created_inside_the_right_organization(backend: Backend) {
+    let app = TestApp::on(backend).await;
     let operator = app.operator().await;
     let contoso = app.organization("Contoso", Some("1111111"), false).await;
     let fabrikam = app.organization("Fabrikam", Some("2222222"), false).await;
@@ -445,9 +443,8 @@ async fn accounts_are_created_inside_the_right_organization() {
     assert_eq!(hidden_org.status, StatusCode::NOT_FOUND);
 }
 
-#[tokio::test]
-async fn signing_in_again_replaces_the_session_and_signing_out_ends_it() {
-    let app = TestApp::new().await;
+async fn signing_in_again_replaces_the_session_and_signing_out_ends_it(backend: Backend) {
+    let app = TestApp::on(backend).await;
     let ada = app.caller("ada@example.com", None, &[]).await;
     let old_cookie = format!(
         "sportello_session={}",
@@ -476,9 +473,8 @@ async fn signing_in_again_replaces_the_session_and_signing_out_ends_it() {
     );
 }
 
-#[tokio::test]
-async fn the_account_language_wins_over_the_browser() {
-    let app = TestApp::new().await;
+async fn the_account_language_wins_over_the_browser(backend: Backend) {
+    let app = TestApp::on(backend).await;
     let ada = app.caller("ada@example.com", None, &[]).await;
     let set = app
         .send(
@@ -516,9 +512,8 @@ async fn the_account_language_wins_over_the_browser() {
     assert!(app.raw(request).await.text.contains("Accedi"));
 }
 
-#[tokio::test]
-async fn json_bodies_need_a_json_media_type() {
-    let app = TestApp::new().await;
+async fn json_bodies_need_a_json_media_type(backend: Backend) {
+    let app = TestApp::on(backend).await;
     app.caller("ada@example.com", None, &[]).await;
     let operator = app.operator().await;
     let anonymous = Caller::anonymous();
@@ -614,9 +609,8 @@ async fn json_bodies_need_a_json_media_type() {
 
 /// What the API document states as bounds is what the server takes: one character more is
 /// refused with a field code (or `malformed_query` for a page out of range), never accepted.
-#[tokio::test]
-async fn the_documented_bounds_are_the_server_bounds() {
-    let app = TestApp::new().await;
+async fn the_documented_bounds_are_the_server_bounds(backend: Backend) {
+    let app = TestApp::on(backend).await;
     let operator = app.operator().await;
     let too_long = |n: usize| "x".repeat(n + 1);
     let field_codes = |reply: &crate::support::Reply| -> Vec<(String, String)> {
@@ -766,3 +760,17 @@ async fn the_documented_bounds_are_the_server_bounds() {
         .await;
     assert_eq!(reply.status, StatusCode::OK, "{}", reply.text);
 }
+
+on_both_backends!(
+    sign_in_answers_with_a_session_cookie_and_csrf_token,
+    cookies_are_secure_behind_tls,
+    wrong_password_is_a_localized_problem,
+    malformed_bodies_are_problems_not_panics,
+    tokens_are_shown_once_stored_hashed_and_revocable,
+    operators_create_organizations_with_clear_errors,
+    accounts_are_created_inside_the_right_organization,
+    signing_in_again_replaces_the_session_and_signing_out_ends_it,
+    the_account_language_wins_over_the_browser,
+    json_bodies_need_a_json_media_type,
+    the_documented_bounds_are_the_server_bounds,
+);

@@ -63,9 +63,8 @@ async fn tampering_is_caught(backend: Backend) {
 
 on_both_backends!(tampering_is_caught);
 
-#[tokio::test]
-async fn changes_are_audited_without_secrets() {
-    let app = TestApp::new().await;
+async fn changes_are_audited_without_secrets(backend: Backend) {
+    let app = TestApp::on(backend).await;
     let org = app.organization("Audited", Some("6610001"), false).await;
     let contract = crate::contracts::issue(
         app.store(),
@@ -148,3 +147,5 @@ async fn changes_are_audited_without_secrets() {
     }
     assert_eq!(app.store().verify_audit().await.expect("verify").1, None);
 }
+
+on_both_backends!(changes_are_audited_without_secrets);

@@ -50,9 +50,8 @@ fn allotments(benefits: &Value) -> Vec<(String, Value)> {
         .collect()
 }
 
-#[tokio::test]
-async fn benefits_follow_the_article_table() {
-    let app = TestApp::new().await;
+async fn benefits_follow_the_article_table(backend: Backend) {
+    let app = TestApp::on(backend).await;
     let operator = app.operator().await;
     let cases: [(&str, Option<&str>, Value); 5] = [
         ("action_pack", None, json!([["product_support", 10]])),
@@ -111,9 +110,8 @@ async fn benefits_follow_the_article_table() {
     }
 }
 
-#[tokio::test]
-async fn the_largest_allotment_wins_and_no_membership_means_no_benefits() {
-    let app = TestApp::new().await;
+async fn the_largest_allotment_wins_and_no_membership_means_no_benefits(backend: Backend) {
+    let app = TestApp::on(backend).await;
     let operator = app.operator().await;
     let org = app.organization("Both", Some("1234321"), false).await;
     let admin = app
@@ -136,9 +134,8 @@ async fn the_largest_allotment_wins_and_no_membership_means_no_benefits() {
     assert_eq!(benefits["benefits"][0]["activate_by"], gold["end"]);
 }
 
-#[tokio::test]
-async fn csp_only_accounts_are_not_in_the_partner_network() {
-    let app = TestApp::new().await;
+async fn csp_only_accounts_are_not_in_the_partner_network(backend: Backend) {
+    let app = TestApp::on(backend).await;
     let org = app.organization("Reseller", None, true).await;
     let agent = app
         .caller("agent@reseller.com", Some(org), &[Role::AdminAgent])
@@ -160,9 +157,8 @@ async fn csp_only_accounts_are_not_in_the_partner_network() {
     );
 }
 
-#[tokio::test]
-async fn membership_input_is_checked_and_nothing_is_saved_on_error() {
-    let app = TestApp::new().await;
+async fn membership_input_is_checked_and_nothing_is_saved_on_error(backend: Backend) {
+    let app = TestApp::on(backend).await;
     let operator = app.operator().await;
     let org = app.organization("Checked", Some("5550001"), false).await;
     let uri = format!("/api/v1/organizations/{}/memberships", org.0);
@@ -222,9 +218,8 @@ async fn membership_input_is_checked_and_nothing_is_saved_on_error() {
     assert_eq!(missing.status, StatusCode::NOT_FOUND);
 }
 
-#[tokio::test]
-async fn csv_imports_are_all_or_nothing_with_a_report() {
-    let app = TestApp::new().await;
+async fn csv_imports_are_all_or_nothing_with_a_report(backend: Backend) {
+    let app = TestApp::on(backend).await;
     let operator = app.operator().await;
     app.organization("Imported", Some("7000001"), false).await;
     let bad = "partner_id,offer,competency,start,end\n7000001,gold,cloud_platform,2026-01-01,2026-12-31\n7000001,silver,,2026-01-01,2026-12-31\n";
@@ -443,9 +438,14 @@ async fn large_imports_complete(backend: Backend) {
 }
 
 on_both_backends!(
+    benefits_follow_the_article_table,
+    the_largest_allotment_wins_and_no_membership_means_no_benefits,
+    csp_only_accounts_are_not_in_the_partner_network,
+    membership_input_is_checked_and_nothing_is_saved_on_error,
+    csv_imports_are_all_or_nothing_with_a_report,
     import_report_counts_rows_and_problems_apart,
     unknown_partner_ids_are_reported_with_the_other_problems,
-    large_imports_complete
+    large_imports_complete,
 );
 
 async fn activation_issues_one_contract(backend: Backend) {
@@ -679,9 +679,8 @@ on_both_backends!(
     manual_mode_waits_for_an_operator
 );
 
-#[tokio::test]
-async fn expired_and_unknown_benefits_cannot_be_activated() {
-    let app = TestApp::new().await;
+async fn expired_and_unknown_benefits_cannot_be_activated(backend: Backend) {
+    let app = TestApp::on(backend).await;
     let operator = app.operator().await;
     let org = app.organization("Lapsed", Some("4400003"), false).await;
     let reply = app
@@ -718,9 +717,8 @@ async fn expired_and_unknown_benefits_cannot_be_activated() {
     assert!(messages.is_empty());
 }
 
-#[tokio::test]
-async fn the_benefits_page_disables_activation_for_members_and_explains_why() {
-    let app = TestApp::new().await;
+async fn the_benefits_page_disables_activation_for_members_and_explains_why(backend: Backend) {
+    let app = TestApp::on(backend).await;
     let operator = app.operator().await;
     let org = app.organization("Paged", Some("4400004"), false).await;
     membership(&app, &operator, org, "gold", Some("data_platform")).await;
@@ -755,9 +753,8 @@ async fn the_benefits_page_disables_activation_for_members_and_explains_why() {
     assert!(page.text.contains("You are signed in as loner@example.com"));
 }
 
-#[tokio::test]
-async fn a_failing_job_is_retried_with_backoff() {
-    let app = TestApp::new().await;
+async fn a_failing_job_is_retried_with_backoff(backend: Backend) {
+    let app = TestApp::on(backend).await;
     let operator = app.operator().await;
     let org = app.organization("Retry", Some("4400005"), false).await;
     membership(&app, &operator, org, "action_pack", None).await;
@@ -817,3 +814,9 @@ async fn a_failing_job_is_retried_with_backoff() {
         1
     );
 }
+
+on_both_backends!(
+    expired_and_unknown_benefits_cannot_be_activated,
+    the_benefits_page_disables_activation_for_members_and_explains_why,
+    a_failing_job_is_retried_with_backoff,
+);

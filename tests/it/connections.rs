@@ -1,7 +1,9 @@
 //! Connections to the real server: header deadlines, silent sockets, the connection cap and
 //! the open-files limit, request bodies over the limit and closing without a reset.
 
+use crate::on_both_backends;
 use crate::server::{BIN, free_port, http_get, sqlite_url};
+use crate::support::{Backend, TestApp};
 use std::io::Write;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
@@ -56,13 +58,14 @@ struct InProcess {
     address: std::net::SocketAddr,
     stop: Option<tokio::sync::oneshot::Sender<()>>,
     server: tokio::task::JoinHandle<std::io::Result<()>>,
-    _app: crate::support::TestApp,
+    _app: TestApp,
 }
 
 impl InProcess {
     async fn start(settings: sportello::config::Settings) -> Self {
         let limits = sportello::http::server::Limits::from_settings(&settings);
-        let app = crate::support::TestApp::with(crate::support::Backend::Sqlite, settings).await;
+        // The tests served here work at the socket level and never reach the database.
+        let app = TestApp::with(Backend::Sqlite, settings).await;
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
             .await
             .expect("bind");
@@ -490,10 +493,9 @@ async fn a_body_over_the_limit_gets_413_and_a_clean_close_while_the_client_still
     }
 }
 
-#[tokio::test]
-async fn a_body_over_the_limit_is_413_body_too_large_with_or_without_its_length() {
+async fn a_body_over_the_limit_is_413_body_too_large_with_or_without_its_length(backend: Backend) {
     use axum::http::{Method, Request, StatusCode, header};
-    let app = crate::support::TestApp::new().await;
+    let app = TestApp::on(backend).await;
     let operator = app.operator().await;
     let size = sportello::http::MAX_BODY_BYTES + 1;
     for (path, content_type, signed_in) in [
@@ -569,3 +571,5 @@ async fn a_body_over_the_limit_is_413_body_too_large_with_or_without_its_length(
         }
     }
 }
+
+on_both_backends!(a_body_over_the_limit_is_413_body_too_large_with_or_without_its_length);

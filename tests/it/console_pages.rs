@@ -1,6 +1,7 @@
 //! The operator console's audit log and outbox pages, and the demo data that fills them.
 
-use crate::support::{TestApp, TestDb};
+use crate::on_both_backends;
+use crate::support::{Backend, TestApp, TestDb};
 use axum::http::StatusCode;
 use serde_json::json;
 use sportello::domain::Role;
@@ -9,9 +10,8 @@ use sportello::store::audit::AuditEntry;
 use sportello::store::outbox::NewMessage;
 use time::OffsetDateTime;
 
-#[tokio::test]
-async fn the_audit_log_page_lists_entries_and_filters_them() {
-    let app = TestApp::new().await;
+async fn the_audit_log_page_lists_entries_and_filters_them(backend: Backend) {
+    let app = TestApp::on(backend).await;
     let operator = app.operator().await;
     let org = app.organization("Audited", Some("2000001"), false).await;
     let member = app
@@ -95,9 +95,8 @@ async fn the_audit_log_page_lists_entries_and_filters_them() {
     );
 }
 
-#[tokio::test]
-async fn a_broken_chain_is_announced() {
-    let app = TestApp::new().await;
+async fn a_broken_chain_is_announced(backend: Backend) {
+    let app = TestApp::on(backend).await;
     let operator = app.operator().await;
     for n in 1..=3 {
         let entry = AuditEntry::new(None, "test.step", format!("thing:{n}"), json!({"n": n}));
@@ -106,18 +105,18 @@ async fn a_broken_chain_is_announced() {
             .await
             .expect("append");
     }
-    let Pool::Sqlite(pool) = &app.store().pool else {
-        panic!("sqlite expected");
-    };
-    let id: i64 = sqlx::query_scalar("SELECT id FROM audit_log WHERE subject = 'thing:2'")
-        .fetch_one(pool)
-        .await
-        .expect("entry");
-    sqlx::query("UPDATE audit_log SET details = '{\"n\": 99}' WHERE id = $1")
-        .bind(id)
-        .execute(pool)
-        .await
-        .expect("tamper");
+    let find = "SELECT id FROM audit_log WHERE subject = 'thing:2'";
+    let id: i64 = match &app.store().pool {
+        Pool::Sqlite(pool) => sqlx::query_scalar(find).fetch_one(pool).await,
+        Pool::Postgres(pool) => sqlx::query_scalar(find).fetch_one(pool).await,
+    }
+    .expect("entry");
+    let tamper = "UPDATE audit_log SET details = '{\"n\": 99}' WHERE id = $1";
+    match &app.store().pool {
+        Pool::Sqlite(pool) => sqlx::query(tamper).bind(id).execute(pool).await.map(|_| ()),
+        Pool::Postgres(pool) => sqlx::query(tamper).bind(id).execute(pool).await.map(|_| ()),
+    }
+    .expect("tamper");
     let page = app.get(&operator, "/operator/audit").await;
     assert_eq!(page.status, StatusCode::OK);
     assert!(
@@ -129,9 +128,8 @@ async fn a_broken_chain_is_announced() {
     assert!(page.text.contains("this entry was changed"));
 }
 
-#[tokio::test]
-async fn members_cannot_open_the_console_pages() {
-    let app = TestApp::new().await;
+async fn members_cannot_open_the_console_pages(backend: Backend) {
+    let app = TestApp::on(backend).await;
     let org = app.organization("Members", Some("2000002"), false).await;
     let member = app
         .caller("member@members.com", Some(org), &[Role::Member])
@@ -144,9 +142,8 @@ async fn members_cannot_open_the_console_pages() {
     assert!(!home.text.contains("/operator/audit"), "no nav entry");
 }
 
-#[tokio::test]
-async fn the_outbox_page_shows_queued_messages() {
-    let app = TestApp::new().await;
+async fn the_outbox_page_shows_queued_messages(backend: Backend) {
+    let app = TestApp::on(backend).await;
     let operator = app.operator().await;
     let message = NewMessage {
         kind: "activation_completed".into(),
@@ -176,9 +173,6 @@ async fn the_outbox_page_shows_queued_messages() {
 }
 
 async fn counts(db: &TestDb) -> Vec<(&'static str, i64)> {
-    let Pool::Sqlite(pool) = &db.store.pool else {
-        panic!("sqlite expected");
-    };
     let mut counts = Vec::new();
     for table in [
         "organizations",
@@ -197,18 +191,19 @@ async fn counts(db: &TestDb) -> Vec<(&'static str, i64)> {
         "orders",
         "audit_log",
     ] {
-        let count: i64 = sqlx::query_scalar(&format!("SELECT COUNT(*) FROM {table}"))
-            .fetch_one(pool)
-            .await
-            .expect("count");
+        let sql = format!("SELECT COUNT(*) FROM {table}");
+        let count: i64 = match &db.store.pool {
+            Pool::Sqlite(pool) => sqlx::query_scalar(&sql).fetch_one(pool).await,
+            Pool::Postgres(pool) => sqlx::query_scalar(&sql).fetch_one(pool).await,
+        }
+        .expect("count");
         counts.push((table, count));
     }
     counts
 }
 
-#[tokio::test]
-async fn the_demo_loads_once_and_verifies() {
-    let db = TestDb::sqlite().await;
+async fn the_demo_loads_once_and_verifies(backend: Backend) {
+    let db = TestDb::new(backend).await;
     let policy =
         sportello::domain::policy::parse(sportello::domain::policy::DEFAULT_TOML).expect("policy");
     let now = OffsetDateTime::now_utc();
@@ -293,9 +288,8 @@ async fn the_demo_loads_once_and_verifies() {
 
 /// Products, an organization's memberships and a CSP organization's customers come a page at a
 /// time, in the API (`limit`/`offset`, `total`) and in the console (50 a page, with a pager).
-#[tokio::test]
-async fn catalogue_memberships_and_customers_are_paginated() {
-    let app = TestApp::new().await;
+async fn catalogue_memberships_and_customers_are_paginated(backend: Backend) {
+    let app = TestApp::on(backend).await;
     let operator = app.operator().await;
     let org = app.organization("Many", Some("2000077"), true).await;
     let agent = app
@@ -395,3 +389,12 @@ async fn catalogue_memberships_and_customers_are_paginated() {
         );
     }
 }
+
+on_both_backends!(
+    the_audit_log_page_lists_entries_and_filters_them,
+    a_broken_chain_is_announced,
+    members_cannot_open_the_console_pages,
+    the_outbox_page_shows_queued_messages,
+    the_demo_loads_once_and_verifies,
+    catalogue_memberships_and_customers_are_paginated,
+);

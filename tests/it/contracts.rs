@@ -56,9 +56,8 @@ fn link_body(contract: &Contract) -> Value {
     json!({"contract_id": contract.contract_id.to_string(), "access_id": contract.access_id.to_string()})
 }
 
-#[tokio::test]
-async fn every_linking_outcome_says_what_is_true() {
-    let app = TestApp::new().await;
+async fn every_linking_outcome_says_what_is_true(backend: Backend) {
+    let app = TestApp::on(backend).await;
     let org = app.organization("Contoso", Some("4410001"), false).await;
     let contract = current(&app, org, Some(20)).await;
     let outsider = app.caller("consultant@personal.example", None, &[]).await;
@@ -172,9 +171,8 @@ async fn every_linking_outcome_says_what_is_true() {
     );
 }
 
-#[tokio::test]
-async fn the_link_limit_names_who_can_unlink() {
-    let app = TestApp::new().await;
+async fn the_link_limit_names_who_can_unlink(backend: Backend) {
+    let app = TestApp::on(backend).await;
     let org = app
         .organization("Crowded Ltd", Some("4410002"), false)
         .await;
@@ -203,14 +201,13 @@ async fn the_link_limit_names_who_can_unlink() {
     );
 }
 
-#[tokio::test]
-async fn failed_links_are_throttled_and_the_access_id_is_never_logged() {
+async fn failed_links_are_throttled_and_the_access_id_is_never_logged(backend: Backend) {
     let logs_before = crate::support::captured_logs().len();
     let settings = Settings {
         link_failures_per_account: 3,
         ..Settings::default()
     };
-    let app = TestApp::with(Backend::Sqlite, settings).await;
+    let app = TestApp::with(backend, settings).await;
     let org = app.organization("Secretive", Some("4410003"), false).await;
     let contract = current(&app, org, Some(20)).await;
     let caller = app.caller("curious@example.com", None, &[]).await;
@@ -266,9 +263,8 @@ async fn failed_links_are_throttled_and_the_access_id_is_never_logged() {
     }
 }
 
-#[tokio::test]
-async fn balances_ledgers_and_isolation() {
-    let app = TestApp::new().await;
+async fn balances_ledgers_and_isolation(backend: Backend) {
+    let app = TestApp::on(backend).await;
     let contoso = app.organization("Contoso", Some("4410004"), false).await;
     let fabrikam = app.organization("Fabrikam", Some("4410005"), false).await;
     let contract = current(&app, contoso, Some(20)).await;
@@ -365,9 +361,8 @@ async fn balances_ledgers_and_isolation() {
     assert!(support.text.contains(&contract.contract_id.to_string()));
 }
 
-#[tokio::test]
-async fn admins_revoke_links_and_rotate_the_access_id() {
-    let app = TestApp::new().await;
+async fn admins_revoke_links_and_rotate_the_access_id(backend: Backend) {
+    let app = TestApp::on(backend).await;
     let org = app.organization("Contoso", Some("4410006"), false).await;
     let contract = current(&app, org, Some(20)).await;
     let admin = app
@@ -472,9 +467,8 @@ async fn admins_revoke_links_and_rotate_the_access_id() {
     );
 }
 
-#[tokio::test]
-async fn the_link_form_answers_in_the_page() {
-    let app = TestApp::new().await;
+async fn the_link_form_answers_in_the_page(backend: Backend) {
+    let app = TestApp::on(backend).await;
     let org = app.organization("Contoso", Some("4410007"), false).await;
     let contract = current(&app, org, Some(20)).await;
     let caller = app.caller("web@personal.example", None, &[]).await;
@@ -779,9 +773,8 @@ async fn the_ledger_shows_each_viewer_only_requests_they_can_open(backend: Backe
 crate::on_both_backends!(the_ledger_shows_each_viewer_only_requests_they_can_open);
 
 /// The contract page shows the outsider no one else's request and links nowhere they cannot go.
-#[tokio::test]
-async fn the_contract_page_links_the_outsider_only_to_pages_they_can_open() {
-    let shared = shared_ledger(Backend::Sqlite).await;
+async fn the_contract_page_links_the_outsider_only_to_pages_they_can_open(backend: Backend) {
+    let shared = shared_ledger(backend).await;
     let SharedLedger { app, numbers, .. } = &shared;
     let page = app
         .get(
@@ -823,3 +816,13 @@ async fn the_contract_page_links_the_outsider_only_to_pages_they_can_open() {
         );
     }
 }
+
+crate::on_both_backends!(
+    every_linking_outcome_says_what_is_true,
+    the_link_limit_names_who_can_unlink,
+    failed_links_are_throttled_and_the_access_id_is_never_logged,
+    balances_ledgers_and_isolation,
+    admins_revoke_links_and_rotate_the_access_id,
+    the_link_form_answers_in_the_page,
+    the_contract_page_links_the_outsider_only_to_pages_they_can_open,
+);

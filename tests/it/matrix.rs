@@ -1,7 +1,8 @@
 //! The role × endpoint matrix: every route of the router, called by every kind of caller,
 //! answers as the table says. A route without a row fails the test.
 
-use crate::support::{Caller, TestApp};
+use crate::on_both_backends;
+use crate::support::{Backend, Caller, TestApp};
 use axum::http::{Method, StatusCode};
 use serde_json::{Value, json};
 use sportello::domain::Role;
@@ -347,9 +348,8 @@ fn body_for(route: &str, unique: usize, org_id: i64) -> Option<Value> {
     })
 }
 
-#[tokio::test]
-async fn every_caller_gets_what_the_matrix_says() {
-    let app = TestApp::new().await;
+async fn every_caller_gets_what_the_matrix_says(backend: Backend) {
+    let app = TestApp::on(backend).await;
     let home = app.organization("Home", Some("1000001"), true).await;
     let away = app.organization("Away", Some("1000002"), false).await;
     let today = time::OffsetDateTime::now_utc().date();
@@ -606,3 +606,5 @@ fn the_api_document_lists_the_answers_of_the_matrix() {
     }
     assert_eq!(missing, Vec::<String>::new(), "answers the document lacks");
 }
+
+on_both_backends!(every_caller_gets_what_the_matrix_says);

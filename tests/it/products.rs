@@ -1,13 +1,13 @@
 //! Products and their versions, managed by operators.
 
-use crate::support::TestApp;
+use crate::on_both_backends;
+use crate::support::{Backend, TestApp};
 use axum::http::StatusCode;
 use serde_json::json;
 use sportello::domain::Role;
 
-#[tokio::test]
-async fn operators_add_new_releases_to_products() {
-    let app = TestApp::new().await;
+async fn operators_add_new_releases_to_products(backend: Backend) {
+    let app = TestApp::on(backend).await;
     let operator = app.operator().await;
     let product = json!({"code": "exchange", "name": "Exchange Server", "scope": "on_premises", "workload": "microsoft-365",
                          "versions": [{"name": "2016", "released": "2015-10-01", "mainstream_end": "2020-10-13", "extended_end": "2025-10-14"}]});
@@ -75,3 +75,5 @@ async fn operators_add_new_releases_to_products() {
         2
     );
 }
+
+on_both_backends!(operators_add_new_releases_to_products);

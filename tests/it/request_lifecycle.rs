@@ -1,16 +1,16 @@
 //! The request lifecycle, refunds, CSP customers, paid plans and notifications.
 
 use crate::contracts::issue;
+use crate::on_both_backends;
 use crate::requests::{linked_contract, products, request_body, today};
-use crate::support::TestApp;
+use crate::support::{Backend, TestApp};
 use axum::http::StatusCode;
 use serde_json::json;
 use sportello::domain::Role;
 use time::{Duration, OffsetDateTime};
 
-#[tokio::test]
-async fn the_lifecycle_and_refunds_follow_the_rules() {
-    let app = TestApp::new().await;
+async fn the_lifecycle_and_refunds_follow_the_rules(backend: Backend) {
+    let app = TestApp::on(backend).await;
     let operator = app.operator().await;
     products(&app, &operator).await;
     let org = app.organization("Contoso", Some("5510005"), false).await;
@@ -166,9 +166,8 @@ async fn the_lifecycle_and_refunds_follow_the_rules() {
     );
 }
 
-#[tokio::test]
-async fn admin_agents_file_for_csp_customers_under_the_csp_plan() {
-    let app = TestApp::new().await;
+async fn admin_agents_file_for_csp_customers_under_the_csp_plan(backend: Backend) {
+    let app = TestApp::on(backend).await;
     let operator = app.operator().await;
     products(&app, &operator).await;
     let reseller = app.organization("Adatum Reseller", None, true).await;
@@ -246,9 +245,8 @@ async fn admin_agents_file_for_csp_customers_under_the_csp_plan() {
     );
 }
 
-#[tokio::test]
-async fn paid_plans_are_contracts_with_their_own_ids() {
-    let app = TestApp::new().await;
+async fn paid_plans_are_contracts_with_their_own_ids(backend: Backend) {
+    let app = TestApp::on(backend).await;
     let operator = app.operator().await;
     products(&app, &operator).await;
     let org = app.organization("Paying", Some("5510006"), false).await;
@@ -301,9 +299,8 @@ async fn paid_plans_are_contracts_with_their_own_ids() {
     );
 }
 
-#[tokio::test]
-async fn low_balance_is_told_once_per_threshold() {
-    let app = TestApp::new().await;
+async fn low_balance_is_told_once_per_threshold(backend: Backend) {
+    let app = TestApp::on(backend).await;
     let operator = app.operator().await;
     products(&app, &operator).await;
     let org = app.organization("Low", Some("5510007"), false).await;
@@ -354,9 +351,8 @@ async fn low_balance_is_told_once_per_threshold() {
     assert!(messages.iter().any(|m| m.kind == "request_created"));
 }
 
-#[tokio::test]
-async fn contracts_ending_within_30_days_are_announced_once() {
-    let app = TestApp::new().await;
+async fn contracts_ending_within_30_days_are_announced_once(backend: Backend) {
+    let app = TestApp::on(backend).await;
     let org = app.organization("Ending", Some("5510008"), false).await;
     app.caller("admin@ending.com", Some(org), &[Role::GlobalAdmin])
         .await;
@@ -402,3 +398,11 @@ async fn contracts_ending_within_30_days_are_announced_once() {
         "each admin once, only for the ending contract"
     );
 }
+
+on_both_backends!(
+    the_lifecycle_and_refunds_follow_the_rules,
+    admin_agents_file_for_csp_customers_under_the_csp_plan,
+    paid_plans_are_contracts_with_their_own_ids,
+    low_balance_is_told_once_per_threshold,
+    contracts_ending_within_30_days_are_announced_once,
+);

@@ -2,7 +2,8 @@
 //! order pages, driven in process as a browser would (forms, redirects, re-rendered errors).
 
 use crate::contracts::issue;
-use crate::support::{Caller, TestApp};
+use crate::on_both_backends;
+use crate::support::{Backend, Caller, TestApp};
 use axum::body::Body;
 use axum::http::{Request, StatusCode, header};
 use serde_json::json;
@@ -60,9 +61,8 @@ fn number_from(location: &str) -> String {
         .to_owned()
 }
 
-#[tokio::test]
-async fn the_products_page_lists_versions_and_keeps_a_refused_form() {
-    let app = TestApp::new().await;
+async fn the_products_page_lists_versions_and_keeps_a_refused_form(backend: Backend) {
+    let app = TestApp::on(backend).await;
     let operator = app.operator().await;
     add_products(&app, &operator).await;
     let page = app
@@ -96,9 +96,8 @@ async fn the_products_page_lists_versions_and_keeps_a_refused_form() {
     );
 }
 
-#[tokio::test]
-async fn filing_walks_from_product_to_plan_to_request() {
-    let app = TestApp::new().await;
+async fn filing_walks_from_product_to_plan_to_request(backend: Backend) {
+    let app = TestApp::on(backend).await;
     let operator = app.operator().await;
     add_products(&app, &operator).await;
     let org = app.organization("Contoso", Some("5520001"), false).await;
@@ -218,9 +217,8 @@ async fn filing_walks_from_product_to_plan_to_request() {
     assert_eq!(operator_list.location(), "/operator/requests");
 }
 
-#[tokio::test]
-async fn the_request_page_moves_the_lifecycle_and_gives_back_once() {
-    let app = TestApp::new().await;
+async fn the_request_page_moves_the_lifecycle_and_gives_back_once(backend: Backend) {
+    let app = TestApp::on(backend).await;
     let operator = app.operator().await;
     add_products(&app, &operator).await;
     let org = app.organization("Fabrikam", Some("5520002"), false).await;
@@ -346,9 +344,8 @@ async fn the_request_page_moves_the_lifecycle_and_gives_back_once() {
     assert_eq!(refund_by_customer.status, StatusCode::FORBIDDEN);
 }
 
-#[tokio::test]
-async fn admin_agents_file_for_customers_from_the_customer_page() {
-    let app = TestApp::new().await;
+async fn admin_agents_file_for_customers_from_the_customer_page(backend: Backend) {
+    let app = TestApp::on(backend).await;
     let operator = app.operator().await;
     add_products(&app, &operator).await;
     let reseller = app.organization("Reseller", None, true).await;
@@ -452,9 +449,8 @@ async fn admin_agents_file_for_customers_from_the_customer_page() {
     assert!(listed.text.contains("VM does not boot"));
 }
 
-#[tokio::test]
-async fn paid_plan_orders_show_the_new_ids_once() {
-    let app = TestApp::new().await;
+async fn paid_plan_orders_show_the_new_ids_once(backend: Backend) {
+    let app = TestApp::on(backend).await;
     let operator = app.operator().await;
     let org = app.organization("Northwind", Some("5520003"), false).await;
     let form = app.get(&operator, "/operator/orders").await;
@@ -500,9 +496,8 @@ async fn paid_plan_orders_show_the_new_ids_once() {
     );
 }
 
-#[tokio::test]
-async fn the_queue_filters_and_marks_overdue_requests() {
-    let app = TestApp::new().await;
+async fn the_queue_filters_and_marks_overdue_requests(backend: Backend) {
+    let app = TestApp::on(backend).await;
     let operator = app.operator().await;
     add_products(&app, &operator).await;
     let org = app.organization("Adatum", Some("5520004"), true).await;
@@ -535,9 +530,8 @@ async fn the_queue_filters_and_marks_overdue_requests() {
     );
 }
 
-#[tokio::test]
-async fn pages_speak_italian_and_every_message_has_both_languages() {
-    let app = TestApp::new().await;
+async fn pages_speak_italian_and_every_message_has_both_languages(backend: Backend) {
+    let app = TestApp::on(backend).await;
     let operator = app.operator().await;
     add_products(&app, &operator).await;
     let org = app.organization("Contoso", Some("5520005"), false).await;
@@ -750,9 +744,10 @@ async fn post_fields(
 /// The form files what it shows: plans shown for SQL Server 2022, then the version select
 /// changed to 2017 and the form submitted. Nothing is filed or charged; the page says so and
 /// shows the plans for 2017, and filing 2022 again afterwards files it once.
-#[tokio::test]
-async fn a_version_changed_after_show_plans_is_asked_again_not_filed_as_the_old_one() {
-    let app = TestApp::new().await;
+async fn a_version_changed_after_show_plans_is_asked_again_not_filed_as_the_old_one(
+    backend: Backend,
+) {
+    let app = TestApp::on(backend).await;
     let operator = app.operator().await;
     add_products(&app, &operator).await;
     let org = app.organization("Contoso", Some("5520006"), false).await;
@@ -857,3 +852,14 @@ async fn a_version_changed_after_show_plans_is_asked_again_not_filed_as_the_old_
     let used = app.store().contract(contract.id).await.expect("read");
     assert_eq!(used.map(|c| c.used), Some(1));
 }
+
+on_both_backends!(
+    the_products_page_lists_versions_and_keeps_a_refused_form,
+    filing_walks_from_product_to_plan_to_request,
+    the_request_page_moves_the_lifecycle_and_gives_back_once,
+    admin_agents_file_for_customers_from_the_customer_page,
+    paid_plan_orders_show_the_new_ids_once,
+    the_queue_filters_and_marks_overdue_requests,
+    pages_speak_italian_and_every_message_has_both_languages,
+    a_version_changed_after_show_plans_is_asked_again_not_filed_as_the_old_one,
+);

@@ -67,9 +67,8 @@ pub(crate) fn request_body(plan: &str, product: &str, version: Option<&str>) -> 
            "product": product, "version": version, "severity": "B", "plan": plan})
 }
 
-#[tokio::test]
-async fn eligibility_lists_every_linked_plan_with_its_reason() {
-    let app = TestApp::new().await;
+async fn eligibility_lists_every_linked_plan_with_its_reason(backend: Backend) {
+    let app = TestApp::on(backend).await;
     let operator = app.operator().await;
     products(&app, &operator).await;
     let org = app.organization("Contoso", Some("5510001"), false).await;
@@ -193,9 +192,8 @@ async fn eligibility_lists_every_linked_plan_with_its_reason() {
     }
 }
 
-#[tokio::test]
-async fn filing_consumes_one_incident_and_bad_input_charges_nothing() {
-    let app = TestApp::new().await;
+async fn filing_consumes_one_incident_and_bad_input_charges_nothing(backend: Backend) {
+    let app = TestApp::on(backend).await;
     let operator = app.operator().await;
     products(&app, &operator).await;
     let org = app.organization("Contoso", Some("5510002"), false).await;
@@ -633,5 +631,7 @@ on_both_backends!(
     concurrent_creates_never_overspend,
     idempotent_retries_charge_once,
     retry_replays_after_exhaustion_and_unlink,
-    web_form_resubmission_replays_after_exhaustion
+    web_form_resubmission_replays_after_exhaustion,
+    eligibility_lists_every_linked_plan_with_its_reason,
+    filing_consumes_one_incident_and_bad_input_charges_nothing,
 );

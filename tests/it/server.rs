@@ -1,5 +1,8 @@
 //! The real binary: exit codes, bootstrap from stdin, a real port, graceful shutdown.
 
+use crate::on_both_backends;
+use crate::support::{Backend, Database};
+use sportello::store::Pool;
 use std::io::Write;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
@@ -40,10 +43,9 @@ pub(crate) fn http_get(port: u16, path: &str) -> Option<String> {
     Some(response)
 }
 
-#[test]
-fn serves_on_a_real_port_and_stops_on_sigterm() {
-    let dir = tempfile::tempdir().expect("dir");
-    let url = format!("sqlite://{}", dir.path().join("real.db").display());
+async fn serves_on_a_real_port_and_stops_on_sigterm(backend: Backend) {
+    let database = Database::create(backend).await;
+    let url = &database.url;
     let mut create = Command::new(BIN)
         .args([
             "admin",
@@ -51,7 +53,7 @@ fn serves_on_a_real_port_and_stops_on_sigterm() {
             "--email",
             "boot@example.com",
             "--database-url",
-            &url,
+            url,
         ])
         .env_remove("SPORTELLO_ADMIN_PASSWORD")
         .stdin(Stdio::piped())
@@ -79,7 +81,7 @@ fn serves_on_a_real_port_and_stops_on_sigterm() {
             "--listen",
             &format!("127.0.0.1:{port}"),
             "--database-url",
-            &url,
+            url,
         ])
         .stdout(Stdio::null())
         .stderr(Stdio::null())
@@ -159,14 +161,13 @@ fn a_policy_file_with_a_mistake_is_refused_at_start_with_its_line() {
     assert!(stderr.contains("policy.toml"), "{stderr}");
 }
 
-#[test]
-fn the_cli_imports_memberships_all_or_nothing() {
+async fn the_cli_imports_memberships_all_or_nothing(backend: Backend) {
     let dir = tempfile::tempdir().expect("dir");
-    let url = sqlite_url(&dir, "import.db");
+    let database = Database::create(backend).await;
     let run = |args: &[&str]| {
         Command::new(BIN)
             .args(args)
-            .args(["--database-url", &url])
+            .args(["--database-url", &database.url])
             .env("SPORTELLO_ADMIN_PASSWORD", "operator password")
             .output()
             .expect("run")
@@ -204,12 +205,11 @@ fn the_cli_imports_memberships_all_or_nothing() {
     assert!(String::from_utf8_lossy(&imported.stdout).contains("imported 2 memberships"));
 }
 
-#[test]
-fn a_pending_activation_survives_a_killed_server() {
-    let dir = tempfile::tempdir().expect("dir");
-    let url = sqlite_url(&dir, "restart.db");
+async fn a_pending_activation_survives_a_killed_server(backend: Backend) {
+    let database = Database::create(backend).await;
+    let url = &database.url;
     let demo = Command::new(BIN)
-        .args(["demo", "--database-url", &url])
+        .args(["demo", "--database-url", url])
         .output()
         .expect("demo");
     assert!(demo.status.success());
@@ -220,7 +220,7 @@ fn a_pending_activation_survives_a_killed_server() {
                 "--listen",
                 &format!("127.0.0.1:{port}"),
                 "--database-url",
-                &url,
+                url,
             ])
             .env("SPORTELLO_ACTIVATION_DELAY", "2s")
             .stdout(Stdio::null())
@@ -363,15 +363,33 @@ fn set_cookie(response: &str, name: &str) -> String {
         .to_owned()
 }
 
-#[test]
-fn the_verify_commands_catch_tampering() {
-    let dir = tempfile::tempdir().expect("dir");
-    let path = dir.path().join("verify.db");
-    let url = format!("sqlite://{}", path.display());
+/// Runs one statement with text parameters on whichever pool `store` has.
+async fn execute(store: &sportello::store::Store, sql: &str, binds: &[&str]) {
+    match &store.pool {
+        Pool::Sqlite(pool) => {
+            let mut query = sqlx::query(sql);
+            for bind in binds {
+                query = query.bind(*bind);
+            }
+            query.execute(pool).await.map(|_| ())
+        }
+        Pool::Postgres(pool) => {
+            let mut query = sqlx::query(sql);
+            for bind in binds {
+                query = query.bind(*bind);
+            }
+            query.execute(pool).await.map(|_| ())
+        }
+    }
+    .expect("tamper");
+}
+
+async fn the_verify_commands_catch_tampering(backend: Backend) {
+    let database = Database::create(backend).await;
     let run = |args: &[&str]| {
         Command::new(BIN)
             .args(args)
-            .args(["--database-url", &url])
+            .args(["--database-url", &database.url])
             .output()
             .expect("run")
     };
@@ -389,35 +407,33 @@ fn the_verify_commands_catch_tampering() {
         String::from_utf8_lossy(&audit.stderr)
     );
 
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .expect("runtime");
-    let code: String = runtime.block_on(async {
-        let pool = sqlx::SqlitePool::connect(&url).await.expect("open");
-        // One counted contract with room left gets a use the ledger does not know about.
-        let (code, used, allotted): (String, i64, i64) = sqlx::query_as(
-            "SELECT contract_code, used, allotted FROM contracts WHERE allotted IS NOT NULL AND used < allotted ORDER BY id LIMIT 1",
-        )
-        .fetch_one(&pool)
+    let store = sportello::store::Store::connect(&database.url)
         .await
-        .expect("a counted contract");
-        sqlx::query("UPDATE contracts SET used = used + 1 WHERE contract_code = $1")
-            .bind(&code)
-            .execute(&pool)
-            .await
-            .expect("tamper");
-        sqlx::query("UPDATE audit_log SET details = '{}' WHERE id = 2")
-            .execute(&pool)
-            .await
-            .expect("tamper");
-        let code = format!(
-            "contract {code}: counters say allotted {allotted}, used {}, the ledger sums to allotted {allotted}, used {used}",
-            used + 1
-        );
-        pool.close().await;
-        code
-    });
+        .expect("open");
+    // One counted contract with room left gets a use the ledger does not know about.
+    let find = "SELECT contract_code, used, allotted FROM contracts WHERE allotted IS NOT NULL AND used < allotted ORDER BY id LIMIT 1";
+    let (code, used, allotted): (String, i64, i64) = match &store.pool {
+        Pool::Sqlite(pool) => sqlx::query_as(find).fetch_one(pool).await,
+        Pool::Postgres(pool) => sqlx::query_as(find).fetch_one(pool).await,
+    }
+    .expect("a counted contract");
+    execute(
+        &store,
+        "UPDATE contracts SET used = used + 1 WHERE contract_code = $1",
+        &[&code],
+    )
+    .await;
+    execute(
+        &store,
+        "UPDATE audit_log SET details = '{}' WHERE id = 2",
+        &[],
+    )
+    .await;
+    store.close().await;
+    let code = format!(
+        "contract {code}: counters say allotted {allotted}, used {}, the ledger sums to allotted {allotted}, used {used}",
+        used + 1
+    );
     let ledger = run(&["ledger", "verify"]);
     assert_eq!(ledger.status.code(), Some(1));
     let stdout = String::from_utf8_lossy(&ledger.stdout);
@@ -524,3 +540,10 @@ async fn a_backup_under_write_load_restores_to_a_verified_copy() {
         );
     }
 }
+
+on_both_backends!(
+    serves_on_a_real_port_and_stops_on_sigterm,
+    the_cli_imports_memberships_all_or_nothing,
+    a_pending_activation_survives_a_killed_server,
+    the_verify_commands_catch_tampering,
+);

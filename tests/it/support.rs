@@ -29,57 +29,136 @@ pub enum Backend {
     Postgres,
 }
 
-/// A fresh, migrated database that is removed when dropped.
-pub struct TestDb {
-    pub store: Store,
-    /// The database's URL, for a second instance on it.
+/// A database of its own that exists and is empty, removed when dropped: a file (not yet
+/// created) in a temporary folder, or a new PostgreSQL database. Tests of the real binary
+/// hand its URL to `sportello`, which migrates it as in production.
+pub struct Database {
     pub url: String,
     _dir: Option<tempfile::TempDir>,
     postgres_name: Option<String>,
 }
 
-impl TestDb {
-    pub async fn new(backend: Backend) -> Self {
+impl Database {
+    /// An empty database: no tables yet.
+    pub async fn create(backend: Backend) -> Self {
+        Self::make(backend, None).await
+    }
+
+    /// A database with every migration applied: on PostgreSQL a copy of the migrated
+    /// template (see [`postgres_template`]), far quicker than migrating each one.
+    pub async fn migrated(backend: Backend) -> Self {
         match backend {
-            Backend::Sqlite => Self::sqlite().await,
-            Backend::Postgres => Self::postgres().await,
+            Backend::Sqlite => Self::make(backend, None).await,
+            Backend::Postgres => Self::make(backend, Some(postgres_template().await)).await,
         }
     }
 
-    pub async fn sqlite() -> Self {
-        let dir = tempfile::tempdir().expect("temp dir");
-        let url = format!("sqlite://{}", dir.path().join("test.db").display());
-        let store = Store::connect(&url).await.expect("open sqlite");
-        store.migrate().await.expect("migrate sqlite");
-        Self {
-            store,
-            url,
-            _dir: Some(dir),
-            postgres_name: None,
+    async fn make(backend: Backend, template: Option<&str>) -> Self {
+        match backend {
+            Backend::Sqlite => {
+                let dir = tempfile::tempdir().expect("temp dir");
+                Self {
+                    url: format!("sqlite://{}", dir.path().join("test.db").display()),
+                    _dir: Some(dir),
+                    postgres_name: None,
+                }
+            }
+            Backend::Postgres => {
+                let admin_url = postgres_admin_url();
+                let name = format!("sportello_t_{}_{}", std::process::id(), rand_suffix());
+                let admin = sqlx::PgPool::connect(&admin_url).await.unwrap_or_else(|e| {
+                    panic!("PostgreSQL must be reachable at {admin_url} for the store tests: {e}")
+                });
+                let template = template.map_or(String::new(), |t| format!(" TEMPLATE {t}"));
+                sqlx::query(&format!("CREATE DATABASE {name}{template}"))
+                    .execute(&admin)
+                    .await
+                    .expect("create test database");
+                admin.close().await;
+                Self {
+                    url: replace_database(&admin_url, &name),
+                    _dir: None,
+                    postgres_name: Some(name),
+                }
+            }
         }
     }
+}
 
-    pub async fn postgres() -> Self {
+/// The migrated PostgreSQL database that test databases are copied from. It is named after
+/// the migrations' text, so a changed or added migration gets a template of its own; the
+/// first test process to need it builds it under an advisory lock while the others wait,
+/// and it stays for later runs.
+async fn postgres_template() -> &'static str {
+    static NAME: tokio::sync::OnceCell<String> = tokio::sync::OnceCell::const_new();
+    NAME.get_or_init(|| async {
+        use sqlx::Connection;
+        use std::hash::{Hash, Hasher};
+        let folder = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("migrations/postgres");
+        let mut files: Vec<_> = std::fs::read_dir(&folder)
+            .expect("migrations/postgres")
+            .map(|entry| entry.expect("migration").path())
+            .collect();
+        files.sort();
+        // SipHash with fixed keys: the same name in every test process of every build.
+        let mut hasher = std::hash::DefaultHasher::new();
+        for file in &files {
+            file.file_name().hash(&mut hasher);
+            std::fs::read(file).expect("migration").hash(&mut hasher);
+        }
+        let name = format!("sportello_template_{:016x}", hasher.finish());
+
         let admin_url = postgres_admin_url();
-        let name = format!("sportello_t_{}_{}", std::process::id(), rand_suffix());
-        let admin = sqlx::PgPool::connect(&admin_url).await.unwrap_or_else(|e| {
-            panic!("PostgreSQL must be reachable at {admin_url} for the store tests: {e}")
-        });
-        sqlx::query(&format!("CREATE DATABASE {name}"))
-            .execute(&admin)
+        let mut admin = sqlx::PgConnection::connect(&admin_url)
             .await
-            .expect("create test database");
-        admin.close().await;
-        let url = replace_database(&admin_url, &name);
-        let store = Store::connect(&url).await.expect("connect test database");
-        store.migrate().await.expect("migrate postgres");
-        Self {
-            store,
-            url,
-            _dir: None,
-            postgres_name: Some(name),
+            .unwrap_or_else(|e| {
+                panic!("PostgreSQL must be reachable at {admin_url} for the store tests: {e}")
+            });
+        // Held until this connection closes, even if this process dies half way.
+        sqlx::query("SELECT pg_advisory_lock(hashtext('sportello test template'))")
+            .execute(&mut admin)
+            .await
+            .expect("template lock");
+        let ready: Option<bool> =
+            sqlx::query_scalar("SELECT datistemplate FROM pg_database WHERE datname = $1")
+                .bind(&name)
+                .fetch_optional(&mut admin)
+                .await
+                .expect("look for the template");
+        if ready != Some(true) {
+            // Left half made by a process that died: start again.
+            sqlx::query(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+                .execute(&mut admin)
+                .await
+                .expect("drop a half-made template");
+            sqlx::query(&format!("CREATE DATABASE {name}"))
+                .execute(&mut admin)
+                .await
+                .expect("create the template");
+            let store = Store::connect(&replace_database(&admin_url, &name))
+                .await
+                .expect("open the template");
+            store.migrate().await.expect("migrate the template");
+            store.close().await;
+            drop(store);
+            // A copy can only be made while nobody is connected to the template.
+            sqlx::query(
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity \
+                 WHERE datname = $1 AND pid <> pg_backend_pid()",
+            )
+            .bind(&name)
+            .execute(&mut admin)
+            .await
+            .expect("disconnect from the template");
+            sqlx::query(&format!("ALTER DATABASE {name} IS_TEMPLATE true"))
+                .execute(&mut admin)
+                .await
+                .expect("mark the template ready");
         }
-    }
+        admin.close().await.expect("release the template lock");
+        name
+    })
+    .await
 }
 
 fn rand_suffix() -> String {
@@ -104,7 +183,7 @@ fn replace_database(url: &str, name: &str) -> String {
     }
 }
 
-impl Drop for TestDb {
+impl Drop for Database {
     fn drop(&mut self) {
         if let Some(name) = self.postgres_name.take() {
             let admin_url = postgres_admin_url();
@@ -125,6 +204,33 @@ impl Drop for TestDb {
                 })
             })
             .join();
+        }
+    }
+}
+
+/// A fresh, migrated database that is removed when dropped.
+pub struct TestDb {
+    pub store: Store,
+    /// The database's URL, for a second instance on it.
+    pub url: String,
+    // Dropped after the store.
+    _database: Database,
+}
+
+impl TestDb {
+    pub async fn new(backend: Backend) -> Self {
+        let database = Database::migrated(backend).await;
+        let store = Store::connect(&database.url)
+            .await
+            .unwrap_or_else(|e| panic!("open the {backend:?} test database: {e:#}"));
+        store
+            .migrate()
+            .await
+            .unwrap_or_else(|e| panic!("migrate the {backend:?} test database: {e:#}"));
+        Self {
+            store,
+            url: database.url.clone(),
+            _database: database,
         }
     }
 }
@@ -190,8 +296,9 @@ pub struct TestApp {
 }
 
 impl TestApp {
-    pub async fn new() -> Self {
-        Self::with(Backend::Sqlite, Settings::default()).await
+    /// A fresh app with the default settings on `backend`.
+    pub async fn on(backend: Backend) -> Self {
+        Self::with(backend, Settings::default()).await
     }
 
     pub async fn with(backend: Backend, settings: Settings) -> Self {

@@ -1,14 +1,14 @@
 //! Pages and operational endpoints: CSRF on forms, inline errors, sign-in redirects, health,
 //! metrics, security headers, and the OpenAPI document.
 
-use crate::support::{Caller, TestApp};
+use crate::on_both_backends;
+use crate::support::{Backend, Caller, TestApp};
 use axum::body::Body;
 use axum::http::{Method, Request, StatusCode, header};
 use serde_json::json;
 
-#[tokio::test]
-async fn web_forms_need_their_csrf_token() {
-    let app = TestApp::new().await;
+async fn web_forms_need_their_csrf_token(backend: Backend) {
+    let app = TestApp::on(backend).await;
     let operator = app.operator().await;
     let mut request = Request::builder()
         .method(Method::POST)
@@ -55,9 +55,8 @@ async fn web_forms_need_their_csrf_token() {
     );
 }
 
-#[tokio::test]
-async fn console_pages_show_errors_inline_and_keep_input() {
-    let app = TestApp::new().await;
+async fn console_pages_show_errors_inline_and_keep_input(backend: Backend) {
+    let app = TestApp::on(backend).await;
     let operator = app.operator().await;
     let reply = app
         .post(&operator, "/operator/accounts", json!({"email": "nope", "display_name": "Someone", "kind": "work", "password": "long enough password", "organization_id": ""}))
@@ -98,7 +97,8 @@ async fn console_pages_show_errors_inline_and_keep_input() {
 
 #[tokio::test]
 async fn anonymous_pages_redirect_to_sign_in() {
-    let app = TestApp::new().await;
+    // Never reaches the database (it passes with the store closed): one backend is enough.
+    let app = TestApp::on(Backend::Sqlite).await;
     let reply = app
         .get(&Caller::anonymous(), "/operator/organizations")
         .await;
@@ -111,9 +111,8 @@ async fn anonymous_pages_redirect_to_sign_in() {
     assert_eq!(api_missing.code(), "not_found");
 }
 
-#[tokio::test]
-async fn operations_endpoints_answer() {
-    let app = TestApp::new().await;
+async fn operations_endpoints_answer(backend: Backend) {
+    let app = TestApp::on(backend).await;
     let anonymous = Caller::anonymous();
     assert_eq!(app.get(&anonymous, "/healthz").await.text, "ok");
     assert_eq!(app.get(&anonymous, "/readyz").await.status, StatusCode::OK);
@@ -138,7 +137,8 @@ async fn operations_endpoints_answer() {
 
 #[tokio::test]
 async fn the_openapi_document_describes_every_api_route() {
-    let app = TestApp::new().await;
+    // Never reaches the database (it passes with the store closed): one backend is enough.
+    let app = TestApp::on(Backend::Sqlite).await;
     let document = app
         .get(&Caller::anonymous(), "/api/v1/openapi.json")
         .await
@@ -173,9 +173,8 @@ async fn the_openapi_document_describes_every_api_route() {
 
 /// `next` after sign-in only ever leads to a path of this site: a tab, a line break, a second
 /// slash or a backslash (which browsers drop or read as `/`) falls back to the home page.
-#[tokio::test]
-async fn sign_in_never_redirects_off_site() {
-    let app = TestApp::new().await;
+async fn sign_in_never_redirects_off_site(backend: Backend) {
+    let app = TestApp::on(backend).await;
     app.operator().await;
     let form = app
         .get(&Caller::anonymous(), "/sign-in?next=%2F%09%2Fevil.example")
@@ -225,8 +224,8 @@ async fn sign_in_never_redirects_off_site() {
 
 /// With the database gone, requests answer 503 `database_unavailable` with `Retry-After`
 /// (a page for browsers), never a 500, and `/readyz` says not ready.
-async fn an_unreachable_database_answers_503(backend: crate::support::Backend) {
-    let app = TestApp::with(backend, sportello::config::Settings::default()).await;
+async fn an_unreachable_database_answers_503(backend: Backend) {
+    let app = TestApp::on(backend).await;
     let operator = app.operator().await;
     app.store().close().await;
     let api = app.get(&operator, "/api/v1/organizations").await;
@@ -244,4 +243,10 @@ async fn an_unreachable_database_answers_503(backend: crate::support::Backend) {
     assert_eq!(ready.status, StatusCode::SERVICE_UNAVAILABLE);
 }
 
-crate::on_both_backends!(an_unreachable_database_answers_503);
+on_both_backends!(
+    an_unreachable_database_answers_503,
+    web_forms_need_their_csrf_token,
+    console_pages_show_errors_inline_and_keep_input,
+    operations_endpoints_answer,
+    sign_in_never_redirects_off_site,
+);
