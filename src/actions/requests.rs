@@ -17,9 +17,7 @@ use crate::error::{Error, Result, Validator};
 use crate::i18n::t_args;
 use crate::store::customers::Customer;
 use crate::store::outbox::NewMessage;
-use crate::store::requests::{
-    Filed, FilingMessages, NewRequest, RequestEvent, RequestFilter, SupportRequest,
-};
+use crate::store::requests::{Filed, NewRequest, RequestEvent, RequestFilter, SupportRequest};
 use crate::store::{Page, Store};
 use sha2::{Digest, Sha256};
 use time::{Date, OffsetDateTime};
@@ -368,25 +366,24 @@ pub async fn file(
     };
     let language = actor.language.unwrap_or_default();
     let year = now.year();
-    let (account, email, title) = (actor.account_id.0, actor.email.clone(), new.title.clone());
-    let created = move |id: i64| NewMessage {
+    // The creation notice is rendered now, outside the write; the number goes in its slot
+    // once the request has an id (`store::filing`).
+    let slot = crate::store::filing::NUMBER_SLOT.to_string();
+    let created = NewMessage {
         kind: "request_created".into(),
-        account_id: Some(account),
-        recipient: email.clone(),
+        account_id: Some(actor.account_id.0),
+        recipient: actor.email.clone(),
         subject: t_args(
             language,
             "mail-request-created-subject",
-            &[("number", format_number(year, id))],
+            &[("number", slot.clone())],
         ),
         body: t_args(
             language,
             "mail-request-created-body",
-            &[
-                ("number", format_number(year, id)),
-                ("title", title.clone()),
-            ],
+            &[("number", slot.clone()), ("title", new.title.clone())],
         ),
-        dedupe_key: Some(format!("request-{id}-created")),
+        dedupe_key: Some(format!("request-{slot}-created")),
     };
     let thresholds = policy.low_balance_thresholds.clone();
     let contract_code = contract
@@ -394,7 +391,9 @@ pub async fn file(
         .map(|c| c.contract_id.to_string())
         .unwrap_or_default();
     let contract_row = contract.as_ref().map(|c| c.id).unwrap_or_default();
-    let email = actor.email.clone();
+    let (account, email) = (actor.account_id.0, actor.email.clone());
+    // Rendered only when a filing leaves a threshold's count of incidents: once per contract
+    // and threshold, however many filings there are.
     let low_balance = move |remaining: i64| {
         let threshold = u32::try_from(remaining)
             .ok()
@@ -419,10 +418,9 @@ pub async fn file(
             dedupe_key: Some(format!("contract-{contract_row}-low-{threshold}")),
         })
     };
-    let messages = FilingMessages {
-        created: Box::new(created),
-        low_balance: Box::new(low_balance),
-    };
+    let audit_details = serde_json::json!({"plan": new.plan, "charged": new.charge_contract.is_some(), "contract": new.contract_id,
+                                           "customer": new.customer_id, "severity": new.severity})
+        .to_string();
     let charged = new.charge_contract.is_some();
     let stored = new.stored_as(
         0,
@@ -430,7 +428,15 @@ pub async fn file(
         plans.customer.as_ref().map(|c| c.name.as_str()),
         now,
     );
-    let filed = store.file_request(new, messages, now).await?;
+    let filing = crate::store::filing::Filing {
+        new,
+        created,
+        low_balance: Box::new(low_balance),
+        audit_details,
+        year,
+        now: crate::store::to_millis(now),
+    };
+    let filed = store.file_request(filing).await?;
     if let Filed::Created(id) = filed {
         tracing::info!(account = %actor.account_id, request = id, charged, "support request filed");
         // What was stored is known: the answer needs no read.

@@ -34,6 +34,15 @@ impl EntryKind {
     }
 }
 
+/// What a guarded consume took: the contract's counters after it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Taken {
+    pub contract: i64,
+    /// `None`: unlimited.
+    pub allotted: Option<i64>,
+    pub used: i64,
+}
+
 /// The balance steps of a write unit: one copy of the guarded SQL, run by filing, refunds and
 /// the ledger's property test alike.
 impl super::writer::Tx<'_> {
@@ -41,12 +50,41 @@ impl super::writer::Tx<'_> {
     /// incidents remaining after it (`None` inside for an unlimited contract).
     pub async fn consume(&mut self, contract: i64) -> Result<Option<Option<i64>>> {
         Ok(self
-            .first_i64(
-                "UPDATE contracts SET used = used + 1 WHERE id = $1 AND (allotted IS NULL OR used < allotted) \
-                 RETURNING allotted - used",
-                &[contract.into()],
-            )
-            .await?)
+            .consume_many(&[(contract, 1)])
+            .await?
+            .first()
+            .map(|taken| taken.allotted.map(|allotted| allotted - taken.used)))
+    }
+
+    /// Uses `count` incidents of each contract in one guarded update per run of rows: a
+    /// contract takes all its `count` or none (then it is absent from the answer, and its
+    /// counter is unchanged). The one statement every consume runs, single or grouped.
+    pub async fn consume_many(&mut self, wanted: &[(i64, i64)]) -> Result<Vec<Taken>> {
+        let mut taken = Vec::with_capacity(wanted.len());
+        for (first, rows) in super::writer::row_chunks(wanted.len()) {
+            let sql = super::writer::multi_row(
+                "UPDATE contracts SET used = contracts.used + v.column2 FROM (VALUES",
+                2,
+                rows,
+                ") AS v WHERE contracts.id = v.column1 \
+                 AND (contracts.allotted IS NULL OR contracts.used + v.column2 <= contracts.allotted) \
+                 RETURNING contracts.id, contracts.allotted, contracts.used",
+            );
+            let args: Vec<super::writer::Arg<'_>> = wanted[first..first + rows]
+                .iter()
+                .flat_map(|&(contract, count)| [contract.into(), count.into()])
+                .collect();
+            for row in self.rows(sql, &args).await? {
+                if let [Some(contract), allotted, Some(used)] = row[..] {
+                    taken.push(Taken {
+                        contract,
+                        allotted,
+                        used,
+                    });
+                }
+            }
+        }
+        Ok(taken)
     }
 
     /// Gives one incident back: the guarded update. False when nothing is used.

@@ -9,6 +9,7 @@ pub mod cache;
 pub mod contracts;
 pub mod customers;
 pub mod direct;
+pub mod filing;
 pub mod jobs;
 pub mod ledger;
 pub mod links;

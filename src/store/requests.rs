@@ -207,13 +207,6 @@ impl NewRequest {
     }
 }
 
-/// Messages to queue with a new request: the creation notice (given the request id) and, given
-/// the contract's remaining incidents, a low-balance notice.
-pub struct FilingMessages {
-    pub created: Box<dyn Fn(i64) -> NewMessage + Send + Sync>,
-    pub low_balance: Box<dyn Fn(i64) -> Option<NewMessage> + Send + Sync>,
-}
-
 /// The request steps of a write unit.
 impl super::writer::Tx<'_> {
     /// Inserts a new request (status `open`) and its `created` history entry; its id.
@@ -282,66 +275,18 @@ pub struct RequestFilter {
 }
 
 impl Store {
-    /// Files a request as one write unit. On a counted contract the first statement is the
-    /// guarded consume; the request, its ledger entry, its history, the idempotency key, the
-    /// audit entry and the notifications follow in the same unit, and the answer comes once it
-    /// is durable.
-    pub async fn file_request(
-        &self,
-        new: NewRequest,
-        messages: FilingMessages,
-        now: OffsetDateTime,
-    ) -> Result<Filed> {
+    /// Files a request with the other filings of its writer batch ([`super::filing`]): on a
+    /// counted contract the guarded consume comes first; the request, its ledger entry, its
+    /// history, the idempotency key, the audit entry and the notifications follow in the same
+    /// transaction, and the answer comes once it is durable.
+    pub async fn file_request(&self, filing: super::filing::Filing) -> Result<Filed> {
         // The caller looked the key up first (a replay answers before any check); a retry
-        // that raced it here fails on the key's unique index, rolling its unit back whole,
-        // and is answered as a replay below.
-        let now_ms = to_millis(now);
-        let idempotency = new.idempotency.clone();
-        let created_by = new.created_by;
-        let outcome = self
-            .write(move |tx| {
-                Box::pin(async move {
-                    let mut remaining = None;
-                    if let Some(contract) = new.charge_contract {
-                        match tx.consume(contract).await? {
-                            None => return Ok(Filed::Exhausted),
-                            Some(left) => remaining = left,
-                        }
-                    }
-                    let id = tx.insert_request(&new, now_ms).await?;
-                    if let Some(contract) = new.charge_contract {
-                        tx.record_entry(
-                            contract,
-                            EntryKind::Consume,
-                            Some(id),
-                            Some(new.created_by.0),
-                            None,
-                            now_ms,
-                        )
-                        .await?;
-                    }
-                    if let Some((key, digest)) = &new.idempotency {
-                        tx.remember_key(new.created_by, key, digest, id, now_ms)
-                            .await?;
-                    }
-                    let entry = AuditEntry::new(
-                        Some(new.created_by.0),
-                        "request.filed",
-                        format!("request:{id}"),
-                        serde_json::json!({"plan": new.plan, "charged": new.charge_contract.is_some(), "contract": new.contract_id,
-                                           "customer": new.customer_id, "severity": new.severity}),
-                    );
-                    tx.append_audit(&entry, now_ms).await?;
-                    tx.queue(&(messages.created)(id), now_ms).await?;
-                    if let Some(message) = remaining.and_then(|r| (messages.low_balance)(r)) {
-                        tx.queue(&message, now_ms).await?;
-                    }
-                    Ok(Filed::Created(id))
-                })
-            })
-            .await;
+        // that raced it here finds the key in the group or, filed alone, fails on the key's
+        // unique index, rolling its filing back whole, and is answered as a replay below.
+        let idempotency = filing.new.idempotency.clone();
+        let created_by = filing.new.created_by;
+        let outcome = self.write_filing(filing).await;
         match (outcome, idempotency) {
-            // A concurrent retry with the same key won the race: answer as a replay.
             (Err(Error::Database(error)), Some((key, digest))) if is_unique_violation(&error) => {
                 Ok(self
                     .replay(created_by, &key, &digest)

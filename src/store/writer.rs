@@ -155,11 +155,102 @@ impl Tx<'_> {
         }
     }
 
+    /// Every row a statement returns, each column read as an integer (`None` for NULL).
+    pub async fn rows(
+        &mut self,
+        sql: &'static str,
+        args: &[Arg<'_>],
+    ) -> sqlx::Result<Vec<Vec<Option<i64>>>> {
+        use sqlx::Row;
+        fn read<R: Row>(row: &R) -> sqlx::Result<Vec<Option<i64>>>
+        where
+            for<'r> Option<i64>: sqlx::Decode<'r, R::Database> + sqlx::Type<R::Database>,
+            usize: sqlx::ColumnIndex<R>,
+        {
+            (0..row.len())
+                .map(|i| row.try_get::<Option<i64>, _>(i))
+                .collect()
+        }
+        match self {
+            Tx::Direct(c) => direct::rows(c, sql, args),
+            Tx::Sqlite(c) => bind_args!(sqlx::query(sql), args)
+                .fetch_all(&mut **c)
+                .await?
+                .iter()
+                .map(read)
+                .collect(),
+            Tx::Postgres(c) | Tx::PostgresBatch(c) => bind_args!(sqlx::query(sql), args)
+                .fetch_all(&mut **c)
+                .await?
+                .iter()
+                .map(read)
+                .collect(),
+        }
+    }
+
     /// Whether this transaction is on PostgreSQL outside a writer batch (so an audit append
     /// takes the chain's lock itself).
     pub fn needs_audit_lock(&self) -> bool {
         matches!(self, Tx::Postgres(_))
     }
+
+    /// Whether this transaction is on PostgreSQL (for the few statements written twice).
+    pub fn is_postgres(&self) -> bool {
+        matches!(self, Tx::Postgres(_) | Tx::PostgresBatch(_))
+    }
+}
+
+/// The row counts multi-row statements are written for: a set of rows goes in as the fewest
+/// statements of these sizes, so each backend prepares four texts per statement, not one per
+/// batch size.
+pub const ROW_CHUNKS: [usize; 4] = [64, 16, 4, 1];
+
+/// Splits `count` rows into runs of [`ROW_CHUNKS`] sizes: `(first row, rows)`.
+pub fn row_chunks(count: usize) -> Vec<(usize, usize)> {
+    let mut runs = Vec::new();
+    let mut at = 0;
+    for size in ROW_CHUNKS {
+        while count - at >= size {
+            runs.push((at, size));
+            at += size;
+        }
+    }
+    runs
+}
+
+/// `head` followed by `rows` tuples of `columns` numbered parameters (`($1, $2), ($3, $4)`),
+/// then `tail`: the portable text of a multi-row statement. Each text is made once.
+pub fn multi_row(
+    head: &'static str,
+    columns: usize,
+    rows: usize,
+    tail: &'static str,
+) -> &'static str {
+    use std::collections::HashMap;
+    use std::sync::{Mutex, OnceLock};
+    type Key = (&'static str, &'static str, usize, usize);
+    static MADE: OnceLock<Mutex<HashMap<Key, &'static str>>> = OnceLock::new();
+    let made = MADE.get_or_init(Default::default);
+    let mut made = made.lock().unwrap_or_else(|e| e.into_inner());
+    made.entry((head, tail, columns, rows)).or_insert_with(|| {
+        let mut sql = String::with_capacity(head.len() + tail.len() + rows * columns * 5);
+        sql.push_str(head);
+        for row in 0..rows {
+            sql.push_str(if row == 0 { " (" } else { ", (" });
+            for column in 0..columns {
+                if column > 0 {
+                    sql.push_str(", ");
+                }
+                sql.push('$');
+                sql.push_str(&(row * columns + column + 1).to_string());
+            }
+            sql.push(')');
+        }
+        sql.push(' ');
+        sql.push_str(tail);
+        // A handful of statements of four sizes each: made once, kept for the process.
+        Box::leak(sql.into_boxed_str())
+    })
 }
 
 /// The SQLite writer's statements, through `rusqlite` on the writer's thread. The SQL text is
@@ -214,6 +305,27 @@ pub(crate) mod direct {
                 Some(row) => row.get::<_, Option<T>>(0).map(Some),
                 None => Ok(None),
             }
+        });
+        found.map_err(DirectError::wrap)
+    }
+
+    pub fn rows(
+        connection: &rusqlite::Connection,
+        sql: &str,
+        args: &[Arg<'_>],
+    ) -> sqlx::Result<Vec<Vec<Option<i64>>>> {
+        let found = prepare(connection, sql, args).and_then(|mut statement| {
+            let width = statement.column_count();
+            let mut rows = statement.raw_query();
+            let mut all = Vec::new();
+            while let Some(row) = rows.next()? {
+                all.push(
+                    (0..width)
+                        .map(|i| row.get::<_, Option<i64>>(i))
+                        .collect::<rusqlite::Result<Vec<_>>>()?,
+                );
+            }
+            Ok(all)
         });
         found.map_err(DirectError::wrap)
     }
@@ -321,10 +433,23 @@ type Job = Box<
         + Send,
 >;
 
+/// A filing waiting for its batch: filings are written together ([`super::filing`]).
+struct FileJob {
+    filing: super::filing::Filing,
+    answer: oneshot::Sender<Result<super::requests::Filed>>,
+}
+
+/// What the writer is handed: a write unit, or a filing (which it writes with the batch's
+/// other filings).
+enum Work {
+    Unit(Job),
+    File(Box<FileJob>),
+}
+
 /// The handle to the writer task.
 #[derive(Clone, Debug)]
 pub struct Writer {
-    jobs: mpsc::Sender<Job>,
+    jobs: mpsc::Sender<Work>,
 }
 
 /// The writer's own connection. A PostgreSQL connection that broke (the server restarted,
@@ -341,7 +466,7 @@ pub enum Connection {
 impl Writer {
     /// Starts the writer on its own connection.
     pub fn start(connection: Connection) -> std::io::Result<Self> {
-        let (jobs, receiver) = mpsc::channel::<Job>(4 * MAX_BATCH);
+        let (jobs, receiver) = mpsc::channel::<Work>(4 * MAX_BATCH);
         match connection {
             Connection::Sqlite(_) => {
                 // The writer's thread runs the units' futures itself: their SQLite steps
@@ -361,8 +486,8 @@ impl Writer {
     }
 }
 
-async fn run(mut connection: Connection, mut jobs: mpsc::Receiver<Job>) {
-    let mut batch: Vec<Job> = Vec::with_capacity(MAX_BATCH);
+async fn run(mut connection: Connection, mut jobs: mpsc::Receiver<Work>) {
+    let mut batch: Vec<Work> = Vec::with_capacity(MAX_BATCH);
     while jobs.recv_many(&mut batch, MAX_BATCH).await > 0 {
         let outcome = match &mut connection {
             Connection::Sqlite(connection) => {
@@ -423,10 +548,11 @@ fn execute<'c>(
     })
 }
 
-/// Runs one batch in one transaction; every unit in a savepoint of its own.
+/// Runs one batch in one transaction: its filings together in a savepoint (each alone in a
+/// savepoint of its own if the group fails), then every unit in a savepoint of its own.
 async fn commit_batch(
     tx: &mut Tx<'_>,
-    batch: impl Iterator<Item = Job>,
+    batch: impl Iterator<Item = Work>,
 ) -> std::result::Result<Vec<Delivery>, (Vec<Delivery>, String)> {
     let mut deliveries = Vec::new();
     let begun = match tx {
@@ -441,13 +567,26 @@ async fn commit_batch(
         let error = format!("cannot begin a write batch: {error}");
         tracing::error!(%error);
         let _ = execute(tx, "ROLLBACK").await;
-        // Nothing ran. A unit that never runs is answered by dropping it, which closes its
+        // Nothing ran. Work that never runs is answered by dropping it, which closes its
         // answer channel: its caller reports that the batch could not be committed.
         drop(batch.collect::<Vec<_>>());
         return Err((deliveries, error));
     }
+    let (mut files, mut units) = (Vec::new(), Vec::new());
+    for work in batch {
+        match work {
+            Work::File(file) => files.push(*file),
+            Work::Unit(unit) => units.push(unit),
+        }
+    }
     let mut broken = None;
-    for job in batch {
+    if !files.is_empty() {
+        match file_batch(tx, files).await {
+            Ok(delivered) => deliveries.extend(delivered),
+            Err(error) => broken = Some(error),
+        }
+    }
+    for job in units {
         if broken.is_some() {
             drop(job);
             continue;
@@ -467,15 +606,8 @@ async fn commit_batch(
             job(&mut unit_tx).await
         };
         deliveries.push(deliver);
-        let mut ended = Ok(());
-        if !succeeded {
-            ended = execute(tx, "ROLLBACK TO SAVEPOINT unit").await;
-        }
-        if ended.is_ok() {
-            ended = execute(tx, "RELEASE SAVEPOINT unit").await;
-        }
-        if let Err(error) = ended {
-            broken = Some(format!("cannot end a savepoint: {error}"));
+        if let Err(error) = end_savepoint(tx, succeeded).await {
+            broken = Some(error);
         }
     }
     let outcome = match broken {
@@ -492,6 +624,76 @@ async fn commit_batch(
             Err((deliveries, error))
         }
     }
+}
+
+/// Releases the savepoint `unit`, rolling back to it first when what ran in it failed.
+async fn end_savepoint(tx: &mut Tx<'_>, succeeded: bool) -> std::result::Result<(), String> {
+    let mut ended = Ok(());
+    if !succeeded {
+        ended = execute(tx, "ROLLBACK TO SAVEPOINT unit").await;
+    }
+    if ended.is_ok() {
+        ended = execute(tx, "RELEASE SAVEPOINT unit").await;
+    }
+    ended.map_err(|error| format!("cannot end a savepoint: {error}"))
+}
+
+/// Writes a batch's filings as one group in a savepoint; if the group fails, rolls it back
+/// and writes each filing alone in a savepoint of its own. The deliveries answer each caller
+/// once the batch is committed; an `Err` is a savepoint that could not be handled (the batch
+/// cannot go on).
+async fn file_batch(
+    tx: &mut Tx<'_>,
+    files: Vec<FileJob>,
+) -> std::result::Result<Vec<Delivery>, String> {
+    use super::filing::{file_group, file_one};
+    execute(tx, "SAVEPOINT unit")
+        .await
+        .map_err(|error| format!("cannot open a savepoint: {error}"))?;
+    let grouped = {
+        let filings: Vec<&super::filing::Filing> = files.iter().map(|f| &f.filing).collect();
+        file_group(tx, &filings).await
+    };
+    let mut outcomes: Vec<Option<Result<super::requests::Filed>>> = match grouped {
+        Ok(outcomes) => {
+            end_savepoint(tx, true).await?;
+            outcomes.into_iter().map(|o| o.map(Ok)).collect()
+        }
+        Err(error) => {
+            tracing::warn!(%error, filings = files.len(), "a group of filings failed; filing each alone");
+            end_savepoint(tx, false).await?;
+            files.iter().map(|_| None).collect()
+        }
+    };
+    for (file, outcome) in files.iter().zip(outcomes.iter_mut()) {
+        if outcome.is_some() {
+            continue;
+        }
+        execute(tx, "SAVEPOINT unit")
+            .await
+            .map_err(|error| format!("cannot open a savepoint: {error}"))?;
+        let alone = file_one(tx, &file.filing).await;
+        end_savepoint(tx, alone.is_ok()).await?;
+        *outcome = Some(alone);
+    }
+    Ok(files
+        .into_iter()
+        .zip(outcomes)
+        .map(|(file, outcome)| {
+            let result = outcome.unwrap_or_else(|| {
+                Err(Error::Other(anyhow::anyhow!("a filing was left unwritten")))
+            });
+            let answer = file.answer;
+            let deliver: Delivery = Box::new(move |failure: Option<String>| {
+                let result = match failure {
+                    Some(error) if result.is_ok() => Err(Error::Unavailable(error)),
+                    _ => result,
+                };
+                let _ = answer.send(result);
+            });
+            deliver
+        })
+        .collect())
 }
 
 impl Store {
@@ -519,12 +721,31 @@ impl Store {
         });
         self.writer
             .jobs
-            .send(job)
+            .send(Work::Unit(job))
             .await
             .map_err(|_| Error::Other(anyhow::anyhow!("the writer has stopped")))?;
         answered
             .await
-            .map_err(|_| Error::Other(anyhow::anyhow!("the write batch could not be committed")))?
+            .map_err(|_| Error::Unavailable("the write batch could not be committed".into()))?
+    }
+}
+
+impl Store {
+    /// Files a request with the other filings of its batch ([`super::filing`]); answers once
+    /// the batch is committed.
+    pub(crate) async fn write_filing(
+        &self,
+        filing: super::filing::Filing,
+    ) -> Result<super::requests::Filed> {
+        let (answer, answered) = oneshot::channel();
+        self.writer
+            .jobs
+            .send(Work::File(Box::new(FileJob { filing, answer })))
+            .await
+            .map_err(|_| Error::Other(anyhow::anyhow!("the writer has stopped")))?;
+        answered
+            .await
+            .map_err(|_| Error::Unavailable("the write batch could not be committed".into()))?
     }
 }
 
@@ -542,6 +763,6 @@ pub fn connect(
          PRAGMA temp_store = MEMORY;"
     ))?;
     connection.busy_timeout(std::time::Duration::from_secs(10))?;
-    connection.set_prepared_statement_cache_capacity(64);
+    connection.set_prepared_statement_cache_capacity(160);
     Ok(connection)
 }

@@ -9,6 +9,7 @@ mod connections;
 mod console_pages;
 mod contracts;
 mod dates;
+mod filing_groups;
 mod i18n;
 mod ledger_pages;
 mod linked_reads;

@@ -405,7 +405,7 @@ async fn every_caller_gets_what_the_matrix_says(backend: Backend) {
         .expect("product");
     let filed = app
         .store()
-        .file_request(
+        .file_request(sportello::store::filing::Filing::new(
             sportello::store::requests::NewRequest {
                 title: "Fixture".into(),
                 description: "Fixture request".into(),
@@ -422,19 +422,16 @@ async fn every_caller_gets_what_the_matrix_says(backend: Backend) {
                 first_response_due: now,
                 idempotency: None,
             },
-            sportello::store::requests::FilingMessages {
-                created: Box::new(|_| sportello::store::outbox::NewMessage {
-                    kind: "request_created".into(),
-                    account_id: None,
-                    recipient: "target@example.com".into(),
-                    subject: "s".into(),
-                    body: "b".into(),
-                    dedupe_key: None,
-                }),
-                low_balance: Box::new(|_| None),
+            sportello::store::outbox::NewMessage {
+                kind: "request_created".into(),
+                account_id: None,
+                recipient: "target@example.com".into(),
+                subject: "s".into(),
+                body: "b".into(),
+                dedupe_key: None,
             },
             now,
-        )
+        ))
         .await
         .expect("request");
     let sportello::store::requests::Filed::Created(request_id) = filed else {

@@ -4,7 +4,7 @@
 use crate::on_both_backends;
 use crate::support::{Backend, TestDb};
 use sportello::store::Page;
-use sportello::store::requests::{Filed, FilingMessages, NewRequest, RequestFilter};
+use sportello::store::requests::{Filed, NewRequest, RequestFilter};
 use time::OffsetDateTime;
 
 async fn scale_load_keeps_every_invariant(backend: Backend) {
@@ -42,7 +42,7 @@ async fn scale_load_keeps_every_invariant(backend: Backend) {
         .expect("account")
         .account_id;
     let filed = store
-        .file_request(
+        .file_request(sportello::store::filing::Filing::new(
             NewRequest {
                 title: "After the load".into(),
                 description: "Filed normally".into(),
@@ -59,19 +59,16 @@ async fn scale_load_keeps_every_invariant(backend: Backend) {
                 first_response_due: now,
                 idempotency: None,
             },
-            FilingMessages {
-                created: Box::new(|_| sportello::store::outbox::NewMessage {
-                    kind: "request_created".into(),
-                    account_id: None,
-                    recipient: "x@example.com".into(),
-                    subject: "s".into(),
-                    body: "b".into(),
-                    dedupe_key: None,
-                }),
-                low_balance: Box::new(|_| None),
+            sportello::store::outbox::NewMessage {
+                kind: "request_created".into(),
+                account_id: None,
+                recipient: "x@example.com".into(),
+                subject: "s".into(),
+                body: "b".into(),
+                dedupe_key: None,
             },
             now,
-        )
+        ))
         .await
         .expect("file");
     assert_eq!(filed, Filed::Created(5_211));
