@@ -146,15 +146,70 @@ async fn chosen_plan(
         Some(id) => Some(customer_for(store, actor, id).await?),
         None => None,
     };
-    let contracts = match plan {
-        PlanRef::Contract(id) => store
-            .linked_contract(actor.account_id, id)
-            .await?
-            .into_iter()
-            .map(std::sync::Arc::new)
-            .collect(),
-        PlanRef::Csp => Vec::new(),
-    };
+    if let PlanRef::Contract(id) = plan
+        && let Some(terms) = store.caches.terms_by_code(id.as_str())
+    {
+        // Terms remembered from an earlier read let an eligible filing go ahead without a
+        // read: the writer checks the account's link and the balance as it writes. Any
+        // other answer is decided on a fresh read of the account's own link, so a refusal
+        // never tells anything about a contract the caller does not hold.
+        let plans = resolved(
+            policy,
+            actor,
+            product,
+            input.version.as_deref(),
+            customer,
+            vec![terms.contract],
+            as_of,
+        );
+        if plans.resolution.allows(plan) {
+            return Ok(plans);
+        }
+        return read_plan(
+            store,
+            policy,
+            actor,
+            plans.product,
+            plans.customer,
+            input,
+            id,
+            as_of,
+        )
+        .await;
+    }
+    match plan {
+        PlanRef::Contract(id) => {
+            read_plan(store, policy, actor, product, customer, input, id, as_of).await
+        }
+        PlanRef::Csp => Ok(resolved(
+            policy,
+            actor,
+            product,
+            input.version.as_deref(),
+            customer,
+            Vec::new(),
+            as_of,
+        )),
+    }
+}
+
+/// The plans for filing on contract `id`, from a read of the account's link to it.
+#[allow(clippy::too_many_arguments)]
+async fn read_plan(
+    store: &Store,
+    policy: &Policy,
+    actor: &Actor,
+    product: Product,
+    customer: Option<Customer>,
+    input: &FileInput,
+    id: &crate::domain::identifiers::ContractId,
+    as_of: Date,
+) -> Result<Plans> {
+    let contracts = store
+        .linked_contract(actor.account_id, id)
+        .await?
+        .into_iter()
+        .collect();
     Ok(resolved(
         policy,
         actor,
@@ -479,6 +534,9 @@ async fn answer(
             Ok((request, true))
         }
         Filed::KeyReused => Err(Error::IdempotencyKeyReused),
+        Filed::NotLinked => Err(Error::PlanNotEligible {
+            reason: "not_linked",
+        }),
         Filed::Exhausted => {
             let current = match contract {
                 Some(c) => store.contract(c.id).await?,

@@ -88,7 +88,14 @@ pub struct Caches {
     /// Linked contracts' terms by contract row id. What they hold never changes but for the
     /// counters, which are always read afresh, and the Access ID, which lists of linked
     /// contracts never show (rotating it forgets the entry on this instance).
-    terms: Mutex<HashMap<i64, Terms>>,
+    terms: Mutex<KnownTerms>,
+}
+
+/// Terms by contract row id, and the row id of each Contract ID.
+#[derive(Debug, Default)]
+struct KnownTerms {
+    by_id: HashMap<i64, Terms>,
+    by_code: HashMap<String, i64>,
 }
 
 impl Default for Caches {
@@ -96,7 +103,7 @@ impl Default for Caches {
         Self {
             callers: Fresh::new(),
             products: Fresh::new(),
-            terms: Mutex::new(HashMap::new()),
+            terms: Mutex::new(KnownTerms::default()),
         }
     }
 }
@@ -134,26 +141,39 @@ impl Caches {
     /// The terms of each contract of `ids` (in order), or `None` if any is not known.
     pub fn terms(&self, ids: impl Iterator<Item = i64>) -> Option<Vec<Terms>> {
         let known = self.terms.lock().unwrap_or_else(|e| e.into_inner());
-        ids.map(|id| known.get(&id).cloned()).collect()
+        ids.map(|id| known.by_id.get(&id).cloned()).collect()
+    }
+
+    /// The terms of the contract with this Contract ID, if known (whoever linked it: use them
+    /// only to let a filing go ahead, which the writer then checks against the account's
+    /// links; never to tell a caller about a contract they may not hold).
+    pub fn terms_by_code(&self, code: &str) -> Option<Terms> {
+        let known = self.terms.lock().unwrap_or_else(|e| e.into_inner());
+        let id = known.by_code.get(code)?;
+        known.by_id.get(id).cloned()
     }
 
     /// Remembers contracts' terms (past [`MAX_ENTRIES`] the others are forgotten first).
     pub fn remember_terms(&self, terms: impl IntoIterator<Item = Terms>) {
         let mut known = self.terms.lock().unwrap_or_else(|e| e.into_inner());
         for terms in terms {
-            if known.len() >= MAX_ENTRIES {
-                known.clear();
+            if known.by_id.len() >= MAX_ENTRIES {
+                known.by_id.clear();
+                known.by_code.clear();
             }
-            known.insert(terms.contract.id, terms);
+            known
+                .by_code
+                .insert(terms.contract.contract_id.to_string(), terms.contract.id);
+            known.by_id.insert(terms.contract.id, terms);
         }
     }
 
     /// Forgets one contract's terms (its Access ID changed).
     pub fn forget_terms(&self, contract: i64) {
-        self.terms
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .remove(&contract);
+        let mut known = self.terms.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some(terms) = known.by_id.remove(&contract) {
+            known.by_code.remove(terms.contract.contract_id.as_str());
+        }
     }
 }
 

@@ -1,5 +1,7 @@
 //! Filing in groups. The writer hands every filing of a batch to [`file_group`] at once: the
-//! idempotency keys are looked up in one statement, the consumes of each contract are summed
+//! idempotency keys are looked up in one statement, so are the accounts' links to the
+//! contracts they file on (a filing may have been decided on what this instance remembered of
+//! the contract; the link decides here, before anything is charged), the consumes of each contract are summed
 //! and applied as one guarded update (one at a time only for a contract that cannot take them
 //! all, so each filing still gets an exact yes or no), and the requests, their history, ledger
 //! entries, keys, audit entries and messages go in as multi-row inserts. The audit chain's head
@@ -85,6 +87,17 @@ impl Filing {
 /// statement at a time. A key seen before is a unique violation (a concurrent retry won).
 pub async fn file_one(tx: &mut Tx<'_>, filing: &Filing) -> Result<Filed> {
     let (new, now) = (&filing.new, filing.now);
+    if let Some(contract) = new.contract_id {
+        let linked = tx
+            .first_i64(
+                "SELECT contract_id FROM contract_links WHERE contract_id = $1 AND account_id = $2 AND revoked_at IS NULL",
+                &[contract.into(), new.created_by.0.into()],
+            )
+            .await?;
+        if linked.is_none() {
+            return Ok(Filed::NotLinked);
+        }
+    }
     let mut remaining = None;
     if let Some(contract) = new.charge_contract {
         match tx.consume(contract).await? {
@@ -179,7 +192,38 @@ pub async fn file_group(tx: &mut Tx<'_>, filings: &[&Filing]) -> Result<Outcomes
     }
     let going = |i: usize, outcomes: &Outcomes| outcomes[i].is_none() && follows[i].is_none();
 
-    // 2. Consumes, summed per contract, in the order the filings came.
+    // 2. The account must still hold a live link to the contract it files on (the filing was
+    // decided on what this instance remembered; the link decides here, before any consume).
+    let on_contracts: Vec<usize> = (0..filings.len())
+        .filter(|&i| filings[i].new.contract_id.is_some() && going(i, &outcomes))
+        .collect();
+    for (first, rows) in row_chunks(on_contracts.len()) {
+        let sql = multi_row(
+            "SELECT v.column1 FROM (VALUES",
+            3,
+            rows,
+            ") AS v WHERE NOT EXISTS (SELECT 1 FROM contract_links l \
+             WHERE l.contract_id = v.column2 AND l.account_id = v.column3 AND l.revoked_at IS NULL)",
+        );
+        let mut args = Vec::with_capacity(rows * 3);
+        for &i in &on_contracts[first..first + rows] {
+            let new = &filings[i].new;
+            args.extend([
+                Arg::from(i as i64),
+                new.contract_id.into(),
+                new.created_by.0.into(),
+            ]);
+        }
+        for row in tx.rows(sql, &args).await? {
+            if let [Some(i)] = row[..]
+                && let Some(outcome) = outcomes.get_mut(i as usize)
+            {
+                *outcome = Some(Filed::NotLinked);
+            }
+        }
+    }
+
+    // 3. Consumes, summed per contract, in the order the filings came.
     let mut per_contract: Vec<(i64, Vec<usize>)> = Vec::new();
     let mut slot: HashMap<i64, usize> = HashMap::new();
     for (i, filing) in filings.iter().enumerate() {
@@ -235,14 +279,14 @@ pub async fn file_group(tx: &mut Tx<'_>, filings: &[&Filing]) -> Result<Outcomes
         }
     }
 
-    // 3. Ids for the new requests and their audit entries.
+    // 4. Ids for the new requests and their audit entries.
     let filed: Vec<usize> = (0..filings.len())
         .filter(|&i| going(i, &outcomes))
         .collect();
     let ids = allocate(tx, Table::Requests, filed.len()).await?;
     let audit_ids = allocate(tx, Table::Audit, filed.len()).await?;
 
-    // 4. Everything they write, many rows to a statement.
+    // 5. Everything they write, many rows to a statement.
     insert_requests(tx, filings, &filed, &ids).await?;
     let mut head = tx
         .first_text("SELECT hash FROM audit_log ORDER BY id DESC LIMIT 1", &[])
@@ -314,7 +358,7 @@ pub async fn file_group(tx: &mut Tx<'_>, filings: &[&Filing]) -> Result<Outcomes
         tx.run(sql, &args).await?;
     }
 
-    // 5. Retries of a key the group used: the first filing's answer, or their own turn.
+    // 6. Retries of a key the group used: the first filing's answer, or their own turn.
     for i in 0..filings.len() {
         let Some(leader) = follows[i] else { continue };
         let same_body = filings[i].new.idempotency.as_ref().map(|(_, d)| d)
@@ -323,6 +367,7 @@ pub async fn file_group(tx: &mut Tx<'_>, filings: &[&Filing]) -> Result<Outcomes
             (Some(Filed::Created(id)), true) => Some(Filed::Replayed(id)),
             (Some(Filed::Created(_)), false) => Some(Filed::KeyReused),
             (Some(Filed::Exhausted), true) => Some(Filed::Exhausted),
+            (Some(Filed::NotLinked), true) => Some(Filed::NotLinked),
             // The key is still free: this one files on its own after the group.
             _ => None,
         };

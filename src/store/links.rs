@@ -224,24 +224,25 @@ impl Store {
 
     /// One contract by its Contract ID, if the account holds a live link to it (filing reads
     /// only the contract that can serve the chosen plan, however many the account linked).
+    /// Its terms are remembered ([`super::cache::Terms`]).
     pub async fn linked_contract(
         &self,
         account: AccountId,
         code: &ContractId,
-    ) -> Result<Option<Contract>> {
-        let columns = CONTRACT_COLUMNS
-            .split(", ")
-            .map(|c| format!("c.{c}"))
-            .collect::<Vec<_>>()
-            .join(", ");
-        let sql = format!(
-            "SELECT {columns} FROM contract_links l JOIN contracts c ON c.id = l.contract_id \
-             WHERE l.account_id = $1 AND c.contract_code = $2 AND l.revoked_at IS NULL"
-        );
-        let row: Option<ContractRow> = self
-            .fetch_optional(&sql, &[account.0.into(), code.as_str().into()])
+    ) -> Result<Option<Arc<Contract>>> {
+        let row: Option<LinkedRow> = self
+            .fetch_optional(
+                LINKED_CONTRACT_SQL,
+                &[code.as_str().into(), account.0.into()],
+            )
             .await?;
-        row.map(ContractRow::into_contract).transpose()
+        let Some(row) = row else { return Ok(None) };
+        let contract = Arc::new(row.contract.into_contract()?);
+        self.caches.remember_terms([super::cache::Terms {
+            contract: contract.clone(),
+            organization_name: row.organization_name.into(),
+        }]);
+        Ok(Some(contract))
     }
 
     /// Replaces a contract's Access ID; links stay (and this instance forgets the old one).
@@ -279,6 +280,12 @@ const LINKED_CONTRACTS_SQL: &str = "SELECT c.id, c.contract_code, c.access_id, c
      c.allotted, c.used, c.starts_on, c.ends_on, c.created_at, l.linked_at AS linked_at, o.name AS organization_name \
      FROM contract_links l JOIN contracts c ON c.id = l.contract_id JOIN organizations o ON o.id = c.organization_id \
      WHERE l.account_id = $1 AND l.revoked_at IS NULL ORDER BY l.linked_at, l.id";
+
+/// One linked contract by Contract ID: the contract by its unique code first, then the link.
+const LINKED_CONTRACT_SQL: &str = "SELECT c.id, c.contract_code, c.access_id, c.organization_id, c.plan_code, c.scopes, \
+     c.allotted, c.used, c.starts_on, c.ends_on, c.created_at, l.linked_at AS linked_at, o.name AS organization_name \
+     FROM contracts c JOIN contract_links l ON l.contract_id = c.id AND l.account_id = $2 AND l.revoked_at IS NULL \
+     JOIN organizations o ON o.id = c.organization_id WHERE c.contract_code = $1";
 
 #[derive(sqlx::FromRow)]
 struct LinkedRow {

@@ -165,6 +165,8 @@ pub enum Filed {
     Replayed(i64),
     /// The same key came with a different body.
     KeyReused,
+    /// The account holds no live link to the contract (checked as the filing is written).
+    NotLinked,
 }
 
 impl NewRequest {

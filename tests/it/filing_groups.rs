@@ -57,6 +57,19 @@ fn filing(account: AccountId, contract: i64, key: Option<(&str, &str)>) -> Filin
     filing
 }
 
+async fn link(store: &Store, contract: i64, account: AccountId) {
+    store
+        .link(
+            contract,
+            account,
+            10,
+            &crate::support::fixture_audit(),
+            OffsetDateTime::now_utc(),
+        )
+        .await
+        .expect("link");
+}
+
 async fn all_at_once(store: &Store, filings: Vec<Filing>) -> Vec<sportello::error::Result<Filed>> {
     let tasks: Vec<_> = filings
         .into_iter()
@@ -92,6 +105,8 @@ async fn groups_consume_exactly_and_write_everything(backend: Backend) {
     let span = (today - Duration::days(1), today + Duration::days(300));
     let scarce = issue(store, org, Some(37), span.0, span.1).await;
     let plenty = issue(store, org, Some(1_000), span.0, span.1).await;
+    link(store, scarce.id, account).await;
+    link(store, plenty.id, account).await;
     // 150 filings on a contract with 37 left and 150 on one with plenty, interleaved.
     let filings = (0..300)
         .map(|n| {
@@ -208,6 +223,7 @@ async fn keys_in_a_group_charge_once(backend: Backend) {
         today + Duration::days(300),
     )
     .await;
+    link(store, contract.id, account).await;
     // 40 keys, each sent four times at once; the fourth copy of every key has another body.
     let keys: Vec<String> = (0..40).map(|k| format!("key-{k}")).collect();
     let mut filings = Vec::new();
@@ -278,11 +294,14 @@ async fn one_bad_filing_fails_alone(backend: Backend) {
         today + Duration::days(300),
     )
     .await;
-    // One filing names an account that does not exist: its group fails, each files alone.
+    link(store, contract.id, account).await;
+    // One filing names a customer that does not exist: its group fails, each files alone.
     let mut filings: Vec<Filing> = (0..49)
         .map(|_| filing(account, contract.id, None))
         .collect();
-    filings.insert(20, filing(AccountId(987_654_321), contract.id, None));
+    let mut bad = filing(account, contract.id, None);
+    bad.new.customer_id = Some(987_654_321);
+    filings.insert(20, bad);
     let answers = all_at_once(store, filings).await;
     for (n, answer) in answers.iter().enumerate() {
         if n == 20 {
@@ -308,7 +327,87 @@ async fn one_bad_filing_fails_alone(backend: Backend) {
     assert_eq!(store.verify_audit().await.expect("audit").1, None);
 }
 
+/// The writer checks the link as it writes: a filing decided on what an instance remembered
+/// is refused when the link is gone, charges nothing, and says nothing about the contract.
+async fn the_link_decides_as_the_filing_is_written(backend: Backend) {
+    let app = TestApp::with(backend, Settings::default()).await;
+    let store = app.store();
+    let other = Store::connect(&app.db.url).await.expect("second instance");
+    let operator = app.operator().await;
+    app.post(
+        &operator,
+        "/api/v1/products",
+        serde_json::json!({"code": "sql-server", "name": "SQL Server", "scope": "on_premises", "workload": "sql-server",
+               "versions": [{"name": "2022", "released": "2022-11-16", "mainstream_end": "2028-01-11", "extended_end": "2033-01-11"}]}),
+    )
+    .await;
+    let org = app.organization("Links", Some("6610004"), false).await;
+    let holder = app
+        .caller("holder@links.example", Some(org), &[Role::Member])
+        .await;
+    let stranger = app.caller("stranger@elsewhere.example", None, &[]).await;
+    let account = holder.account_id.expect("account");
+    let today = OffsetDateTime::now_utc().date();
+    let contract = issue(
+        store,
+        org,
+        Some(5),
+        today - Duration::days(1),
+        today + Duration::days(300),
+    )
+    .await;
+    link(store, contract.id, account).await;
+    let body = serde_json::json!({"title": "Links", "description": "Checked as written", "product": "sql-server",
+        "version": "2022", "severity": "C", "plan": contract.contract_id.to_string()});
+    let filed = app
+        .post(&holder, "/api/v1/support-requests", body.clone())
+        .await;
+    assert_eq!(
+        filed.status,
+        axum::http::StatusCode::CREATED,
+        "{}",
+        filed.text
+    );
+    // This instance now remembers the contract. Someone who never linked it is refused the
+    // same way as for any contract they do not hold, and nothing is charged.
+    let refused = app
+        .post(&stranger, "/api/v1/support-requests", body.clone())
+        .await;
+    assert_eq!(refused.code(), "plan_not_eligible", "{}", refused.text);
+    assert!(
+        refused.text.contains("not_linked") || refused.json()["reason"] == "not_linked",
+        "{}",
+        refused.text
+    );
+    // The other instance revokes the holder's link: the next filing here is refused too.
+    assert!(
+        other
+            .revoke_link(
+                contract.id,
+                account,
+                account,
+                &crate::support::fixture_audit(),
+                OffsetDateTime::now_utc()
+            )
+            .await
+            .expect("revoke")
+    );
+    let after = app.post(&holder, "/api/v1/support-requests", body).await;
+    assert_eq!(after.code(), "plan_not_eligible", "{}", after.text);
+    let stored = store
+        .contract(contract.id)
+        .await
+        .expect("read")
+        .expect("exists");
+    assert_eq!(stored.used, 1, "only the first filing charged");
+    assert_eq!(
+        count(store, "SELECT COUNT(*) FROM support_requests").await,
+        1
+    );
+}
+
 crate::on_both_backends!(
+    the_link_decides_as_the_filing_is_written,
     groups_consume_exactly_and_write_everything,
     keys_in_a_group_charge_once,
     one_bad_filing_fails_alone
