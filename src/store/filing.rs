@@ -16,7 +16,7 @@ use super::audit::{AuditEntry, GENESIS, entry_hash};
 use super::ledger::EntryKind;
 use super::outbox::NewMessage;
 use super::requests::{Filed, NewRequest};
-use super::writer::{Arg, Tx, multi_row, row_chunks};
+use super::writer::{Arg, Column, Tx};
 use crate::error::{Error, Result};
 use std::collections::HashMap;
 
@@ -144,34 +144,36 @@ pub async fn file_group(tx: &mut Tx<'_>, filings: &[&Filing]) -> Result<Outcomes
     let keyed: Vec<usize> = (0..filings.len())
         .filter(|&i| filings[i].new.idempotency.is_some())
         .collect();
-    for (first, rows) in row_chunks(keyed.len()) {
-        let sql = multi_row(
-            "SELECT v.column1, k.request_id, CAST(CASE WHEN k.body_digest = v.column4 THEN 1 ELSE 0 END AS BIGINT) FROM (VALUES",
-            4,
-            rows,
-            ") AS v JOIN idempotency_keys k ON k.account_id = v.column2 AND k.idempotency_key = v.column3",
-        );
-        let mut args = Vec::with_capacity(rows * 4);
-        for &i in &keyed[first..first + rows] {
+    let key_rows: Vec<Vec<Arg<'_>>> = keyed
+        .iter()
+        .map(|&i| {
             let new = &filings[i].new;
             let (key, digest) = new.idempotency.as_ref().map_or(("", ""), |(k, d)| (k, d));
-            args.extend([
+            vec![
                 Arg::from(i as i64),
                 new.created_by.0.into(),
                 key.into(),
                 digest.into(),
-            ]);
-        }
-        for row in tx.rows(sql, &args).await? {
-            if let [Some(i), Some(request), Some(same)] = row[..]
-                && let Some(outcome) = outcomes.get_mut(i as usize)
-            {
-                *outcome = Some(if same == 1 {
-                    Filed::Replayed(request)
-                } else {
-                    Filed::KeyReused
-                });
-            }
+            ]
+        })
+        .collect();
+    let seen = tx
+        .rows_of(
+            "SELECT v.column1, k.request_id, CAST(CASE WHEN k.body_digest = v.column4 THEN 1 ELSE 0 END AS BIGINT) \
+             FROM {rows} JOIN idempotency_keys k ON k.account_id = v.column2 AND k.idempotency_key = v.column3",
+            &[Column::Int, Column::Int, Column::Text, Column::Text],
+            &key_rows,
+        )
+        .await?;
+    for row in seen {
+        if let [Some(i), Some(request), Some(same)] = row[..]
+            && let Some(outcome) = outcomes.get_mut(i as usize)
+        {
+            *outcome = Some(if same == 1 {
+                Filed::Replayed(request)
+            } else {
+                Filed::KeyReused
+            });
         }
     }
     // A key used twice in the group: the first filing goes ahead, the others follow it.
@@ -197,29 +199,30 @@ pub async fn file_group(tx: &mut Tx<'_>, filings: &[&Filing]) -> Result<Outcomes
     let on_contracts: Vec<usize> = (0..filings.len())
         .filter(|&i| filings[i].new.contract_id.is_some() && going(i, &outcomes))
         .collect();
-    for (first, rows) in row_chunks(on_contracts.len()) {
-        let sql = multi_row(
-            "SELECT v.column1 FROM (VALUES",
-            3,
-            rows,
-            ") AS v WHERE NOT EXISTS (SELECT 1 FROM contract_links l \
-             WHERE l.contract_id = v.column2 AND l.account_id = v.column3 AND l.revoked_at IS NULL)",
-        );
-        let mut args = Vec::with_capacity(rows * 3);
-        for &i in &on_contracts[first..first + rows] {
+    let link_rows: Vec<Vec<Arg<'_>>> = on_contracts
+        .iter()
+        .map(|&i| {
             let new = &filings[i].new;
-            args.extend([
+            vec![
                 Arg::from(i as i64),
                 new.contract_id.into(),
                 new.created_by.0.into(),
-            ]);
-        }
-        for row in tx.rows(sql, &args).await? {
-            if let [Some(i)] = row[..]
-                && let Some(outcome) = outcomes.get_mut(i as usize)
-            {
-                *outcome = Some(Filed::NotLinked);
-            }
+            ]
+        })
+        .collect();
+    let unlinked = tx
+        .rows_of(
+            "SELECT v.column1 FROM {rows} WHERE NOT EXISTS (SELECT 1 FROM contract_links l \
+             WHERE l.contract_id = v.column2 AND l.account_id = v.column3 AND l.revoked_at IS NULL)",
+            &[Column::Int, Column::Int, Column::Int],
+            &link_rows,
+        )
+        .await?;
+    for row in unlinked {
+        if let [Some(i)] = row[..]
+            && let Some(outcome) = outcomes.get_mut(i as usize)
+        {
+            *outcome = Some(Filed::NotLinked);
         }
     }
 
@@ -283,8 +286,7 @@ pub async fn file_group(tx: &mut Tx<'_>, filings: &[&Filing]) -> Result<Outcomes
     let filed: Vec<usize> = (0..filings.len())
         .filter(|&i| going(i, &outcomes))
         .collect();
-    let ids = allocate(tx, Table::Requests, filed.len()).await?;
-    let audit_ids = allocate(tx, Table::Audit, filed.len()).await?;
+    let (ids, audit_ids) = allocate(tx, filed.len()).await?;
 
     // 5. Everything they write, many rows to a statement.
     insert_requests(tx, filings, &filed, &ids).await?;
@@ -314,16 +316,10 @@ pub async fn file_group(tx: &mut Tx<'_>, filings: &[&Filing]) -> Result<Outcomes
         }
         outcomes[i] = Some(Filed::Created(ids[n]));
     }
-    for (first, rows) in row_chunks(audit_rows.len()) {
-        let sql = multi_row(
-            "INSERT INTO audit_log (id, at, actor_id, action, subject, details, prev_hash, hash) VALUES",
-            8,
-            rows,
-            "",
-        );
-        let mut args = Vec::with_capacity(rows * 8);
-        for (id, entry, prev, hash, i) in &audit_rows[first..first + rows] {
-            args.extend([
+    let audit_args: Vec<Vec<Arg<'_>>> = audit_rows
+        .iter()
+        .map(|(id, entry, prev, hash, i)| {
+            vec![
                 Arg::from(*id),
                 filings[*i].now.into(),
                 entry.actor_id.into(),
@@ -332,20 +328,28 @@ pub async fn file_group(tx: &mut Tx<'_>, filings: &[&Filing]) -> Result<Outcomes
                 filings[*i].audit_details.as_str().into(),
                 prev.as_str().into(),
                 hash.as_str().into(),
-            ]);
-        }
-        tx.run(sql, &args).await?;
-    }
-    for (first, rows) in row_chunks(messages.len()) {
-        let sql = multi_row(
-            "INSERT INTO outbox (kind, account_id, recipient, subject, body, dedupe_key, created_at) VALUES",
-            7,
-            rows,
-            "ON CONFLICT (dedupe_key) DO NOTHING",
-        );
-        let mut args = Vec::with_capacity(rows * 7);
-        for (message, at) in &messages[first..first + rows] {
-            args.extend([
+            ]
+        })
+        .collect();
+    tx.rows_of(
+        "INSERT INTO audit_log (id, at, actor_id, action, subject, details, prev_hash, hash) SELECT * FROM {rows}",
+        &[
+            Column::Int,
+            Column::Int,
+            Column::Int,
+            Column::Text,
+            Column::Text,
+            Column::Text,
+            Column::Text,
+            Column::Text,
+        ],
+        &audit_args,
+    )
+    .await?;
+    let message_args: Vec<Vec<Arg<'_>>> = messages
+        .iter()
+        .map(|(message, at)| {
+            vec![
                 Arg::from(message.kind.as_str()),
                 message.account_id.into(),
                 message.recipient.as_str().into(),
@@ -353,10 +357,25 @@ pub async fn file_group(tx: &mut Tx<'_>, filings: &[&Filing]) -> Result<Outcomes
                 message.body.as_str().into(),
                 message.dedupe_key.as_deref().into(),
                 (*at).into(),
-            ]);
-        }
-        tx.run(sql, &args).await?;
-    }
+            ]
+        })
+        .collect();
+    // `WHERE TRUE` keeps SQLite from reading `ON CONFLICT` as part of the SELECT.
+    tx.rows_of(
+        "INSERT INTO outbox (kind, account_id, recipient, subject, body, dedupe_key, created_at) \
+         SELECT * FROM {rows} WHERE TRUE ON CONFLICT (dedupe_key) DO NOTHING",
+        &[
+            Column::Text,
+            Column::Int,
+            Column::Text,
+            Column::Text,
+            Column::Text,
+            Column::Text,
+            Column::Int,
+        ],
+        &message_args,
+    )
+    .await?;
 
     // 6. Retries of a key the group used: the first filing's answer, or their own turn.
     for i in 0..filings.len() {
@@ -375,57 +394,52 @@ pub async fn file_group(tx: &mut Tx<'_>, filings: &[&Filing]) -> Result<Outcomes
     Ok(outcomes)
 }
 
-/// The tables whose ids a group allocates before inserting.
-#[derive(Clone, Copy)]
-enum Table {
-    Requests,
-    Audit,
-}
-
-/// `count` new ids of a table, in increasing order. PostgreSQL draws them from the column's
-/// sequence; on SQLite, where the one writer holds the write lock, they follow the highest id
-/// ever given (`AUTOINCREMENT` never reuses one).
-async fn allocate(tx: &mut Tx<'_>, table: Table, count: usize) -> Result<Vec<i64>> {
+/// `count` new ids for requests and as many for audit entries, each in increasing order.
+/// PostgreSQL draws them from the columns' sequences (one statement); on SQLite, where the one
+/// writer holds the write lock, they follow the highest id ever given (`AUTOINCREMENT` never
+/// reuses one).
+async fn allocate(tx: &mut Tx<'_>, count: usize) -> Result<(Vec<i64>, Vec<i64>)> {
     if count == 0 {
-        return Ok(Vec::new());
+        return Ok((Vec::new(), Vec::new()));
     }
     if tx.is_postgres() {
-        let sql = match table {
-            Table::Requests => {
-                "SELECT nextval(pg_get_serial_sequence('support_requests', 'id')) FROM generate_series(1, $1)"
-            }
-            Table::Audit => {
-                "SELECT nextval(pg_get_serial_sequence('audit_log', 'id')) FROM generate_series(1, $1)"
-            }
-        };
-        let mut ids: Vec<i64> = tx
-            .rows(sql, &[(count as i64).into()])
-            .await?
+        let rows = tx
+            .rows(
+                "SELECT nextval(pg_get_serial_sequence('support_requests', 'id')), \
+                 nextval(pg_get_serial_sequence('audit_log', 'id')) FROM generate_series(1, $1)",
+                &[(count as i64).into()],
+            )
+            .await?;
+        let (mut requests, mut audit): (Vec<i64>, Vec<i64>) = rows
             .into_iter()
-            .filter_map(|row| row.first().copied().flatten())
-            .collect();
-        ids.sort_unstable();
-        if ids.len() != count {
+            .filter_map(|row| match row[..] {
+                [Some(request), Some(entry)] => Some((request, entry)),
+                _ => None,
+            })
+            .unzip();
+        if requests.len() != count {
             return Err(Error::Other(anyhow::anyhow!(
-                "the sequence gave {} ids of {count}",
-                ids.len()
+                "the sequences gave {} ids of {count}",
+                requests.len()
             )));
         }
-        Ok(ids)
-    } else {
-        let sql = match table {
-            Table::Requests => {
-                "SELECT MAX(x) FROM (SELECT MAX(id) AS x FROM support_requests \
-                 UNION ALL SELECT seq FROM sqlite_sequence WHERE name = 'support_requests')"
-            }
-            Table::Audit => {
-                "SELECT MAX(x) FROM (SELECT MAX(id) AS x FROM audit_log \
-                 UNION ALL SELECT seq FROM sqlite_sequence WHERE name = 'audit_log')"
-            }
-        };
-        let last = tx.first_i64(sql, &[]).await?.flatten().unwrap_or(0);
-        Ok((1..=count as i64).map(|n| last + n).collect())
+        requests.sort_unstable();
+        audit.sort_unstable();
+        return Ok((requests, audit));
     }
+    let mut next = Vec::with_capacity(2);
+    for sql in [
+        "SELECT MAX(x) FROM (SELECT MAX(id) AS x FROM support_requests \
+         UNION ALL SELECT seq FROM sqlite_sequence WHERE name = 'support_requests')",
+        "SELECT MAX(x) FROM (SELECT MAX(id) AS x FROM audit_log \
+         UNION ALL SELECT seq FROM sqlite_sequence WHERE name = 'audit_log')",
+    ] {
+        let last = tx.first_i64(sql, &[]).await?.flatten().unwrap_or(0);
+        next.push((1..=count as i64).map(|n| last + n).collect::<Vec<_>>());
+    }
+    let audit = next.pop().unwrap_or_default();
+    let requests = next.pop().unwrap_or_default();
+    Ok((requests, audit))
 }
 
 /// The requests, their `created` history entries, their consumes' ledger entries and their
@@ -441,17 +455,11 @@ async fn insert_requests(
         .zip(ids)
         .map(|(&i, &id)| (id, &filings[i].new, filings[i].now))
         .collect();
-    for (first, count) in row_chunks(rows.len()) {
-        let sql = multi_row(
-            "INSERT INTO support_requests (id, title, description, product_code, version, severity, plan, contract_id, \
-             charged, created_by, organization_id, customer_id, contact, status, first_response_due, created_at, updated_at) VALUES",
-            17,
-            count,
-            "",
-        );
-        let mut args = Vec::with_capacity(count * 17);
-        for (id, new, now) in &rows[first..first + count] {
-            args.extend([
+    use Column::{Bool, Int, Text};
+    let requests: Vec<Vec<Arg<'_>>> = rows
+        .iter()
+        .map(|(id, new, now)| {
+            vec![
                 Arg::from(*id),
                 new.title.as_str().into(),
                 new.description.as_str().into(),
@@ -469,82 +477,77 @@ async fn insert_requests(
                 super::to_millis(new.first_response_due).into(),
                 (*now).into(),
                 (*now).into(),
-            ]);
-        }
-        tx.run(sql, &args).await?;
-    }
-    for (first, count) in row_chunks(rows.len()) {
-        let sql = multi_row(
-            "INSERT INTO request_events (request_id, at, actor_id, kind, to_status) VALUES",
-            5,
-            count,
-            "",
-        );
-        let mut args = Vec::with_capacity(count * 5);
-        for (id, new, now) in &rows[first..first + count] {
-            args.extend([
+            ]
+        })
+        .collect();
+    tx.rows_of(
+        "INSERT INTO support_requests (id, title, description, product_code, version, severity, plan, contract_id, \
+         charged, created_by, organization_id, customer_id, contact, status, first_response_due, created_at, updated_at) \
+         SELECT * FROM {rows}",
+        &[
+            Int, Text, Text, Text, Text, Text, Text, Int, Bool, Int, Int, Int, Text, Text, Int, Int, Int,
+        ],
+        &requests,
+    )
+    .await?;
+    let events: Vec<Vec<Arg<'_>>> = rows
+        .iter()
+        .map(|(id, new, now)| {
+            vec![
                 Arg::from(*id),
                 (*now).into(),
                 new.created_by.0.into(),
                 "created".into(),
                 "open".into(),
-            ]);
-        }
-        tx.run(sql, &args).await?;
-    }
-    let charged: Vec<(i64, i64, i64, i64)> = rows
-        .iter()
-        .filter_map(|(id, new, now)| {
-            new.charge_contract
-                .map(|c| (*id, c, new.created_by.0, *now))
+            ]
         })
         .collect();
-    for (first, count) in row_chunks(charged.len()) {
-        let sql = multi_row(
-            "INSERT INTO ledger_entries (contract_id, kind, amount, request_id, actor_id, at) VALUES",
-            6,
-            count,
-            "",
-        );
-        let mut args = Vec::with_capacity(count * 6);
-        for &(id, contract, actor, now) in &charged[first..first + count] {
-            args.extend([
-                Arg::from(contract),
-                "consume".into(),
-                1i64.into(),
-                id.into(),
-                actor.into(),
-                now.into(),
-            ]);
-        }
-        tx.run(sql, &args).await?;
-    }
-    let keys: Vec<(i64, &NewRequest, &str, &str, i64)> = rows
+    tx.rows_of(
+        "INSERT INTO request_events (request_id, at, actor_id, kind, to_status) SELECT * FROM {rows}",
+        &[Int, Int, Int, Text, Text],
+        &events,
+    )
+    .await?;
+    let entries: Vec<Vec<Arg<'_>>> = rows
         .iter()
         .filter_map(|(id, new, now)| {
-            new.idempotency
-                .as_ref()
-                .map(|(key, digest)| (*id, *new, key.as_str(), digest.as_str(), *now))
+            new.charge_contract.map(|contract| {
+                vec![
+                    Arg::from(contract),
+                    "consume".into(),
+                    1i64.into(),
+                    (*id).into(),
+                    new.created_by.0.into(),
+                    (*now).into(),
+                ]
+            })
         })
         .collect();
-    for (first, count) in row_chunks(keys.len()) {
-        let sql = multi_row(
-            "INSERT INTO idempotency_keys (account_id, idempotency_key, body_digest, request_id, created_at) VALUES",
-            5,
-            count,
-            "",
-        );
-        let mut args = Vec::with_capacity(count * 5);
-        for &(id, new, key, digest, now) in &keys[first..first + count] {
-            args.extend([
-                Arg::from(new.created_by.0),
-                key.into(),
-                digest.into(),
-                id.into(),
-                now.into(),
-            ]);
-        }
-        tx.run(sql, &args).await?;
-    }
+    tx.rows_of(
+        "INSERT INTO ledger_entries (contract_id, kind, amount, request_id, actor_id, at) SELECT * FROM {rows}",
+        &[Int, Text, Int, Int, Int, Int],
+        &entries,
+    )
+    .await?;
+    let keys: Vec<Vec<Arg<'_>>> = rows
+        .iter()
+        .filter_map(|(id, new, now)| {
+            new.idempotency.as_ref().map(|(key, digest)| {
+                vec![
+                    Arg::from(new.created_by.0),
+                    key.as_str().into(),
+                    digest.as_str().into(),
+                    (*id).into(),
+                    (*now).into(),
+                ]
+            })
+        })
+        .collect();
+    tx.rows_of(
+        "INSERT INTO idempotency_keys (account_id, idempotency_key, body_digest, request_id, created_at) SELECT * FROM {rows}",
+        &[Int, Text, Text, Int, Int],
+        &keys,
+    )
+    .await?;
     Ok(())
 }

@@ -60,30 +60,31 @@ impl super::writer::Tx<'_> {
     /// contract takes all its `count` or none (then it is absent from the answer, and its
     /// counter is unchanged). The one statement every consume runs, single or grouped.
     pub async fn consume_many(&mut self, wanted: &[(i64, i64)]) -> Result<Vec<Taken>> {
-        let mut taken = Vec::with_capacity(wanted.len());
-        for (first, rows) in super::writer::row_chunks(wanted.len()) {
-            let sql = super::writer::multi_row(
-                "UPDATE contracts SET used = contracts.used + v.column2 FROM (VALUES",
-                2,
-                rows,
-                ") AS v WHERE contracts.id = v.column1 \
+        use super::writer::Column;
+        let rows: Vec<Vec<super::writer::Arg<'_>>> = wanted
+            .iter()
+            .map(|&(contract, count)| vec![contract.into(), count.into()])
+            .collect();
+        let taken = self
+            .rows_of(
+                "UPDATE contracts SET used = contracts.used + v.column2 FROM {rows} \
+                 WHERE contracts.id = v.column1 \
                  AND (contracts.allotted IS NULL OR contracts.used + v.column2 <= contracts.allotted) \
                  RETURNING contracts.id, contracts.allotted, contracts.used",
-            );
-            let args: Vec<super::writer::Arg<'_>> = wanted[first..first + rows]
-                .iter()
-                .flat_map(|&(contract, count)| [contract.into(), count.into()])
-                .collect();
-            for row in self.rows(sql, &args).await? {
-                if let [Some(contract), allotted, Some(used)] = row[..] {
-                    taken.push(Taken {
-                        contract,
-                        allotted,
-                        used,
-                    });
-                }
-            }
-        }
+                &[Column::Int, Column::Int],
+                &rows,
+            )
+            .await?
+            .into_iter()
+            .filter_map(|row| match row[..] {
+                [Some(contract), allotted, Some(used)] => Some(Taken {
+                    contract,
+                    allotted,
+                    used,
+                }),
+                _ => None,
+            })
+            .collect();
         Ok(taken)
     }
 

@@ -200,10 +200,27 @@ impl Tx<'_> {
     }
 }
 
-/// The row counts multi-row statements are written for: a set of rows goes in as the fewest
-/// statements of these sizes, so each backend prepares four texts per statement, not one per
-/// batch size.
-pub const ROW_CHUNKS: [usize; 4] = [64, 16, 4, 1];
+/// The type of a column of rows sent to a multi-row statement ([`Tx::rows_of`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Column {
+    Int,
+    Text,
+    Bool,
+}
+
+impl Column {
+    fn array(self) -> &'static str {
+        match self {
+            Column::Int => "bigint[]",
+            Column::Text => "text[]",
+            Column::Bool => "boolean[]",
+        }
+    }
+}
+
+/// The row counts SQLite's multi-row statements are written for: a set of rows goes in as
+/// the fewest statements of these sizes, so each text is prepared once and kept.
+pub const ROW_CHUNKS: [usize; 7] = [64, 32, 16, 8, 4, 2, 1];
 
 /// Splits `count` rows into runs of [`ROW_CHUNKS`] sizes: `(first row, rows)`.
 pub fn row_chunks(count: usize) -> Vec<(usize, usize)> {
@@ -218,39 +235,125 @@ pub fn row_chunks(count: usize) -> Vec<(usize, usize)> {
     runs
 }
 
-/// `head` followed by `rows` tuples of `columns` numbered parameters (`($1, $2), ($3, $4)`),
-/// then `tail`: the portable text of a multi-row statement. Each text is made once.
-pub fn multi_row(
-    head: &'static str,
-    columns: usize,
-    rows: usize,
-    tail: &'static str,
-) -> &'static str {
+/// The text of a multi-row statement: `template` with `{rows}` replaced by the rows as a
+/// table named `v` with columns `column1`, `column2` …: on SQLite `(VALUES ($1, $2), ($3,
+/// $4)) AS v` for `rows` rows, on PostgreSQL `UNNEST($1::bigint[], $2::text[]) AS v(column1,
+/// column2)` for any number (one parameter an array per column). Each text is made once.
+fn rows_sql(template: &'static str, columns: &[Column], rows: Option<usize>) -> &'static str {
     use std::collections::HashMap;
     use std::sync::{Mutex, OnceLock};
-    type Key = (&'static str, &'static str, usize, usize);
+    type Key = (usize, Option<usize>);
     static MADE: OnceLock<Mutex<HashMap<Key, &'static str>>> = OnceLock::new();
     let made = MADE.get_or_init(Default::default);
     let mut made = made.lock().unwrap_or_else(|e| e.into_inner());
-    made.entry((head, tail, columns, rows)).or_insert_with(|| {
-        let mut sql = String::with_capacity(head.len() + tail.len() + rows * columns * 5);
-        sql.push_str(head);
-        for row in 0..rows {
-            sql.push_str(if row == 0 { " (" } else { ", (" });
-            for column in 0..columns {
-                if column > 0 {
-                    sql.push_str(", ");
+    // Templates are `&'static str` literals: their address names them.
+    made.entry((template.as_ptr() as usize, rows))
+        .or_insert_with(|| {
+            let mut source = String::new();
+            match rows {
+                Some(rows) => {
+                    source.push_str("(VALUES");
+                    for row in 0..rows {
+                        source.push_str(if row == 0 { " (" } else { ", (" });
+                        for column in 0..columns.len() {
+                            if column > 0 {
+                                source.push_str(", ");
+                            }
+                            source.push('$');
+                            source.push_str(&(row * columns.len() + column + 1).to_string());
+                        }
+                        source.push(')');
+                    }
+                    source.push_str(") AS v");
                 }
-                sql.push('$');
-                sql.push_str(&(row * columns + column + 1).to_string());
+                None => {
+                    source.push_str("UNNEST(");
+                    for (at, column) in columns.iter().enumerate() {
+                        if at > 0 {
+                            source.push_str(", ");
+                        }
+                        source.push_str(&format!("${}::{}", at + 1, column.array()));
+                    }
+                    source.push_str(") AS v(");
+                    for at in 0..columns.len() {
+                        if at > 0 {
+                            source.push_str(", ");
+                        }
+                        source.push_str(&format!("column{}", at + 1));
+                    }
+                    source.push(')');
+                }
             }
-            sql.push(')');
+            // A few statements, one text per size: made once, kept for the process.
+            Box::leak(template.replacen("{rows}", &source, 1).into_boxed_str())
+        })
+}
+
+impl Tx<'_> {
+    /// Runs a statement over many rows at once (`template` names them `{rows}`, see
+    /// [`rows_sql`]): on PostgreSQL one statement with one array per column, on SQLite the
+    /// fewest statements of [`ROW_CHUNKS`] sizes. Every row each returns, read as integers.
+    pub async fn rows_of<'a>(
+        &mut self,
+        template: &'static str,
+        columns: &[Column],
+        rows: &[Vec<Arg<'a>>],
+    ) -> sqlx::Result<Vec<Vec<Option<i64>>>> {
+        if rows.is_empty() {
+            return Ok(Vec::new());
         }
-        sql.push(' ');
-        sql.push_str(tail);
-        // A handful of statements of four sizes each: made once, kept for the process.
-        Box::leak(sql.into_boxed_str())
-    })
+        if let Tx::Postgres(c) | Tx::PostgresBatch(c) = self {
+            let sql = rows_sql(template, columns, None);
+            let mut query = sqlx::query(sql);
+            for (at, column) in columns.iter().enumerate() {
+                let cell = |row: &Vec<Arg<'a>>| -> Option<Arg<'a>> { row.get(at).copied() };
+                query = match column {
+                    Column::Int => query.bind(
+                        rows.iter()
+                            .map(|row| match cell(row) {
+                                Some(Arg::Int(value)) => value,
+                                _ => None,
+                            })
+                            .collect::<Vec<Option<i64>>>(),
+                    ),
+                    Column::Text => query.bind(
+                        rows.iter()
+                            .map(|row| match cell(row) {
+                                Some(Arg::Text(value)) => value.map(str::to_owned),
+                                _ => None,
+                            })
+                            .collect::<Vec<Option<String>>>(),
+                    ),
+                    Column::Bool => query.bind(
+                        rows.iter()
+                            .map(|row| matches!(cell(row), Some(Arg::Bool(true))))
+                            .collect::<Vec<bool>>(),
+                    ),
+                };
+            }
+            use sqlx::Row;
+            return query
+                .fetch_all(&mut **c)
+                .await?
+                .iter()
+                .map(|row| {
+                    (0..row.len())
+                        .map(|i| row.try_get::<Option<i64>, _>(i))
+                        .collect()
+                })
+                .collect();
+        }
+        let mut all = Vec::new();
+        for (first, count) in row_chunks(rows.len()) {
+            let sql = rows_sql(template, columns, Some(count));
+            let args: Vec<Arg<'_>> = rows[first..first + count]
+                .iter()
+                .flat_map(|row| row.iter().copied())
+                .collect();
+            all.extend(self.rows(sql, &args).await?);
+        }
+        Ok(all)
+    }
 }
 
 /// The SQLite writer's statements, through `rusqlite` on the writer's thread. The SQL text is
@@ -489,6 +592,8 @@ impl Writer {
 async fn run(mut connection: Connection, mut jobs: mpsc::Receiver<Work>) {
     let mut batch: Vec<Work> = Vec::with_capacity(MAX_BATCH);
     while jobs.recv_many(&mut batch, MAX_BATCH).await > 0 {
+        let started = std::time::Instant::now();
+        let size = batch.len();
         let outcome = match &mut connection {
             Connection::Sqlite(connection) => {
                 let mut tx = Tx::Direct(connection);
@@ -522,6 +627,11 @@ async fn run(mut connection: Connection, mut jobs: mpsc::Receiver<Work>) {
                 }
             }
         };
+        tracing::debug!(
+            size,
+            micros = started.elapsed().as_micros() as u64,
+            "write batch"
+        );
         let (deliveries, failure) = match outcome {
             Ok(deliveries) => (deliveries, None),
             Err((deliveries, error)) => (deliveries, Some(error)),
@@ -557,11 +667,9 @@ async fn commit_batch(
     let mut deliveries = Vec::new();
     let begun = match tx {
         Tx::Direct(_) | Tx::Sqlite(_) => execute(tx, "BEGIN IMMEDIATE").await,
-        _ => match execute(tx, "BEGIN").await {
-            // The audit chain's head is taken once per batch, not once per request.
-            Ok(()) => execute(tx, "SELECT pg_advisory_xact_lock(7242001)").await,
-            Err(error) => Err(error),
-        },
+        // The audit chain's head is taken once per batch, not once per request; both in one
+        // round trip (a statement without arguments goes as a simple query).
+        _ => execute(tx, "BEGIN; SELECT pg_advisory_xact_lock(7242001)").await,
     };
     if let Err(error) = begun {
         let error = format!("cannot begin a write batch: {error}");
