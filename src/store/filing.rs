@@ -144,12 +144,12 @@ pub async fn file_group(tx: &mut Tx<'_>, filings: &[&Filing]) -> Result<Outcomes
     let keyed: Vec<usize> = (0..filings.len())
         .filter(|&i| filings[i].new.idempotency.is_some())
         .collect();
-    let key_rows: Vec<Vec<Arg<'_>>> = keyed
+    let key_rows: Vec<Arg<'_>> = keyed
         .iter()
-        .map(|&i| {
+        .flat_map(|&i| {
             let new = &filings[i].new;
             let (key, digest) = new.idempotency.as_ref().map_or(("", ""), |(k, d)| (k, d));
-            vec![
+            [
                 Arg::from(i as i64),
                 new.created_by.0.into(),
                 key.into(),
@@ -199,11 +199,11 @@ pub async fn file_group(tx: &mut Tx<'_>, filings: &[&Filing]) -> Result<Outcomes
     let on_contracts: Vec<usize> = (0..filings.len())
         .filter(|&i| filings[i].new.contract_id.is_some() && going(i, &outcomes))
         .collect();
-    let link_rows: Vec<Vec<Arg<'_>>> = on_contracts
+    let link_rows: Vec<Arg<'_>> = on_contracts
         .iter()
-        .map(|&i| {
+        .flat_map(|&i| {
             let new = &filings[i].new;
-            vec![
+            [
                 Arg::from(i as i64),
                 new.contract_id.into(),
                 new.created_by.0.into(),
@@ -316,10 +316,10 @@ pub async fn file_group(tx: &mut Tx<'_>, filings: &[&Filing]) -> Result<Outcomes
         }
         outcomes[i] = Some(Filed::Created(ids[n]));
     }
-    let audit_args: Vec<Vec<Arg<'_>>> = audit_rows
+    let audit_args: Vec<Arg<'_>> = audit_rows
         .iter()
-        .map(|(id, entry, prev, hash, i)| {
-            vec![
+        .flat_map(|(id, entry, prev, hash, i)| {
+            [
                 Arg::from(*id),
                 filings[*i].now.into(),
                 entry.actor_id.into(),
@@ -346,10 +346,10 @@ pub async fn file_group(tx: &mut Tx<'_>, filings: &[&Filing]) -> Result<Outcomes
         &audit_args,
     )
     .await?;
-    let message_args: Vec<Vec<Arg<'_>>> = messages
+    let message_args: Vec<Arg<'_>> = messages
         .iter()
-        .map(|(message, at)| {
-            vec![
+        .flat_map(|(message, at)| {
+            [
                 Arg::from(message.kind.as_str()),
                 message.account_id.into(),
                 message.recipient.as_str().into(),
@@ -456,10 +456,10 @@ async fn insert_requests(
         .map(|(&i, &id)| (id, &filings[i].new, filings[i].now))
         .collect();
     use Column::{Bool, Int, Text};
-    let requests: Vec<Vec<Arg<'_>>> = rows
+    let requests: Vec<Arg<'_>> = rows
         .iter()
-        .map(|(id, new, now)| {
-            vec![
+        .flat_map(|(id, new, now)| {
+            [
                 Arg::from(*id),
                 new.title.as_str().into(),
                 new.description.as_str().into(),
@@ -490,10 +490,10 @@ async fn insert_requests(
         &requests,
     )
     .await?;
-    let events: Vec<Vec<Arg<'_>>> = rows
+    let events: Vec<Arg<'_>> = rows
         .iter()
-        .map(|(id, new, now)| {
-            vec![
+        .flat_map(|(id, new, now)| {
+            [
                 Arg::from(*id),
                 (*now).into(),
                 new.created_by.0.into(),
@@ -508,11 +508,11 @@ async fn insert_requests(
         &events,
     )
     .await?;
-    let entries: Vec<Vec<Arg<'_>>> = rows
+    let entries: Vec<Arg<'_>> = rows
         .iter()
         .filter_map(|(id, new, now)| {
             new.charge_contract.map(|contract| {
-                vec![
+                [
                     Arg::from(contract),
                     "consume".into(),
                     1i64.into(),
@@ -522,6 +522,7 @@ async fn insert_requests(
                 ]
             })
         })
+        .flatten()
         .collect();
     tx.rows_of(
         "INSERT INTO ledger_entries (contract_id, kind, amount, request_id, actor_id, at) SELECT * FROM {rows}",
@@ -529,11 +530,11 @@ async fn insert_requests(
         &entries,
     )
     .await?;
-    let keys: Vec<Vec<Arg<'_>>> = rows
+    let keys: Vec<Arg<'_>> = rows
         .iter()
         .filter_map(|(id, new, now)| {
             new.idempotency.as_ref().map(|(key, digest)| {
-                vec![
+                [
                     Arg::from(new.created_by.0),
                     key.as_str().into(),
                     digest.as_str().into(),
@@ -542,6 +543,7 @@ async fn insert_requests(
                 ]
             })
         })
+        .flatten()
         .collect();
     tx.rows_of(
         "INSERT INTO idempotency_keys (account_id, idempotency_key, body_digest, request_id, created_at) SELECT * FROM {rows}",

@@ -61,9 +61,9 @@ impl super::writer::Tx<'_> {
     /// counter is unchanged). The one statement every consume runs, single or grouped.
     pub async fn consume_many(&mut self, wanted: &[(i64, i64)]) -> Result<Vec<Taken>> {
         use super::writer::Column;
-        let rows: Vec<Vec<super::writer::Arg<'_>>> = wanted
+        let rows: Vec<super::writer::Arg<'_>> = wanted
             .iter()
-            .map(|&(contract, count)| vec![contract.into(), count.into()])
+            .flat_map(|&(contract, count)| [contract.into(), count.into()])
             .collect();
         let taken = self
             .rows_of(
