@@ -143,16 +143,25 @@ impl Failure {
     }
 }
 
-pub fn init_tracing(format: LogFormat) {
+///
+/// Lines go to standard error through a thread of their own, so a request never waits for a
+/// write to the log; none is dropped (a full buffer makes the logger wait instead). Keep the
+/// guard until the process ends: dropping it writes what is still buffered.
+pub fn init_tracing(format: LogFormat) -> tracing_appender::non_blocking::WorkerGuard {
     let filter = tracing_subscriber::EnvFilter::try_from_env("SPORTELLO_LOG")
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info,sqlx=warn,tower_http=info"));
+    let (writer, guard) = tracing_appender::non_blocking::NonBlockingBuilder::default()
+        .lossy(false)
+        .finish(std::io::stderr());
     let builder = tracing_subscriber::fmt()
         .with_env_filter(filter)
-        .with_writer(std::io::stderr);
+        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
+        .with_writer(writer);
     match format {
         LogFormat::Text => builder.init(),
         LogFormat::Json => builder.json().init(),
     }
+    guard
 }
 
 /// Runs the parsed command line.

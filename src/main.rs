@@ -5,6 +5,6 @@ use std::process::ExitCode;
 #[tokio::main]
 async fn main() -> ExitCode {
     let cli = Cli::parse();
-    init_tracing(cli.log_format);
+    let _logs = init_tracing(cli.log_format);
     run(cli).await
 }

@@ -137,7 +137,7 @@ pub async fn authenticate(
     let now = OffsetDateTime::now_utc();
     let path = request.uri().path().to_owned();
     let is_api = path.starts_with("/api/");
-    let headers = request.headers().clone();
+    let headers = request.headers();
     let mut context = RequestContext {
         actor: None,
         via: Via::Anonymous,
