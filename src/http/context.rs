@@ -141,12 +141,12 @@ pub async fn authenticate(
     let mut context = RequestContext {
         actor: None,
         via: Via::Anonymous,
-        language: header_language(&headers).unwrap_or_default(),
+        language: header_language(headers).unwrap_or_default(),
         client_address: client_address(&request, state.settings.trust_forwarded_for),
         csrf_token: String::new(),
         path,
     };
-    let resolved = resolve(&state, &headers, &mut context, now).await;
+    let resolved = resolve(&state, headers, &mut context, now).await;
     // A body that was not taken is the first thing to say: nothing else was looked at.
     if let Some(refused) = request.extensions().get::<BodyRefused>() {
         return render_error(&context, refused.error());
@@ -156,7 +156,7 @@ pub async fn authenticate(
     }
     let mut new_csrf_cookie = None;
     if context.csrf_token.is_empty() && !is_api {
-        match cookie_value(&headers, CSRF_COOKIE).filter(|v| v.len() >= 32 && v.len() <= 64) {
+        match cookie_value(headers, CSRF_COOKIE).filter(|v| v.len() >= 32 && v.len() <= 64) {
             Some(existing) => context.csrf_token = existing,
             None => {
                 context.csrf_token = secrets::new_token("");
