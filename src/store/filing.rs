@@ -157,14 +157,65 @@ pub async fn file_group(tx: &mut Tx<'_>, filings: &[&Filing]) -> Result<Outcomes
             ]
         })
         .collect();
-    let seen = tx
-        .rows_of(
-            "SELECT v.column1, k.request_id, CAST(CASE WHEN k.body_digest = v.column4 THEN 1 ELSE 0 END AS BIGINT) \
-             FROM {rows} JOIN idempotency_keys k ON k.account_id = v.column2 AND k.idempotency_key = v.column3",
-            &[Column::Int, Column::Int, Column::Text, Column::Text],
-            &key_rows,
+    // And every filing on a contract needs a live link to it (the filing was decided on what
+    // this instance remembered; the link decides here, before any consume).
+    let on_contracts: Vec<usize> = (0..filings.len())
+        .filter(|&i| filings[i].new.contract_id.is_some())
+        .collect();
+    let link_rows: Vec<Arg<'_>> = on_contracts
+        .iter()
+        .flat_map(|&i| {
+            let new = &filings[i].new;
+            [
+                Arg::from(i as i64),
+                new.contract_id.into(),
+                new.created_by.0.into(),
+            ]
+        })
+        .collect();
+    const KEY_COLUMNS: &[Column] = &[Column::Int, Column::Int, Column::Text, Column::Text];
+    const LINK_COLUMNS: &[Column] = &[Column::Int, Column::Int, Column::Int];
+    let (seen, unlinked) = if tx.is_postgres() {
+        // Both in one round trip: 0 rows are keys seen before, 1 rows are missing links.
+        let sql = super::writer::unnest_sql(
+            "SELECT CAST(0 AS BIGINT), {as1}.column1, k.request_id, \
+             CAST(CASE WHEN k.body_digest = {as1}.column4 THEN 1 ELSE 0 END AS BIGINT) \
+             FROM {rows1} JOIN idempotency_keys k ON k.account_id = {as1}.column2 AND k.idempotency_key = {as1}.column3 \
+             UNION ALL SELECT CAST(1 AS BIGINT), {as2}.column1, CAST(NULL AS BIGINT), CAST(NULL AS BIGINT) FROM {rows2} \
+             WHERE NOT EXISTS (SELECT 1 FROM contract_links l WHERE l.contract_id = {as2}.column2 \
+             AND l.account_id = {as2}.column3 AND l.revoked_at IS NULL)",
+            &[KEY_COLUMNS, LINK_COLUMNS],
+        );
+        let rows = tx
+            .unnest(sql, &[(KEY_COLUMNS, &key_rows), (LINK_COLUMNS, &link_rows)])
+            .await?;
+        let (keys, links): (Vec<_>, Vec<_>) = rows
+            .into_iter()
+            .partition(|row| row.first().copied().flatten() == Some(0));
+        (
+            keys.into_iter().map(|row| row[1..].to_vec()).collect(),
+            links.into_iter().map(|row| row[1..2].to_vec()).collect(),
         )
-        .await?;
+    } else {
+        let keys = tx
+            .rows_of(
+                "SELECT v.column1, k.request_id, CAST(CASE WHEN k.body_digest = v.column4 THEN 1 ELSE 0 END AS BIGINT) \
+                 FROM {rows} JOIN idempotency_keys k ON k.account_id = v.column2 AND k.idempotency_key = v.column3",
+                KEY_COLUMNS,
+                &key_rows,
+            )
+            .await?;
+        let links = tx
+            .rows_of(
+                "SELECT v.column1 FROM {rows} WHERE NOT EXISTS (SELECT 1 FROM contract_links l \
+                 WHERE l.contract_id = v.column2 AND l.account_id = v.column3 AND l.revoked_at IS NULL)",
+                LINK_COLUMNS,
+                &link_rows,
+            )
+            .await?;
+        (keys, links)
+    };
+    let seen: Vec<Vec<Option<i64>>> = seen;
     for row in seen {
         if let [Some(i), Some(request), Some(same)] = row[..]
             && let Some(outcome) = outcomes.get_mut(i as usize)
@@ -193,36 +244,12 @@ pub async fn file_group(tx: &mut Tx<'_>, filings: &[&Filing]) -> Result<Outcomes
         }
     }
     let going = |i: usize, outcomes: &Outcomes| outcomes[i].is_none() && follows[i].is_none();
-
-    // 2. The account must still hold a live link to the contract it files on (the filing was
-    // decided on what this instance remembered; the link decides here, before any consume).
-    let on_contracts: Vec<usize> = (0..filings.len())
-        .filter(|&i| filings[i].new.contract_id.is_some() && going(i, &outcomes))
-        .collect();
-    let link_rows: Vec<Arg<'_>> = on_contracts
-        .iter()
-        .flat_map(|&i| {
-            let new = &filings[i].new;
-            [
-                Arg::from(i as i64),
-                new.contract_id.into(),
-                new.created_by.0.into(),
-            ]
-        })
-        .collect();
-    let unlinked = tx
-        .rows_of(
-            "SELECT v.column1 FROM {rows} WHERE NOT EXISTS (SELECT 1 FROM contract_links l \
-             WHERE l.contract_id = v.column2 AND l.account_id = v.column3 AND l.revoked_at IS NULL)",
-            &[Column::Int, Column::Int, Column::Int],
-            &link_rows,
-        )
-        .await?;
+    // 2. Missing links refuse what is still going (a replay answers whatever the link).
     for row in unlinked {
         if let [Some(i)] = row[..]
-            && let Some(outcome) = outcomes.get_mut(i as usize)
+            && going(i as usize, &outcomes)
         {
-            *outcome = Some(Filed::NotLinked);
+            outcomes[i as usize] = Some(Filed::NotLinked);
         }
     }
 
@@ -286,15 +313,10 @@ pub async fn file_group(tx: &mut Tx<'_>, filings: &[&Filing]) -> Result<Outcomes
     let filed: Vec<usize> = (0..filings.len())
         .filter(|&i| going(i, &outcomes))
         .collect();
-    let (ids, audit_ids) = allocate(tx, filed.len()).await?;
+    let (ids, audit_ids, head) = allocate(tx, filed.len()).await?;
 
     // 5. Everything they write, many rows to a statement.
-    insert_requests(tx, filings, &filed, &ids).await?;
-    let mut head = tx
-        .first_text("SELECT hash FROM audit_log ORDER BY id DESC LIMIT 1", &[])
-        .await?
-        .flatten()
-        .unwrap_or_else(|| GENESIS.to_owned());
+    let mut head = head.unwrap_or_else(|| GENESIS.to_owned());
     let mut audit_rows = Vec::with_capacity(filed.len());
     let mut messages = Vec::with_capacity(filed.len());
     for (n, &i) in filed.iter().enumerate() {
@@ -331,21 +353,6 @@ pub async fn file_group(tx: &mut Tx<'_>, filings: &[&Filing]) -> Result<Outcomes
             ]
         })
         .collect();
-    tx.rows_of(
-        "INSERT INTO audit_log (id, at, actor_id, action, subject, details, prev_hash, hash) SELECT * FROM {rows}",
-        &[
-            Column::Int,
-            Column::Int,
-            Column::Int,
-            Column::Text,
-            Column::Text,
-            Column::Text,
-            Column::Text,
-            Column::Text,
-        ],
-        &audit_args,
-    )
-    .await?;
     let message_args: Vec<Arg<'_>> = messages
         .iter()
         .flat_map(|(message, at)| {
@@ -360,20 +367,10 @@ pub async fn file_group(tx: &mut Tx<'_>, filings: &[&Filing]) -> Result<Outcomes
             ]
         })
         .collect();
-    // `WHERE TRUE` keeps SQLite from reading `ON CONFLICT` as part of the SELECT.
-    tx.rows_of(
-        "INSERT INTO outbox (kind, account_id, recipient, subject, body, dedupe_key, created_at) \
-         SELECT * FROM {rows} WHERE TRUE ON CONFLICT (dedupe_key) DO NOTHING",
-        &[
-            Column::Text,
-            Column::Int,
-            Column::Text,
-            Column::Text,
-            Column::Text,
-            Column::Text,
-            Column::Int,
-        ],
-        &message_args,
+    let (requests, events, entries, keys) = request_cells(filings, &filed, &ids);
+    write_all(
+        tx,
+        [requests, events, entries, keys, audit_args, message_args],
     )
     .await?;
 
@@ -394,38 +391,35 @@ pub async fn file_group(tx: &mut Tx<'_>, filings: &[&Filing]) -> Result<Outcomes
     Ok(outcomes)
 }
 
-/// `count` new ids for requests and as many for audit entries, each in increasing order.
-/// PostgreSQL draws them from the columns' sequences (one statement); on SQLite, where the one
-/// writer holds the write lock, they follow the highest id ever given (`AUTOINCREMENT` never
-/// reuses one).
-async fn allocate(tx: &mut Tx<'_>, count: usize) -> Result<(Vec<i64>, Vec<i64>)> {
+/// `count` new ids for requests and as many for audit entries, each in increasing order, and
+/// the audit chain's head (when `count` is not 0). PostgreSQL draws the ids from the columns'
+/// sequences (one statement with the head); on SQLite, where the one writer holds the write
+/// lock, they follow the highest id ever given (`AUTOINCREMENT` never reuses one).
+async fn allocate(tx: &mut Tx<'_>, count: usize) -> Result<(Vec<i64>, Vec<i64>, Option<String>)> {
     if count == 0 {
-        return Ok((Vec::new(), Vec::new()));
+        return Ok((Vec::new(), Vec::new(), None));
     }
-    if tx.is_postgres() {
-        let rows = tx
-            .rows(
-                "SELECT nextval(pg_get_serial_sequence('support_requests', 'id')), \
-                 nextval(pg_get_serial_sequence('audit_log', 'id')) FROM generate_series(1, $1)",
-                &[(count as i64).into()],
-            )
-            .await?;
-        let (mut requests, mut audit): (Vec<i64>, Vec<i64>) = rows
-            .into_iter()
-            .filter_map(|row| match row[..] {
-                [Some(request), Some(entry)] => Some((request, entry)),
-                _ => None,
-            })
-            .unzip();
-        if requests.len() != count {
+    if let Some(connection) = tx.postgres() {
+        let rows: Vec<(i64, i64, Option<String>)> = sqlx::query_as(
+            "SELECT nextval(pg_get_serial_sequence('support_requests', 'id')), \
+             nextval(pg_get_serial_sequence('audit_log', 'id')), \
+             (SELECT hash FROM audit_log ORDER BY id DESC LIMIT 1) FROM generate_series(1, $1)",
+        )
+        .bind(count as i64)
+        .fetch_all(&mut *connection)
+        .await?;
+        if rows.len() != count {
             return Err(Error::Other(anyhow::anyhow!(
                 "the sequences gave {} ids of {count}",
-                requests.len()
+                rows.len()
             )));
         }
+        let head = rows.first().and_then(|row| row.2.clone());
+        let (mut requests, mut audit): (Vec<i64>, Vec<i64>) =
+            rows.into_iter().map(|(r, a, _)| (r, a)).unzip();
         requests.sort_unstable();
         audit.sort_unstable();
-        return Ok((requests, audit));
+        return Ok((requests, audit, head));
     }
     let mut next = Vec::with_capacity(2);
     for sql in [
@@ -437,26 +431,28 @@ async fn allocate(tx: &mut Tx<'_>, count: usize) -> Result<(Vec<i64>, Vec<i64>)>
         let last = tx.first_i64(sql, &[]).await?.flatten().unwrap_or(0);
         next.push((1..=count as i64).map(|n| last + n).collect::<Vec<_>>());
     }
+    let head = tx
+        .first_text("SELECT hash FROM audit_log ORDER BY id DESC LIMIT 1", &[])
+        .await?
+        .flatten();
     let audit = next.pop().unwrap_or_default();
     let requests = next.pop().unwrap_or_default();
-    Ok((requests, audit))
+    Ok((requests, audit, head))
 }
 
-/// The requests, their `created` history entries, their consumes' ledger entries and their
-/// idempotency keys.
-async fn insert_requests(
-    tx: &mut Tx<'_>,
-    filings: &[&Filing],
+/// The cells of the requests, their `created` history entries, their consumes' ledger entries
+/// and their idempotency keys, in the columns of [`WRITES`].
+fn request_cells<'a>(
+    filings: &[&'a Filing],
     filed: &[usize],
     ids: &[i64],
-) -> Result<()> {
-    let rows: Vec<(i64, &NewRequest, i64)> = filed
+) -> (Vec<Arg<'a>>, Vec<Arg<'a>>, Vec<Arg<'a>>, Vec<Arg<'a>>) {
+    let rows: Vec<(i64, &'a NewRequest, i64)> = filed
         .iter()
         .zip(ids)
         .map(|(&i, &id)| (id, &filings[i].new, filings[i].now))
         .collect();
-    use Column::{Bool, Int, Text};
-    let requests: Vec<Arg<'_>> = rows
+    let requests: Vec<Arg<'a>> = rows
         .iter()
         .flat_map(|(id, new, now)| {
             [
@@ -480,17 +476,7 @@ async fn insert_requests(
             ]
         })
         .collect();
-    tx.rows_of(
-        "INSERT INTO support_requests (id, title, description, product_code, version, severity, plan, contract_id, \
-         charged, created_by, organization_id, customer_id, contact, status, first_response_due, created_at, updated_at) \
-         SELECT * FROM {rows}",
-        &[
-            Int, Text, Text, Text, Text, Text, Text, Int, Bool, Int, Int, Int, Text, Text, Int, Int, Int,
-        ],
-        &requests,
-    )
-    .await?;
-    let events: Vec<Arg<'_>> = rows
+    let events: Vec<Arg<'a>> = rows
         .iter()
         .flat_map(|(id, new, now)| {
             [
@@ -502,13 +488,7 @@ async fn insert_requests(
             ]
         })
         .collect();
-    tx.rows_of(
-        "INSERT INTO request_events (request_id, at, actor_id, kind, to_status) SELECT * FROM {rows}",
-        &[Int, Int, Int, Text, Text],
-        &events,
-    )
-    .await?;
-    let entries: Vec<Arg<'_>> = rows
+    let entries: Vec<Arg<'a>> = rows
         .iter()
         .filter_map(|(id, new, now)| {
             new.charge_contract.map(|contract| {
@@ -524,13 +504,7 @@ async fn insert_requests(
         })
         .flatten()
         .collect();
-    tx.rows_of(
-        "INSERT INTO ledger_entries (contract_id, kind, amount, request_id, actor_id, at) SELECT * FROM {rows}",
-        &[Int, Text, Int, Int, Int, Int],
-        &entries,
-    )
-    .await?;
-    let keys: Vec<Arg<'_>> = rows
+    let keys: Vec<Arg<'a>> = rows
         .iter()
         .filter_map(|(id, new, now)| {
             new.idempotency.as_ref().map(|(key, digest)| {
@@ -545,11 +519,78 @@ async fn insert_requests(
         })
         .flatten()
         .collect();
-    tx.rows_of(
-        "INSERT INTO idempotency_keys (account_id, idempotency_key, body_digest, request_id, created_at) SELECT * FROM {rows}",
-        &[Int, Text, Text, Int, Int],
-        &keys,
-    )
-    .await?;
+    (requests, events, entries, keys)
+}
+
+/// What a group writes, table by table: the SQLite statement of each (`{rows}`) and its
+/// columns. On PostgreSQL all six go in one statement ([`WRITES_POSTGRES`]).
+const WRITES: [(&str, &[Column]); 6] = {
+    use Column::{Bool, Int, Text};
+    [
+        (
+            "INSERT INTO support_requests (id, title, description, product_code, version, severity, plan, contract_id, \
+             charged, created_by, organization_id, customer_id, contact, status, first_response_due, created_at, updated_at) \
+             SELECT * FROM {rows}",
+            &[
+                Int, Text, Text, Text, Text, Text, Text, Int, Bool, Int, Int, Int, Text, Text, Int,
+                Int, Int,
+            ],
+        ),
+        (
+            "INSERT INTO request_events (request_id, at, actor_id, kind, to_status) SELECT * FROM {rows}",
+            &[Int, Int, Int, Text, Text],
+        ),
+        (
+            "INSERT INTO ledger_entries (contract_id, kind, amount, request_id, actor_id, at) SELECT * FROM {rows}",
+            &[Int, Text, Int, Int, Int, Int],
+        ),
+        (
+            "INSERT INTO idempotency_keys (account_id, idempotency_key, body_digest, request_id, created_at) \
+             SELECT * FROM {rows}",
+            &[Int, Text, Text, Int, Int],
+        ),
+        (
+            "INSERT INTO audit_log (id, at, actor_id, action, subject, details, prev_hash, hash) SELECT * FROM {rows}",
+            &[Int, Int, Int, Text, Text, Text, Text, Text],
+        ),
+        (
+            // `WHERE TRUE` keeps SQLite from reading `ON CONFLICT` as part of the SELECT.
+            "INSERT INTO outbox (kind, account_id, recipient, subject, body, dedupe_key, created_at) \
+             SELECT * FROM {rows} WHERE TRUE ON CONFLICT (dedupe_key) DO NOTHING",
+            &[Text, Int, Text, Text, Text, Text, Int],
+        ),
+    ]
+};
+
+/// The six writes of [`WRITES`] as one PostgreSQL statement: sibling inserts in one `WITH`,
+/// whose foreign keys are checked at the statement's end, when every row is in.
+const WRITES_POSTGRES: &str = "WITH r AS (INSERT INTO support_requests (id, title, description, product_code, version, severity, \
+     plan, contract_id, charged, created_by, organization_id, customer_id, contact, status, first_response_due, created_at, \
+     updated_at) SELECT * FROM {rows1}), \
+     e AS (INSERT INTO request_events (request_id, at, actor_id, kind, to_status) SELECT * FROM {rows2}), \
+     l AS (INSERT INTO ledger_entries (contract_id, kind, amount, request_id, actor_id, at) SELECT * FROM {rows3}), \
+     k AS (INSERT INTO idempotency_keys (account_id, idempotency_key, body_digest, request_id, created_at) SELECT * FROM {rows4}), \
+     a AS (INSERT INTO audit_log (id, at, actor_id, action, subject, details, prev_hash, hash) SELECT * FROM {rows5}), \
+     o AS (INSERT INTO outbox (kind, account_id, recipient, subject, body, dedupe_key, created_at) SELECT * FROM {rows6} \
+     ON CONFLICT (dedupe_key) DO NOTHING) \
+     SELECT CAST(1 AS BIGINT)";
+
+/// Writes the cells of each of [`WRITES`]: one statement on PostgreSQL, six (in runs of rows)
+/// on SQLite.
+async fn write_all(tx: &mut Tx<'_>, cells: [Vec<Arg<'_>>; 6]) -> Result<()> {
+    if tx.is_postgres() {
+        let columns: Vec<&[Column]> = WRITES.iter().map(|(_, columns)| *columns).collect();
+        let sql = super::writer::unnest_sql(WRITES_POSTGRES, &columns);
+        let parts: Vec<(&[Column], &[Arg<'_>])> = WRITES
+            .iter()
+            .zip(&cells)
+            .map(|((_, columns), cells)| (*columns, cells.as_slice()))
+            .collect();
+        tx.unnest(sql, &parts).await?;
+        return Ok(());
+    }
+    for ((template, columns), cells) in WRITES.iter().zip(&cells) {
+        tx.rows_of(template, columns, cells).await?;
+    }
     Ok(())
 }

@@ -194,6 +194,14 @@ impl Tx<'_> {
         matches!(self, Tx::Postgres(_))
     }
 
+    /// The PostgreSQL connection, for the few statements written for it alone.
+    pub(crate) fn postgres(&mut self) -> Option<&mut PgConnection> {
+        match self {
+            Tx::Postgres(c) | Tx::PostgresBatch(c) => Some(c),
+            _ => None,
+        }
+    }
+
     /// Whether this transaction is on PostgreSQL (for the few statements written twice).
     pub fn is_postgres(&self) -> bool {
         matches!(self, Tx::Postgres(_) | Tx::PostgresBatch(_))
@@ -303,10 +311,38 @@ impl Tx<'_> {
         if cells.is_empty() {
             return Ok(Vec::new());
         }
-        let rows: Vec<&[Arg<'a>]> = cells.chunks(width).collect();
-        if let Tx::Postgres(c) | Tx::PostgresBatch(c) = self {
+        if self.is_postgres() {
             let sql = rows_sql(template, columns, None);
-            let mut query = sqlx::query(sql);
+            return self.unnest(sql, &[(columns, cells)]).await;
+        }
+        let mut all = Vec::new();
+        for (first, count) in row_chunks(cells.len() / width) {
+            let sql = rows_sql(template, columns, Some(count));
+            let args = &cells[first * width..(first + count) * width];
+            all.extend(self.rows(sql, args).await?);
+        }
+        Ok(all)
+    }
+}
+
+impl Tx<'_> {
+    /// PostgreSQL only: runs `sql`, whose parameters are the arrays of `parts` in order (each
+    /// part's columns, one array per column), in one round trip. Every row it returns, read as
+    /// integers. See [`unnest_sql`] for writing such a text.
+    pub async fn unnest<'a>(
+        &mut self,
+        sql: &'static str,
+        parts: &[(&[Column], &[Arg<'a>])],
+    ) -> sqlx::Result<Vec<Vec<Option<i64>>>> {
+        let (Tx::Postgres(c) | Tx::PostgresBatch(c)) = self else {
+            return Err(sqlx::Error::Protocol(
+                "arrays of rows are for PostgreSQL".into(),
+            ));
+        };
+        let mut query = sqlx::query(sql);
+        for (columns, cells) in parts {
+            let width = columns.len().max(1);
+            let rows: Vec<&[Arg<'a>]> = cells.chunks(width).collect();
             for (at, column) in columns.iter().enumerate() {
                 let cell = |row: &&[Arg<'a>]| -> Option<Arg<'a>> { row.get(at).copied() };
                 query = match column {
@@ -333,26 +369,55 @@ impl Tx<'_> {
                     ),
                 };
             }
-            use sqlx::Row;
-            return query
-                .fetch_all(&mut **c)
-                .await?
+        }
+        use sqlx::Row;
+        query
+            .fetch_all(&mut **c)
+            .await?
+            .iter()
+            .map(|row| {
+                (0..row.len())
+                    .map(|i| row.try_get::<Option<i64>, _>(i))
+                    .collect()
+            })
+            .collect()
+    }
+}
+
+/// A PostgreSQL text over several sets of rows: `template` with `{rows1}`, `{rows2}` … each
+/// replaced by `UNNEST(…) AS v(column1, …)` of that part's columns (parameters numbered across
+/// the parts in order; name the table of each part apart with `{as1}` … when a statement uses
+/// several: it becomes that part's alias, `v1`, `v2` …). Made once per template.
+pub fn unnest_sql(template: &'static str, parts: &[&[Column]]) -> &'static str {
+    use std::collections::HashMap;
+    use std::sync::{Mutex, OnceLock};
+    static MADE: OnceLock<Mutex<HashMap<usize, &'static str>>> = OnceLock::new();
+    let made = MADE.get_or_init(Default::default);
+    let mut made = made.lock().unwrap_or_else(|e| e.into_inner());
+    made.entry(template.as_ptr() as usize).or_insert_with(|| {
+        let mut sql = template.to_owned();
+        let mut parameter = 0;
+        for (number, columns) in parts.iter().enumerate() {
+            let alias = format!("v{}", number + 1);
+            let arrays: Vec<String> = columns
                 .iter()
-                .map(|row| {
-                    (0..row.len())
-                        .map(|i| row.try_get::<Option<i64>, _>(i))
-                        .collect()
+                .map(|column| {
+                    parameter += 1;
+                    format!("${parameter}::{}", column.array())
                 })
                 .collect();
+            let names: Vec<String> = (1..=columns.len()).map(|n| format!("column{n}")).collect();
+            let source = format!(
+                "UNNEST({}) AS {alias}({})",
+                arrays.join(", "),
+                names.join(", ")
+            );
+            sql = sql
+                .replacen(&format!("{{rows{}}}", number + 1), &source, 1)
+                .replace(&format!("{{as{}}}", number + 1), &alias);
         }
-        let mut all = Vec::new();
-        for (first, count) in row_chunks(rows.len()) {
-            let sql = rows_sql(template, columns, Some(count));
-            let args = &cells[first * width..(first + count) * width];
-            all.extend(self.rows(sql, args).await?);
-        }
-        Ok(all)
-    }
+        Box::leak(sql.into_boxed_str())
+    })
 }
 
 /// The SQLite writer's statements, through `rusqlite` on the writer's thread. The SQL text is
@@ -668,10 +733,26 @@ async fn commit_batch(
     batch: impl Iterator<Item = Work>,
 ) -> std::result::Result<Vec<Delivery>, (Vec<Delivery>, String)> {
     let mut deliveries = Vec::new();
+    let (mut files, mut units) = (Vec::new(), Vec::new());
+    for work in batch {
+        match work {
+            Work::File(file) => files.push(*file),
+            Work::Unit(unit) => units.push(unit),
+        }
+    }
+    // On PostgreSQL the audit chain's head is taken once per batch, not once per request; the
+    // lock and the filings' savepoint go with BEGIN in one round trip (statements without
+    // arguments go as one simple query).
+    let opens_savepoint = tx.is_postgres() && !files.is_empty();
     let begun = match tx {
         Tx::Direct(_) | Tx::Sqlite(_) => execute(tx, "BEGIN IMMEDIATE").await,
-        // The audit chain's head is taken once per batch, not once per request; both in one
-        // round trip (a statement without arguments goes as a simple query).
+        _ if opens_savepoint => {
+            execute(
+                tx,
+                "BEGIN; SELECT pg_advisory_xact_lock(7242001); SAVEPOINT unit",
+            )
+            .await
+        }
         _ => execute(tx, "BEGIN; SELECT pg_advisory_xact_lock(7242001)").await,
     };
     if let Err(error) = begun {
@@ -680,20 +761,20 @@ async fn commit_batch(
         let _ = execute(tx, "ROLLBACK").await;
         // Nothing ran. Work that never runs is answered by dropping it, which closes its
         // answer channel: its caller reports that the batch could not be committed.
-        drop(batch.collect::<Vec<_>>());
+        drop(files);
+        drop(units);
         return Err((deliveries, error));
     }
-    let (mut files, mut units) = (Vec::new(), Vec::new());
-    for work in batch {
-        match work {
-            Work::File(file) => files.push(*file),
-            Work::Unit(unit) => units.push(unit),
-        }
-    }
     let mut broken = None;
+    // Whether the filings' savepoint is still to be released (with the commit, on PostgreSQL).
+    let mut release_pending = false;
     if !files.is_empty() {
-        match file_batch(tx, files).await {
-            Ok(delivered) => deliveries.extend(delivered),
+        let last = units.is_empty() && tx.is_postgres();
+        match file_batch(tx, files, opens_savepoint, last).await {
+            Ok((delivered, pending)) => {
+                deliveries.extend(delivered);
+                release_pending = pending;
+            }
             Err(error) => broken = Some(error),
         }
     }
@@ -721,9 +802,14 @@ async fn commit_batch(
             broken = Some(error);
         }
     }
+    let commit = if release_pending {
+        "RELEASE SAVEPOINT unit; COMMIT"
+    } else {
+        "COMMIT"
+    };
     let outcome = match broken {
         Some(error) => Err(error),
-        None => execute(tx, "COMMIT")
+        None => execute(tx, commit)
             .await
             .map_err(|error| format!("cannot commit a write batch: {error}")),
     };
@@ -753,21 +839,34 @@ async fn end_savepoint(tx: &mut Tx<'_>, succeeded: bool) -> std::result::Result<
 /// and writes each filing alone in a savepoint of its own. The deliveries answer each caller
 /// once the batch is committed; an `Err` is a savepoint that could not be handled (the batch
 /// cannot go on).
+///
+/// `savepoint_open`: the batch's BEGIN opened the group's savepoint already. `last`: nothing
+/// follows in the batch, so a group that needs no filing alone leaves its savepoint to be
+/// released with the commit (the second value is then true).
 async fn file_batch(
     tx: &mut Tx<'_>,
     files: Vec<FileJob>,
-) -> std::result::Result<Vec<Delivery>, String> {
+    savepoint_open: bool,
+    last: bool,
+) -> std::result::Result<(Vec<Delivery>, bool), String> {
     use super::filing::{file_group, file_one};
-    execute(tx, "SAVEPOINT unit")
-        .await
-        .map_err(|error| format!("cannot open a savepoint: {error}"))?;
+    if !savepoint_open {
+        execute(tx, "SAVEPOINT unit")
+            .await
+            .map_err(|error| format!("cannot open a savepoint: {error}"))?;
+    }
     let grouped = {
         let filings: Vec<&super::filing::Filing> = files.iter().map(|f| &f.filing).collect();
         file_group(tx, &filings).await
     };
+    let mut release_pending = false;
     let mut outcomes: Vec<Option<Result<super::requests::Filed>>> = match grouped {
         Ok(outcomes) => {
-            end_savepoint(tx, true).await?;
+            if last && outcomes.iter().all(Option::is_some) {
+                release_pending = true;
+            } else {
+                end_savepoint(tx, true).await?;
+            }
             outcomes.into_iter().map(|o| o.map(Ok)).collect()
         }
         Err(error) => {
@@ -787,7 +886,7 @@ async fn file_batch(
         end_savepoint(tx, alone.is_ok()).await?;
         *outcome = Some(alone);
     }
-    Ok(files
+    let delivered = files
         .into_iter()
         .zip(outcomes)
         .map(|(file, outcome)| {
@@ -804,7 +903,8 @@ async fn file_batch(
             });
             deliver
         })
-        .collect())
+        .collect();
+    Ok((delivered, release_pending))
 }
 
 impl Store {
