@@ -15,12 +15,16 @@ window.addEventListener('DOMContentLoaded', () => {
     displayRequestDuration: true,
   });
 
-  // Accessibility gaps in Swagger UI's markup, filled as it draws: an enum parameter's <select>
-  // has no name (named after its parameter, as its row shows it), nor has the request body's
+  // Accessibility gaps in Swagger UI's markup, filled as it draws: the server picker's <select>
+  // sits in an empty <label>, an enum parameter's <select> has no name (named after its
+  // parameter, as its row shows it), nor has the request body's
   // editor in "Try it out" or the Authorize dialog's close button, and that dialog's "Authorize"
   // buttons are labelled "Apply credentials".
   const root = document.getElementById('swagger-ui');
   const nameControls = () => {
+    for (const servers of root.querySelectorAll('select#servers:not([aria-label])')) {
+      servers.setAttribute('aria-label', 'Server');
+    }
     for (const control of root.querySelectorAll('tr[data-param-name] select:not([aria-label])')) {
       control.setAttribute('aria-label', control.closest('tr[data-param-name]').dataset.paramName);
     }
