@@ -7,6 +7,7 @@
 //! [--rate R] [--scale N,N]` (or `cargo bench --bench http -- …`); `--help` lists every option.
 
 mod baseline;
+mod crash;
 mod driver;
 mod invariants;
 mod scenarios;
@@ -59,6 +60,10 @@ struct Args {
     /// only, and any wrong answer fails the run.
     #[arg(long)]
     short: bool,
+    /// Run the crash loop instead of the scenarios: SIGKILL the server this many times per
+    /// backend under concurrent filing, restart it, and check every acknowledgement.
+    #[arg(long)]
+    crash: Option<usize>,
     /// Fail when any scenario had a wrong answer (not only on a broken invariant).
     #[arg(long)]
     fail_on_errors: bool,
@@ -143,6 +148,27 @@ fn main() -> std::process::ExitCode {
 
 /// Every backend at every size; `Ok(false)` when an invariant broke.
 async fn run(args: &Args) -> anyhow::Result<bool> {
+    if let Some(kills) = args.crash {
+        let logs = tempfile::tempdir()?;
+        let log_dir = args.logs.clone().unwrap_or_else(|| logs.path().to_owned());
+        std::fs::create_dir_all(&log_dir)?;
+        let mut all_ok = true;
+        for &backend in &args.backend {
+            all_ok &= crash::run(
+                backend,
+                kills,
+                args.members.min(20),
+                args.contracts_per_member.min(10),
+                &args.postgres_url,
+                &log_dir,
+            )
+            .await?;
+        }
+        if !all_ok && args.logs.is_none() {
+            println!("logs kept in {}", logs.keep().display());
+        }
+        return Ok(all_ok);
+    }
     let mut selected: Vec<&'static str> = scenarios::ALL
         .iter()
         .copied()

@@ -208,6 +208,12 @@ impl Server {
             .map_or(0.0, |kib| kib / 1024.0)
     }
 
+    /// SIGKILL at once (the crash loop), and reaped.
+    pub fn kill(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+
     /// SIGTERM by PID, then SIGKILL if it has not stopped within 10 s.
     pub fn stop(&mut self) {
         if let Ok(Some(_)) = self.child.try_wait() {

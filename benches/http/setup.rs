@@ -130,6 +130,15 @@ pub async fn create(
     members: usize,
     per_member: usize,
 ) -> anyhow::Result<Fixture> {
+    Ok(create_with_access(address, members, per_member).await?.0)
+}
+
+/// [`create`], and each member's unlimited contract's Access ID (to link it again).
+pub async fn create_with_access(
+    address: SocketAddr,
+    members: usize,
+    per_member: usize,
+) -> anyhow::Result<(Fixture, Vec<String>)> {
     let mut connection = Connection::new(address);
     let (operator_cookie, operator_token) = sign_in(&mut connection, OPERATOR_EMAIL).await?;
     let op = |call: Call| call.bearer(&operator_token);
@@ -202,6 +211,7 @@ pub async fn create(
     };
     let mut calls = Vec::new();
     let mut fixture_members = Vec::new();
+    let mut access = Vec::new();
     let mut issued_iter = issued.iter();
     for (member, email) in emails.iter().enumerate() {
         let mut contracts = Vec::new();
@@ -212,6 +222,7 @@ pub async fn create(
         }
         let pair = issued_iter.next().context("orders")?;
         calls.push(link(member, pair));
+        access.push(pair.1.clone());
         fixture_members.push(Member {
             email: email.clone(),
             token: signed_in[member].1.clone(),
@@ -229,11 +240,14 @@ pub async fn create(
     for reply in parallel(address, calls, 8).await {
         expect(&reply, &[201], "link")?;
     }
-    Ok(Fixture {
-        operator_token,
-        operator_cookie,
-        members: fixture_members,
-        hot: hot.0,
-        race: race.0,
-    })
+    Ok((
+        Fixture {
+            operator_token,
+            operator_cookie,
+            members: fixture_members,
+            hot: hot.0,
+            race: race.0,
+        },
+        access,
+    ))
 }
