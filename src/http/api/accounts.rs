@@ -55,7 +55,7 @@ pub struct AccountFilter {
     #[param(minimum = 1, maximum = 200)]
     pub limit: Option<i64>,
     /// Where the page starts: the `next` of the page before (absent for the first page).
-    #[param(max_length = 400)]
+    #[param(max_length = 400, pattern = "^[A-Za-z0-9_-]*$")]
     pub after: Option<String>,
 }
 

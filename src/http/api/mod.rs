@@ -112,7 +112,7 @@ pub struct PageParams {
     #[param(minimum = 1, maximum = 200)]
     pub limit: Option<i64>,
     /// Where the page starts: the `next` of the page before (absent for the first page).
-    #[param(max_length = 400)]
+    #[param(max_length = 400, pattern = "^[A-Za-z0-9_-]*$")]
     pub after: Option<String>,
 }
 
@@ -155,7 +155,7 @@ pub struct Paged<T> {
     pub items: Vec<T>,
     pub limit: i64,
     /// The `after` of the next page; `null` on the last page.
-    #[schema(max_length = 400)]
+    #[schema(max_length = 400, pattern = "^[A-Za-z0-9_-]+$")]
     pub next: Option<String>,
 }
 

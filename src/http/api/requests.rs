@@ -315,7 +315,7 @@ pub struct QueueParams {
     #[param(minimum = 1, maximum = 200)]
     pub limit: Option<i64>,
     /// Where the page starts: the `next` of the page before (absent for the first page).
-    #[param(max_length = 400)]
+    #[param(max_length = 400, pattern = "^[A-Za-z0-9_-]*$")]
     pub after: Option<String>,
 }
 
