@@ -15,6 +15,10 @@ CREATE INDEX accounts_organization_email ON accounts (organization_id, email);
 DROP INDEX memberships_organization;
 CREATE INDEX memberships_by_start ON memberships (organization_id, starts_on, id);
 
+-- An organization's contracts, oldest first.
+DROP INDEX contracts_organization;
+CREATE INDEX contracts_organization_id ON contracts (organization_id, id);
+
 -- The activation queue: one status, oldest first.
 CREATE INDEX activations_by_status ON activations (status, id);
 

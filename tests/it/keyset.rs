@@ -288,6 +288,21 @@ async fn memberships_and_activations_walk_every_row_once(backend: Backend) {
         "the rest of the list, unchanged"
     );
 
+    // The organization's contracts (paid-plan orders), oldest first.
+    for n in 0..5 {
+        let order = json!({"plan": "advanced", "allotment": n + 1});
+        let reply = app
+            .post(
+                &operator,
+                &format!("/api/v1/organizations/{}/orders", org.0),
+                order,
+            )
+            .await;
+        assert_eq!(reply.status, StatusCode::CREATED, "{}", reply.text);
+    }
+    let contracts = format!("/api/v1/organizations/{}/contracts", org.0);
+    walk_checked(&app, &operator, &contracts, "contract_id", 2, 5).await;
+
     // The activation queue, oldest first, one status at a time.
     let requester = app
         .caller("member@members.example", Some(org), &[Role::GlobalAdmin])
@@ -611,6 +626,7 @@ async fn cursors_the_list_did_not_give_are_malformed_queries(backend: Backend) {
         "/api/v1/support-requests".to_owned(),
         format!("/api/v1/organizations/{}/memberships", org.0),
         format!("/api/v1/organizations/{}/customers", org.0),
+        format!("/api/v1/organizations/{}/contracts", org.0),
     ];
     for list in &lists {
         let caller = if list.ends_with("customers") {
@@ -851,6 +867,13 @@ async fn every_list_reads_along_an_index_without_sorting(backend: Backend) {
                 .expect("query"),
             "activations",
             "a",
+            true,
+        ));
+        cases.push((
+            build("an organization's contracts"),
+            sportello::store::contracts::list_query(org, page).expect("query"),
+            "contracts",
+            "contracts",
             true,
         ));
         cases.push((
