@@ -41,17 +41,16 @@ impl Cursor {
     /// Reads a cursor as a client sends it back (`after`); anything this module did not write
     /// is `malformed_query`.
     pub fn parse(text: &str) -> Result<Self> {
-        let refused = || Error::MalformedQuery("after: not a cursor this list gave".into());
         if text.len() > Self::MAX_CHARS {
             return Err(Error::MalformedQuery(format!(
                 "after: at most {} characters",
                 Self::MAX_CHARS
             )));
         }
-        let bytes = URL_SAFE_NO_PAD.decode(text).map_err(|_| refused())?;
-        let keys: Vec<Key> = serde_json::from_slice(&bytes).map_err(|_| refused())?;
+        let bytes = URL_SAFE_NO_PAD.decode(text).map_err(|_| Self::refused())?;
+        let keys: Vec<Key> = serde_json::from_slice(&bytes).map_err(|_| Self::refused())?;
         if keys.is_empty() || keys.len() > 2 {
-            return Err(refused());
+            return Err(Self::refused());
         }
         Ok(Self(keys))
     }
@@ -62,6 +61,7 @@ impl Cursor {
         URL_SAFE_NO_PAD.encode(serde_json::to_vec(&self.0).unwrap_or_default())
     }
 
+    /// Not a cursor, or not one of the list it is sent to.
     fn refused() -> Error {
         Error::MalformedQuery("after: not a cursor of this list".into())
     }
