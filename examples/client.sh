@@ -22,8 +22,8 @@ AUTH=(-H "authorization: Bearer $TOKEN")
 echo "3. Read the organization's contract IDs (admins see the Access ID)"
 ORG=$(curl -sf "${AUTH[@]}" "$BASE/api/v1/me" | json "d['organization_id']")
 CONTRACTS=$(curl -sf "${AUTH[@]}" "$BASE/api/v1/organizations/$ORG/contracts")
-CONTRACT_ID=$(echo "$CONTRACTS" | json "[c for c in d if c['plan'] == 'product_support'][0]['contract_id']")
-ACCESS_ID=$(echo "$CONTRACTS" | json "[c for c in d if c['plan'] == 'product_support'][0]['access_id']")
+CONTRACT_ID=$(echo "$CONTRACTS" | json "[c for c in d['items'] if c['plan'] == 'product_support'][0]['contract_id']")
+ACCESS_ID=$(echo "$CONTRACTS" | json "[c for c in d['items'] if c['plan'] == 'product_support'][0]['access_id']")
 
 echo "4. Link contract $CONTRACT_ID to this account (201 linked, 200 already linked)"
 STATUS=$(curl -s -o /dev/null -w '%{http_code}' "${AUTH[@]}" -H 'content-type: application/json' \

@@ -340,14 +340,14 @@ async fn import_memberships(
     let text = std::fs::read_to_string(file)
         .map_err(|error| Failure::run(format!("cannot read {}: {error}", file.display())))?;
     let store = open(database).await?;
-    let (operator, _) = store
+    let operator = store
         .accounts(
             None,
-            crate::store::Page::new(Some(crate::store::Page::MAX_LIMIT), None),
+            crate::store::Page::first(crate::store::Page::MAX_LIMIT),
         )
         .await
-        .map_err(Failure::run)?;
-    let operator = operator
+        .map_err(Failure::run)?
+        .items
         .into_iter()
         .find(|a| a.roles.contains(&crate::domain::Role::Operator))
         .ok_or_else(|| {

@@ -191,12 +191,10 @@ const ACCOUNTS: &[DemoAccount] = &[
 
 /// Loads what is missing and prints the sign-ins.
 pub async fn load(store: &Store, policy: &Policy, now: OffsetDateTime) -> Result<()> {
-    let (existing, _) = store
-        .organizations(crate::store::Page::new(
-            Some(crate::store::Page::MAX_LIMIT),
-            None,
-        ))
-        .await?;
+    let existing = store
+        .organizations(crate::store::Page::first(crate::store::Page::MAX_LIMIT))
+        .await?
+        .items;
     let mut organization_ids: Vec<OrganizationId> = Vec::new();
     for demo in ORGANIZATIONS {
         let id = match existing.iter().find(|o| o.name == demo.name) {

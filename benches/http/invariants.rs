@@ -37,6 +37,47 @@ async fn count(url: &str, sql: &str, bind: Option<&str>) -> anyhow::Result<i64> 
     })
 }
 
+/// The cursors a client holds after walking `rows` rows of the request list and of the audit
+/// log, newest first: the `after` of the next page of each. Where fewer rows are stored, a
+/// cursor past the end (the page at depth is empty, as an offset past the end was).
+pub async fn cursors_at_depth(url: &str, rows: i64) -> anyhow::Result<(String, String)> {
+    use ::sportello::store::Cursor;
+    use ::sportello::store::page::Key;
+    const REQUEST: &str = "SELECT id FROM support_requests ORDER BY id DESC LIMIT 1 OFFSET $1";
+    const ENTRY: &str = "SELECT at, id FROM audit_log ORDER BY at DESC, id DESC LIMIT 1 OFFSET $1";
+    let skip = rows - 1;
+    let (request, entry): (Option<i64>, Option<(i64, i64)>) = if url.starts_with("postgres") {
+        let pool = sqlx::PgPool::connect(url).await?;
+        let request = sqlx::query_scalar(REQUEST)
+            .bind(skip)
+            .fetch_optional(&pool)
+            .await?;
+        let entry = sqlx::query_as(ENTRY)
+            .bind(skip)
+            .fetch_optional(&pool)
+            .await?;
+        pool.close().await;
+        (request, entry)
+    } else {
+        let pool = sqlx::SqlitePool::connect(url).await?;
+        let request = sqlx::query_scalar(REQUEST)
+            .bind(skip)
+            .fetch_optional(&pool)
+            .await?;
+        let entry = sqlx::query_as(ENTRY)
+            .bind(skip)
+            .fetch_optional(&pool)
+            .await?;
+        pool.close().await;
+        (request, entry)
+    };
+    let (at, id) = entry.unwrap_or((0, 0));
+    Ok((
+        Cursor::id(request.unwrap_or(0)).encode(),
+        Cursor::pair(Key::Int(at), id).encode(),
+    ))
+}
+
 const REQUESTS: &str = "SELECT CAST(COUNT(*) AS BIGINT) FROM support_requests";
 const REFUNDS: &str = "SELECT CAST(COUNT(*) AS BIGINT) FROM ledger_entries WHERE kind = 'refund'";
 const CHARGED: &str = "SELECT CAST(COUNT(*) AS BIGINT) FROM support_requests WHERE charged";

@@ -304,16 +304,18 @@ async fn run_on(
     let (mut ceiling, mut naive) = (0.0, 0.0);
     let mut errors = 0;
     for &name in selected {
-        let offset = if name.ends_with("20000") {
-            50 * 19_999
+        let (requests_after, audit_after) = if name.ends_with("20000") {
+            let (requests, audit) = invariants::cursors_at_depth(url, 50 * 19_999).await?;
+            (Some(requests), Some(audit))
         } else {
-            0
+            (None, None)
         };
         let scenario = Arc::new(Scenario {
             name,
             fixture: fixture.clone(),
             tally: tally.clone(),
-            offset,
+            requests_after,
+            audit_after,
         });
         let (server, address) = match scenario.target() {
             Target::Product => (&product, product_address),

@@ -77,8 +77,10 @@ pub struct Scenario {
     pub name: &'static str,
     pub fixture: Fixture,
     pub tally: std::sync::Arc<Tally>,
-    /// The offset of a request-list or audit page at depth.
-    pub offset: u64,
+    /// Where a request-list page and an audit page start (`after`): none for the first
+    /// pages, the cursors a client holds after 19,999 pages for the pages at depth.
+    pub requests_after: Option<String>,
+    pub audit_after: Option<String>,
 }
 
 impl Scenario {
@@ -179,15 +181,16 @@ impl Load for Scenario {
                 Call::get(format!("/api/v1/me/support-plans?product={PRODUCT}"))
                     .bearer(&member.token)
             }
-            "requests-page-1" | "requests-page-20000" => Call::get(format!(
-                "/api/v1/support-requests?limit=50&offset={}",
-                self.offset
-            ))
+            "requests-page-1" | "requests-page-20000" => Call::get(match &self.requests_after {
+                Some(after) => format!("/api/v1/support-requests?limit=50&after={after}"),
+                None => "/api/v1/support-requests?limit=50".to_owned(),
+            })
             .bearer(&fixture.operator_token),
-            "ledger-page-1" | "ledger-page-20000" => {
-                Call::get(format!("/operator/audit?offset={}", self.offset))
-                    .header("cookie", fixture.operator_cookie.clone())
-            }
+            "ledger-page-1" | "ledger-page-20000" => Call::get(match &self.audit_after {
+                Some(after) => format!("/operator/audit?after={after}"),
+                None => "/operator/audit".to_owned(),
+            })
+            .header("cookie", fixture.operator_cookie.clone()),
             "sign-in" => {
                 // Each connection is one person at their own address, as in life: the sign-in
                 // throttle reserves each attempt per account and per address, so one address

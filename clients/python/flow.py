@@ -49,7 +49,7 @@ def main(base: str) -> None:
     me = get_signed_in_account.sync(client=api)
     check(me is not None and isinstance(me.organization_id, int), "get_signed_in_account failed")
     owned = list_organization_contracts.sync(client=api, org_id=me.organization_id)
-    contract = next((c for c in owned or [] if c.plan == "product_support"), None)
+    contract = next((c for c in (owned.items if owned else []) if c.plan == "product_support"), None)
     check(contract is not None and isinstance(contract.access_id, str), "no product_support contract")
 
     print(f"4. Link contract {contract.contract_id} (201 linked, 200 already linked)")

@@ -53,7 +53,7 @@ async function main(base: string): Promise<void> {
   const me = await getSignedInAccount({ client: api });
   check(me.data?.organization_id, `getSignedInAccount answered ${me.response.status}`);
   const owned = await listOrganizationContracts({ client: api, path: { org_id: me.data.organization_id } });
-  const contract = owned.data?.find((c) => c.plan === 'product_support');
+  const contract = owned.data?.items.find((c) => c.plan === 'product_support');
   check(contract?.access_id, 'no product_support contract with its Access ID');
 
   console.log(`4. Link contract ${contract.contract_id} (201 linked, 200 already linked)`);

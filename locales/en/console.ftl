@@ -27,10 +27,7 @@ audit-since = From (day)
 audit-until = To (day, included)
 audit-apply = Apply filters
 audit-clear = Clear filters
-audit-count = { $count ->
-    [one] 1 entry
-   *[other] { $count } entries
-}
+audit-in-order = Entries, newest first
 audit-none = The audit log is empty.
 audit-none-filtered = No entry matches these filters.
 audit-fix-filters = Correct the filters to see entries.
@@ -45,10 +42,7 @@ outbox-title = Outbox
 outbox-lead = Notifications Sportello writes when something happens: activations done or rejected, requests filed or changed, contracts running low or about to expire. Newest first.
 outbox-smtp-on = Messages are sent by SMTP. Ones that could not be sent stay here and are tried again.
 outbox-smtp-off = No SMTP server is configured (SPORTELLO_SMTP_URL): messages are kept here and not sent.
-outbox-count = { $count ->
-    [one] 1 message
-   *[other] { $count } messages
-}
+outbox-in-order = Messages, newest first
 outbox-none = No messages yet.
 outbox-created = Created (UTC)
 outbox-kind = Kind

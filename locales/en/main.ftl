@@ -46,8 +46,7 @@ program-partner-network = Partner network
 program-csp = CSP
 
 pager-label = Pages
-pager-previous = Previous page
-pager-position = Showing { $first }–{ $last } of { $total }
+pager-first = First page
 pager-next = Next page
 form-has-errors = Please correct the fields below; nothing was saved.
 
@@ -70,10 +69,7 @@ tokens-create = Create token
 organizations-title = Organizations
 organizations-created = Organization “{ $name }” created.
 organizations-open = Open it
-organizations-count = { $count ->
-    [one] 1 organization
-   *[other] { $count } organizations
-}
+organizations-in-order = Organizations by name
 organizations-none = No organizations yet. Create the first one with the form below.
 organizations-programs = Programs
 organizations-new = New organization
@@ -81,16 +77,13 @@ organizations-partner-hint = Fill in to enroll the organization in the partner n
 organizations-create = Create organization
 organizations-created-at = Created
 organizations-no-accounts = This organization has no accounts yet.
-organizations-accounts-more = Showing the first { $shown } of { $total } accounts: see them all
+organizations-accounts-more = Showing the first { $shown } accounts: see them all
 organizations-add-account = Add an account to this organization
 
 ## Operator: accounts
 accounts-title = Accounts
 accounts-created = Account { $email } created.
-accounts-count = { $count ->
-    [one] 1 account
-   *[other] { $count } accounts
-}
+accounts-in-order = Accounts by email
 accounts-none = No accounts yet.
 accounts-new = New account
 accounts-password-hint = At least 10 characters. Share it with the person over a separate channel.
@@ -286,10 +279,7 @@ activations-filter = Status
 activation-status-requested = Waiting
 activation-status-completed = Completed
 activation-status-rejected = Rejected
-activations-count = { $count ->
-    [one] 1 activation
-   *[other] { $count } activations
-}
+activations-in-order = Activations, oldest first
 activations-none = Nothing here.
 activations-benefit = Benefit
 activations-requested = Requested

@@ -13,10 +13,7 @@ product-scope-cloud = Cloud
 requests-title = My support requests
 requests-lead = The support requests you filed, newest first.
 requests-lead-organization = The support requests filed by your organization's accounts, newest first.
-requests-count = { $count ->
-    [one] 1 request
-   *[other] { $count } requests
-}
+requests-in-order = Requests, newest first
 requests-none = No support requests yet.
 requests-for-customer = For { $customer }
 
@@ -143,10 +140,7 @@ customers-title = Customers
 customers-lead = Your CSP organization's customers. Admin agents file support requests for a customer's cloud workloads under the CSP plan.
 customers-created = Customer “{ $name }” added.
 customers-open = Open it
-customers-count = { $count ->
-    [one] 1 customer
-   *[other] { $count } customers
-}
+customers-in-order = Customers by name
 customers-none = No customers yet. Add the first one with the form below.
 customers-domain = Domain
 customers-domain-hint = The customer's primary domain, like fabrikam.com.
@@ -164,10 +158,7 @@ customers-requests-none = No requests for this customer that you can see.
 products-title = Products
 products-lead = The products support requests are filed for. On-premises products list their versions with support dates; which versions a plan covers follows from them.
 products-created = Product “{ $name }” added.
-products-count = { $count ->
-    [one] 1 product
-   *[other] { $count } products
-}
+products-in-order = Products by name
 products-none = No products yet. Add the first one with the form below.
 products-code = Code
 products-code-hint = Lower-case letters, digits and dashes, like sql-server. It never changes.

@@ -27,10 +27,7 @@ audit-since = Dal giorno
 audit-until = Al giorno (incluso)
 audit-apply = Applica i filtri
 audit-clear = Azzera i filtri
-audit-count = { $count ->
-    [one] 1 voce
-   *[other] { $count } voci
-}
+audit-in-order = Voci, dalla più recente
 audit-none = Il registro di audit è vuoto.
 audit-none-filtered = Nessuna voce corrisponde a questi filtri.
 audit-fix-filters = Correggi i filtri per vedere le voci.
@@ -45,10 +42,7 @@ outbox-title = Posta in uscita
 outbox-lead = Le notifiche che Sportello scrive quando succede qualcosa: attivazioni completate o rifiutate, richieste aperte o modificate, contratti quasi esauriti o in scadenza. Dalle più recenti.
 outbox-smtp-on = I messaggi vengono inviati via SMTP. Quelli non inviati restano qui e vengono ritentati.
 outbox-smtp-off = Nessun server SMTP configurato (SPORTELLO_SMTP_URL): i messaggi restano qui e non vengono inviati.
-outbox-count = { $count ->
-    [one] 1 messaggio
-   *[other] { $count } messaggi
-}
+outbox-in-order = Messaggi, dal più recente
 outbox-none = Nessun messaggio per ora.
 outbox-created = Creato (UTC)
 outbox-kind = Tipo

@@ -46,8 +46,7 @@ program-partner-network = Rete partner
 program-csp = CSP
 
 pager-label = Pagine
-pager-previous = Pagina precedente
-pager-position = Elementi { $first }–{ $last } di { $total }
+pager-first = Prima pagina
 pager-next = Pagina successiva
 form-has-errors = Correggi i campi qui sotto; non è stato salvato nulla.
 
@@ -70,10 +69,7 @@ tokens-create = Crea token
 organizations-title = Organizzazioni
 organizations-created = Organizzazione “{ $name }” creata.
 organizations-open = Aprila
-organizations-count = { $count ->
-    [one] 1 organizzazione
-   *[other] { $count } organizzazioni
-}
+organizations-in-order = Organizzazioni per nome
 organizations-none = Ancora nessuna organizzazione. Crea la prima con il modulo qui sotto.
 organizations-programs = Programmi
 organizations-new = Nuova organizzazione
@@ -81,16 +77,13 @@ organizations-partner-hint = Compila per iscrivere l'organizzazione alla rete pa
 organizations-create = Crea organizzazione
 organizations-created-at = Creata
 organizations-no-accounts = Questa organizzazione non ha ancora account.
-organizations-accounts-more = Sono mostrati i primi { $shown } account su { $total }: vedili tutti
+organizations-accounts-more = Sono mostrati i primi { $shown } account: vedili tutti
 organizations-add-account = Aggiungi un account a questa organizzazione
 
 ## Operator: accounts
 accounts-title = Account
 accounts-created = Account { $email } creato.
-accounts-count = { $count ->
-    [one] 1 account
-   *[other] { $count } account
-}
+accounts-in-order = Account per email
 accounts-none = Ancora nessun account.
 accounts-new = Nuovo account
 accounts-password-hint = Almeno 10 caratteri. Comunicala alla persona tramite un canale separato.
@@ -286,10 +279,7 @@ activations-filter = Stato
 activation-status-requested = In attesa
 activation-status-completed = Completate
 activation-status-rejected = Rifiutate
-activations-count = { $count ->
-    [one] 1 attivazione
-   *[other] { $count } attivazioni
-}
+activations-in-order = Attivazioni, dalla meno recente
 activations-none = Niente da mostrare.
 activations-benefit = Vantaggio
 activations-requested = Richiesta

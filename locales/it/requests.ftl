@@ -13,10 +13,7 @@ product-scope-cloud = Cloud
 requests-title = Le mie richieste di supporto
 requests-lead = Le richieste di supporto che hai aperto, dalla più recente.
 requests-lead-organization = Le richieste di supporto aperte dagli account della tua organizzazione, dalla più recente.
-requests-count = { $count ->
-    [one] 1 richiesta
-   *[other] { $count } richieste
-}
+requests-in-order = Richieste, dalla più recente
 requests-none = Nessuna richiesta di supporto per ora.
 requests-for-customer = Per { $customer }
 
@@ -143,10 +140,7 @@ customers-title = Clienti
 customers-lead = I clienti della tua organizzazione CSP. Gli Admin agent aprono richieste di supporto per i carichi di lavoro cloud di un cliente con il piano CSP.
 customers-created = Cliente “{ $name }” aggiunto.
 customers-open = Aprilo
-customers-count = { $count ->
-    [one] 1 cliente
-   *[other] { $count } clienti
-}
+customers-in-order = Clienti per nome
 customers-none = Nessun cliente per ora. Aggiungi il primo con il modulo qui sotto.
 customers-domain = Dominio
 customers-domain-hint = Il dominio principale del cliente, per esempio fabrikam.com.
@@ -164,10 +158,7 @@ customers-requests-none = Nessuna richiesta visibile per questo cliente.
 products-title = Prodotti
 products-lead = I prodotti per cui si aprono richieste di supporto. I prodotti locali elencano le versioni con le date di supporto, da cui dipende quali versioni copre un piano.
 products-created = Prodotto “{ $name }” aggiunto.
-products-count = { $count ->
-    [one] 1 prodotto
-   *[other] { $count } prodotti
-}
+products-in-order = Prodotti per nome
 products-none = Nessun prodotto per ora. Aggiungi il primo con il modulo qui sotto.
 products-code = Codice
 products-code-hint = Lettere minuscole, cifre e trattini, per esempio sql-server. Non cambia mai.

@@ -10,7 +10,7 @@ use crate::domain::{
 use crate::error::{Error, Result, Validator};
 use crate::secrets;
 use crate::store::accounts::NewAccount;
-use crate::store::{Page, Store};
+use crate::store::{Listing, Page, Store};
 use time::OffsetDateTime;
 
 /// A new account as the API and the console send it.
@@ -108,7 +108,7 @@ pub async fn list(
     actor: &Actor,
     organization: Option<OrganizationId>,
     page: Page,
-) -> Result<(Vec<Account>, i64)> {
+) -> Result<Listing<Account>> {
     let scope = if actor.is_operator() {
         organization
     } else {

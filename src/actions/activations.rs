@@ -10,7 +10,7 @@ use crate::error::{Error, Result, is_unique_violation};
 use crate::i18n::t_args;
 use crate::store::contracts::NewContract;
 use crate::store::outbox::NewMessage;
-use crate::store::{Page, Store};
+use crate::store::{Listing, Page, Store};
 use time::OffsetDateTime;
 
 pub async fn queue(
@@ -18,7 +18,7 @@ pub async fn queue(
     actor: &Actor,
     status: ActivationStatus,
     page: Page,
-) -> Result<(Vec<Activation>, i64)> {
+) -> Result<Listing<Activation>> {
     authorize(actor, Permission::OperateProgram, None)?;
     store.activation_queue(status, page).await
 }

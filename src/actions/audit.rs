@@ -6,7 +6,7 @@ use crate::domain::{Actor, Email, Permission};
 use crate::error::{Error, Result};
 use crate::store::audit::{AuditFilter, AuditRecord, ChainBreak, ChainState, check_shown};
 use crate::store::outbox::Message;
-use crate::store::{Page, Store};
+use crate::store::{Listing, Page, Store};
 
 /// The actions the code records, offered as suggestions when filtering (any text is accepted).
 pub const KNOWN_ACTIONS: &[&str] = &[
@@ -29,13 +29,13 @@ pub const KNOWN_ACTIONS: &[&str] = &[
     "session.sign_in_failed",
 ];
 
-/// Entries matching the filter, newest first, with the total count.
+/// Entries matching the filter, newest first, a page at a time.
 pub async fn entries(
     store: &Store,
     actor: &Actor,
     filter: &AuditFilter,
     page: Page,
-) -> Result<(Vec<AuditRecord>, i64)> {
+) -> Result<Listing<AuditRecord>> {
     authorize(actor, Permission::OperateProgram, None)?;
     store.audit_entries(filter, page).await
 }
@@ -74,8 +74,8 @@ pub async fn account_id(store: &Store, actor: &Actor, named: &str) -> Result<i64
         .ok_or_else(|| Error::field("actor", "unknown_account"))
 }
 
-/// Notifications, newest first, with the total count.
-pub async fn outbox(store: &Store, actor: &Actor, page: Page) -> Result<(Vec<Message>, i64)> {
+/// Notifications, newest first, a page at a time.
+pub async fn outbox(store: &Store, actor: &Actor, page: Page) -> Result<Listing<Message>> {
     authorize(actor, Permission::OperateProgram, None)?;
     store.outbox(page).await
 }

@@ -8,10 +8,10 @@ use crate::domain::policy::Policy;
 use crate::domain::{AccountId, Actor, OrganizationId, Permission};
 use crate::error::{Error, Result};
 use crate::secrets::same_secret;
-use crate::store::Store;
 use crate::store::contracts::{ContractView, LEDGER_PAGE, LedgerPage};
 use crate::store::links::{LinkHolder, LinkOutcome, LinkedContract};
 use crate::store::throttle::Reservation;
+use crate::store::{Listing, Page, Store};
 use time::{Date, OffsetDateTime};
 
 const ACCOUNT_SCOPE: &str = "link_account";
@@ -277,16 +277,17 @@ fn seen_page(page: LedgerPage, actor: &Actor, owner: OrganizationId) -> LedgerPa
     }
 }
 
-/// The contracts an organization owns (its admins and operators).
+/// The contracts an organization owns (its admins and operators), a page at a time.
 pub async fn of_organization(
     store: &Store,
     actor: &Actor,
     organization: OrganizationId,
-) -> Result<Vec<Contract>> {
+    page: Page,
+) -> Result<Listing<Contract>> {
     if !actor.is_operator() {
         authorize(actor, Permission::ManageContracts, Some(organization))?;
     }
-    store.contracts_of(organization).await
+    store.contracts_page(organization, page).await
 }
 
 /// An organization admin removes someone's link.

@@ -4,7 +4,7 @@ use super::authorize;
 use crate::domain::{Actor, FieldError, OrganizationId, Permission, required_text};
 use crate::error::{Error, Result, Validator};
 use crate::store::customers::Customer;
-use crate::store::{Page, Store};
+use crate::store::{Listing, Page, Store};
 use time::OffsetDateTime;
 
 /// The longest domain name (RFC 1035), in characters as sent.
@@ -80,7 +80,7 @@ pub async fn list(
     actor: &Actor,
     organization: OrganizationId,
     page: Page,
-) -> Result<(Vec<Customer>, i64)> {
+) -> Result<Listing<Customer>> {
     csp_organization(store, actor, organization).await?;
     store.customers_page(organization, page).await
 }

@@ -6,7 +6,7 @@ use crate::domain::csv_import::parse_memberships_csv;
 use crate::domain::membership::{Competency, Membership, MembershipInput, validate};
 use crate::domain::{Actor, OrganizationId, Permission};
 use crate::error::{Error, Result};
-use crate::store::{Page, Store};
+use crate::store::{Listing, Page, Store};
 use std::collections::HashMap;
 use time::{Date, OffsetDateTime};
 
@@ -19,7 +19,7 @@ pub async fn list(
     actor: &Actor,
     organization: OrganizationId,
     page: Page,
-) -> Result<(Vec<Membership>, i64)> {
+) -> Result<Listing<Membership>> {
     authorize(actor, Permission::ViewBenefits, Some(organization))?;
     store
         .organization(organization)

@@ -5,7 +5,7 @@ use crate::domain::organization::{Organization, parse_partner_id};
 use crate::domain::{Actor, FieldError, OrganizationId, Permission, required_text};
 use crate::error::{Error, Result, Validator};
 use crate::store::organizations::NewOrganization;
-use crate::store::{Page, Store};
+use crate::store::{Listing, Page, Store};
 use time::OffsetDateTime;
 
 /// What a new organization is made of, as the API and the console send it.
@@ -49,7 +49,7 @@ pub async fn get(store: &Store, actor: &Actor, id: OrganizationId) -> Result<Org
     store.organization(id).await?.ok_or(Error::NotFound)
 }
 
-pub async fn list(store: &Store, actor: &Actor, page: Page) -> Result<(Vec<Organization>, i64)> {
+pub async fn list(store: &Store, actor: &Actor, page: Page) -> Result<Listing<Organization>> {
     authorize(actor, Permission::ManageOrganizations, None)?;
     store.organizations(page).await
 }

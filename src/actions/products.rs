@@ -4,7 +4,7 @@ use super::authorize;
 use crate::domain::product::{Product, ProductInput, validate_product};
 use crate::domain::{Actor, Permission};
 use crate::error::{Error, Result};
-use crate::store::{Page, Store};
+use crate::store::{Listing, Page, Store};
 use time::OffsetDateTime;
 
 pub async fn create(
@@ -25,8 +25,8 @@ pub async fn list(store: &Store) -> Result<Vec<Product>> {
     store.products().await
 }
 
-/// One page of the catalogue, by name, and how many products there are.
-pub async fn page(store: &Store, page: Page) -> Result<(Vec<Product>, i64)> {
+/// One page of the catalogue, by name.
+pub async fn page(store: &Store, page: Page) -> Result<Listing<Product>> {
     store.products_page(page).await
 }
 

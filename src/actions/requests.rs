@@ -18,7 +18,7 @@ use crate::i18n::t_args;
 use crate::store::customers::Customer;
 use crate::store::outbox::NewMessage;
 use crate::store::requests::{Filed, NewRequest, RequestEvent, RequestFilter, SupportRequest};
-use crate::store::{Page, Store};
+use crate::store::{Listing, Page, Store};
 use sha2::{Digest, Sha256};
 use time::{Date, OffsetDateTime};
 
@@ -569,7 +569,7 @@ pub async fn events(store: &Store, request: &SupportRequest) -> Result<Vec<Reque
 }
 
 /// The actor's own requests (and, for organization admins, their organization's).
-pub async fn mine(store: &Store, actor: &Actor, page: Page) -> Result<(Vec<SupportRequest>, i64)> {
+pub async fn mine(store: &Store, actor: &Actor, page: Page) -> Result<Listing<SupportRequest>> {
     let filter = match actor.organization_id {
         Some(org) if actor.can(Permission::ManageContracts, Some(org)) => RequestFilter {
             organization: Some(org),
@@ -589,7 +589,7 @@ pub async fn queue(
     actor: &Actor,
     filter: RequestFilter,
     page: Page,
-) -> Result<(Vec<SupportRequest>, i64)> {
+) -> Result<Listing<SupportRequest>> {
     authorize(actor, Permission::OperateProgram, None)?;
     store.support_requests(&filter, page).await
 }

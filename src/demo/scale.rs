@@ -36,10 +36,7 @@ pub async fn load(
     now: OffsetDateTime,
     progress: &(dyn Fn(u64) + Sync),
 ) -> Result<Loaded> {
-    let (_, organizations) = store
-        .organizations(crate::store::Page::new(Some(1), None))
-        .await?;
-    let serial = organizations + 1;
+    let serial = store.organization_count().await? + 1;
     let organization = store
         .insert_organization(
             &NewOrganization {

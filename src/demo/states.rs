@@ -272,10 +272,10 @@ async fn filed_titles(store: &Store, account: &Actor) -> Result<Vec<String>> {
         created_by: Some(account.account_id),
         ..Default::default()
     };
-    let (requests, _) = store
-        .support_requests(&filter, Page::new(Some(Page::MAX_LIMIT), None))
+    let requests = store
+        .support_requests(&filter, Page::first(Page::MAX_LIMIT))
         .await?;
-    Ok(requests.into_iter().map(|r| r.title).collect())
+    Ok(requests.items.into_iter().map(|r| r.title).collect())
 }
 
 /// Contoso's engineer has a request in every status on the organization's active contract.

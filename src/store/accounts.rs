@@ -1,7 +1,8 @@
 //! Accounts, their organization roles and the operator role.
 
 use super::audit::{AuditEntry, append_audit};
-use super::{Backend, Page, Store, from_millis, to_millis};
+use super::page::{ListQuery, Order, Select, fetch_list};
+use super::{Backend, Cursor, Listing, Page, Store, from_millis, to_millis};
 use crate::domain::account::Account;
 use crate::domain::{AccountId, AccountKind, Email, Language, OrganizationId, Role};
 use crate::error::{Error, Result, is_unique_violation};
@@ -131,28 +132,15 @@ impl Store {
         }))
     }
 
-    /// Accounts ordered by email, optionally only one organization's, with the total count.
+    /// Accounts ordered by email, optionally only one organization's, a page at a time.
     pub async fn accounts(
         &self,
         organization: Option<OrganizationId>,
         page: Page,
-    ) -> Result<(Vec<Account>, i64)> {
-        let org = organization.map(|id| id.0);
-        let sql = select(
-            self.backend(),
-            "WHERE ($1 IS NULL OR a.organization_id = $1) ORDER BY a.email LIMIT $2 OFFSET $3",
-        );
-        let count_sql = "SELECT COUNT(*) FROM accounts WHERE ($1 IS NULL OR organization_id = $1)";
-        let (rows, total): (Vec<AccountRow>, i64) = on_pool!(self, pool => {
-            let rows = sqlx::query_as(&sql).bind(org).bind(page.limit).bind(page.offset).fetch_all(pool).await?;
-            let total = sqlx::query_scalar(count_sql).bind(org).fetch_one(pool).await?;
-            (rows, total)
-        });
-        let accounts = rows
-            .into_iter()
-            .map(AccountRow::into_account)
-            .collect::<Result<_>>()?;
-        Ok((accounts, total))
+    ) -> Result<Listing<Account>> {
+        let query = list_query(self.backend(), organization, &page)?;
+        let rows = fetch_list!(self, query, AccountRow)?;
+        Listing::from_rows(rows, &page, |row| Cursor::id(row.id)).try_map(AccountRow::into_account)
     }
 
     /// Replaces the account's roles with `roles`.
@@ -203,4 +191,28 @@ impl Store {
         self.caches.forget_callers();
         Ok(())
     }
+}
+
+/// The account list's statement: by email (unique), on its unique index or, for one
+/// organization, on `accounts_organization_email`; the cursor is the last row's id, its email
+/// read back within the same organization.
+pub fn list_query(
+    backend: Backend,
+    organization: Option<OrganizationId>,
+    page: &Page,
+) -> Result<ListQuery<'static>> {
+    let mut select = Select::new(select(backend, ""));
+    let mut scope = String::new();
+    if let Some(organization) = organization {
+        let org = select.arg(organization.0);
+        select.when(format!("a.organization_id = {org}"));
+        scope = format!(" AND organization_id = {org}");
+    }
+    if let Some(after) = &page.after {
+        let id = select.arg(after.as_id()?);
+        select.when(format!(
+            "a.email > (SELECT email FROM accounts WHERE id = {id}{scope})"
+        ));
+    }
+    Ok(select.finish(&["a.email"], Order::Ascending, page))
 }

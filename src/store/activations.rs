@@ -3,7 +3,8 @@
 use super::audit::{AuditEntry, append_audit};
 use super::contracts::{NewContract, issue_contract};
 use super::outbox::{NewMessage, insert_message};
-use super::{Page, Store, from_millis, to_millis};
+use super::page::{ListQuery, Order, Select, fetch_list};
+use super::{Cursor, Listing, Page, Store, from_millis, to_millis};
 use crate::domain::activation::{Activation, ActivationStatus};
 use crate::domain::{AccountId, OrganizationId};
 use crate::error::{Result, is_unique_violation};
@@ -156,26 +157,16 @@ impl Store {
             .collect()
     }
 
-    /// Activations in a status, oldest first, with the total count.
+    /// Activations in a status, oldest first, a page at a time.
     pub async fn activation_queue(
         &self,
         status: ActivationStatus,
         page: Page,
-    ) -> Result<(Vec<Activation>, i64)> {
-        let sql = format!("{SELECT} WHERE a.status = $1 ORDER BY a.id LIMIT $2 OFFSET $3");
-        let (rows, total): (Vec<ActivationRow>, i64) = on_pool!(self, pool => {
-            let rows = sqlx::query_as(&sql).bind(status.as_str()).bind(page.limit).bind(page.offset).fetch_all(pool).await?;
-            let total = sqlx::query_scalar("SELECT COUNT(*) FROM activations WHERE status = $1")
-                .bind(status.as_str())
-                .fetch_one(pool)
-                .await?;
-            (rows, total)
-        });
-        let items = rows
-            .into_iter()
-            .map(ActivationRow::into_activation)
-            .collect::<Result<_>>()?;
-        Ok((items, total))
+    ) -> Result<Listing<Activation>> {
+        let query = queue_query(status, &page)?;
+        let rows = fetch_list!(self, query, ActivationRow)?;
+        Listing::from_rows(rows, &page, |row| Cursor::id(row.id))
+            .try_map(ActivationRow::into_activation)
     }
 
     /// Completes a requested activation in one transaction: the guarded status change, the
@@ -250,4 +241,15 @@ impl Store {
         });
         Ok(rejected)
     }
+}
+
+/// The activation queue's statement: one status, oldest first, on `activations_by_status`.
+pub fn queue_query(status: ActivationStatus, page: &Page) -> Result<ListQuery<'static>> {
+    let mut select = Select::new(SELECT);
+    let status = select.arg(status.as_str());
+    select.when(format!("a.status = {status}"));
+    if let Some(after) = &page.after {
+        select.after_id("a.id", Order::Ascending, after.as_id()?);
+    }
+    Ok(select.finish(&["a.id"], Order::Ascending, page))
 }

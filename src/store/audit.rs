@@ -1,7 +1,8 @@
 //! The audit log: one entry per state change, appended in the same transaction as the change,
 //! each entry's hash covering its content and the previous entry's hash.
 
-use super::{Page, Store, from_millis};
+use super::page::{Key, ListQuery, Order, Select, fetch_list};
+use super::{Cursor, Listing, Page, Store, from_millis};
 use crate::error::Result;
 use crate::on_pool;
 use sha2::{Digest, Sha256};
@@ -244,21 +245,12 @@ impl Store {
         Ok(walk)
     }
 
-    /// Entries matching the filter, newest first, with the total count.
+    /// Entries matching the filter, newest first, a page at a time.
     pub async fn audit_entries(
         &self,
         filter: &AuditFilter,
         page: Page,
-    ) -> Result<(Vec<AuditRecord>, i64)> {
-        let conditions = "($1 IS NULL OR l.actor_id = $1) AND ($2 IS NULL OR l.action = $2) \
-             AND ($3 IS NULL OR l.subject = $3) AND ($4 IS NULL OR l.at >= $4) AND ($5 IS NULL OR l.at <= $5)";
-        let sql = format!(
-            "SELECT l.id, l.at, l.actor_id, a.email, l.action, l.subject, l.details, l.prev_hash, l.hash FROM audit_log l \
-             LEFT JOIN accounts a ON a.id = l.actor_id WHERE {conditions} ORDER BY l.id DESC LIMIT $6 OFFSET $7"
-        );
-        let count_sql = format!("SELECT COUNT(*) FROM audit_log l WHERE {conditions}");
-        let since = filter.since.map(super::to_millis);
-        let until = filter.until.map(super::to_millis);
+    ) -> Result<Listing<AuditRecord>> {
         type Row = (
             i64,
             i64,
@@ -270,48 +262,63 @@ impl Store {
             String,
             String,
         );
-        let (rows, total): (Vec<Row>, i64) = on_pool!(self, pool => {
-            let rows = sqlx::query_as(&sql)
-                .bind(filter.actor_id)
-                .bind(&filter.action)
-                .bind(&filter.subject)
-                .bind(since)
-                .bind(until)
-                .bind(page.limit)
-                .bind(page.offset)
-                .fetch_all(pool)
-                .await?;
-            let total = sqlx::query_scalar(&count_sql)
-                .bind(filter.actor_id)
-                .bind(&filter.action)
-                .bind(&filter.subject)
-                .bind(since)
-                .bind(until)
-                .fetch_one(pool)
-                .await?;
-            (rows, total)
-        });
-        Ok((
-            rows.into_iter()
-                .map(
-                    |(id, at, actor_id, actor_email, action, subject, details, prev_hash, hash)| {
-                        AuditRecord {
-                            id,
-                            at: from_millis(at),
-                            actor_id,
-                            actor_email,
-                            action,
-                            subject,
-                            details,
-                            prev_hash,
-                            hash,
-                        }
-                    },
-                )
-                .collect(),
-            total,
-        ))
+        let query = list_query(filter, &page)?;
+        let rows = fetch_list!(self, query, Row)?;
+        Ok(
+            Listing::from_rows(rows, &page, |row| Cursor::pair(Key::Int(row.1), row.0)).map(
+                |(id, at, actor_id, actor_email, action, subject, details, prev_hash, hash)| {
+                    AuditRecord {
+                        id,
+                        at: from_millis(at),
+                        actor_id,
+                        actor_email,
+                        action,
+                        subject,
+                        details,
+                        prev_hash,
+                        hash,
+                    }
+                },
+            ),
+        )
     }
+}
+
+/// The audit list's statement: newest first by time, then id, so a time range is a range of
+/// an index: `audit_log_at` alone, or `audit_log_actor_at`, `…_action_at`, `…_subject_at`
+/// under a filter. The cursor carries the last entry's time and id.
+pub fn list_query<'f>(filter: &'f AuditFilter, page: &Page) -> Result<ListQuery<'f>> {
+    let mut select = Select::new(
+        "SELECT l.id, l.at, l.actor_id, a.email, l.action, l.subject, l.details, l.prev_hash, l.hash \
+         FROM audit_log l LEFT JOIN accounts a ON a.id = l.actor_id",
+    );
+    if let Some(actor) = filter.actor_id {
+        let actor = select.arg(actor);
+        select.when(format!("l.actor_id = {actor}"));
+    }
+    if let Some(action) = &filter.action {
+        let action = select.arg(action.as_str());
+        select.when(format!("l.action = {action}"));
+    }
+    if let Some(subject) = &filter.subject {
+        let subject = select.arg(subject.as_str());
+        select.when(format!("l.subject = {subject}"));
+    }
+    if let Some(since) = filter.since {
+        let since = select.arg(super::to_millis(since));
+        select.when(format!("l.at >= {since}"));
+    }
+    if let Some(until) = filter.until {
+        let until = select.arg(super::to_millis(until));
+        select.when(format!("l.at <= {until}"));
+    }
+    if let Some(after) = &page.after {
+        let (at, id) = after.as_int_pair()?;
+        let at = select.arg(at);
+        let id = select.arg(id);
+        select.after_pair("l.at", "l.id", Order::Descending, &at, &id);
+    }
+    Ok(select.finish(&["l.at", "l.id"], Order::Descending, page))
 }
 
 impl super::writer::Tx<'_> {

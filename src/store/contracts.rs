@@ -1,6 +1,7 @@
 //! Support contracts and their ledger.
 
-use super::{Store, from_millis};
+use super::page::{ListQuery, Order, Select, fetch_list};
+use super::{Cursor, Listing, Page, Store, from_millis};
 use crate::domain::contract::{Contract, LedgerEntry, LedgerKind, RequestOwner};
 use crate::domain::identifiers::{AccessId, ContractId};
 use crate::domain::policy::Scope;
@@ -244,6 +245,19 @@ impl Store {
         row.map(ContractRow::into_contract).transpose()
     }
 
+    /// One page of the contracts an organization owns, oldest first.
+    pub async fn contracts_page(
+        &self,
+        organization: OrganizationId,
+        page: Page,
+    ) -> Result<Listing<Contract>> {
+        let query = list_query(organization, &page)?;
+        let rows = fetch_list!(self, query, ContractRow)?;
+        Listing::from_rows(rows, &page, |row| Cursor::id(row.id))
+            .try_map(ContractRow::into_contract)
+    }
+
+    /// Every contract an organization owns, oldest first (the demo loader).
     pub async fn contracts_of(&self, organization: OrganizationId) -> Result<Vec<Contract>> {
         let sql = format!(
             "SELECT {CONTRACT_COLUMNS} FROM contracts WHERE organization_id = $1 ORDER BY id"
@@ -420,4 +434,15 @@ impl Store {
         }
         Ok(result)
     }
+}
+
+/// An organization's contract list: oldest first, on `contracts_organization_id`.
+pub fn list_query(organization: OrganizationId, page: &Page) -> Result<ListQuery<'static>> {
+    let mut select = Select::new(format!("SELECT {CONTRACT_COLUMNS} FROM contracts"));
+    let org = select.arg(organization.0);
+    select.when(format!("organization_id = {org}"));
+    if let Some(after) = &page.after {
+        select.after_id("id", Order::Ascending, after.as_id()?);
+    }
+    Ok(select.finish(&["id"], Order::Ascending, page))
 }

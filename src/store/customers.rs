@@ -1,6 +1,7 @@
 //! A CSP organization's customers.
 
-use super::{Page, Store, from_millis, to_millis};
+use super::page::{ListQuery, Order, Select, fetch_list};
+use super::{Cursor, Listing, Page, Store, from_millis, to_millis};
 use crate::domain::OrganizationId;
 use crate::error::{Error, Result, is_unique_violation};
 use crate::on_pool;
@@ -68,29 +69,15 @@ impl Store {
         Ok(rows.into_iter().map(customer).collect())
     }
 
-    /// One page of an organization's CSP customers, by name, and how many it has.
+    /// One page of an organization's CSP customers, by name.
     pub async fn customers_page(
         &self,
         organization: OrganizationId,
         page: Page,
-    ) -> Result<(Vec<Customer>, i64)> {
-        let (rows, total): (Vec<Row>, i64) = on_pool!(self, pool => {
-            let rows = sqlx::query_as(
-                "SELECT id, organization_id, name, domain, created_at FROM customers WHERE organization_id = $1 \
-                 ORDER BY lower(name), id LIMIT $2 OFFSET $3",
-            )
-            .bind(organization.0)
-            .bind(page.limit)
-            .bind(page.offset)
-            .fetch_all(pool)
-            .await?;
-            let total = sqlx::query_scalar("SELECT COUNT(*) FROM customers WHERE organization_id = $1")
-                .bind(organization.0)
-                .fetch_one(pool)
-                .await?;
-            (rows, total)
-        });
-        Ok((rows.into_iter().map(customer).collect(), total))
+    ) -> Result<Listing<Customer>> {
+        let query = list_query(organization, &page)?;
+        let rows = fetch_list!(self, query, Row)?;
+        Ok(Listing::from_rows(rows, &page, |row| Cursor::id(row.0)).map(customer))
     }
 
     pub async fn customer(&self, id: i64) -> Result<Option<Customer>> {
@@ -102,4 +89,23 @@ impl Store {
         .await)?;
         Ok(row.map(customer))
     }
+}
+
+/// An organization's customer list: by name without regard to case, then id, on
+/// `customers_by_name`; the cursor is the last row's id, its name read back within the same
+/// organization.
+pub fn list_query(organization: OrganizationId, page: &Page) -> Result<ListQuery<'static>> {
+    let mut select = Select::new(
+        "SELECT c.id, c.organization_id, c.name, c.domain, c.created_at FROM customers c",
+    );
+    let org = select.arg(organization.0);
+    select.when(format!("c.organization_id = {org}"));
+    if let Some(after) = &page.after {
+        let id = select.arg(after.as_id()?);
+        let name = format!(
+            "(SELECT lower(name) FROM customers WHERE id = {id} AND organization_id = {org})"
+        );
+        select.after_pair("lower(c.name)", "c.id", Order::Ascending, &name, &id);
+    }
+    Ok(select.finish(&["lower(c.name)", "c.id"], Order::Ascending, page))
 }

@@ -168,11 +168,7 @@ impl Store {
     /// memory ([`super::cache::Terms`]), read with the links when any is not known yet.
     pub async fn linked_contracts(&self, account: AccountId) -> Result<Vec<LinkedContract>> {
         let links: Vec<(i64, Option<i64>, i64, i64)> = self
-            .fetch_all(
-                "SELECT c.id, c.allotted, c.used, l.linked_at FROM contract_links l JOIN contracts c ON c.id = l.contract_id \
-                 WHERE l.account_id = $1 AND l.revoked_at IS NULL ORDER BY l.linked_at, l.id",
-                &[account.0.into()],
-            )
+            .fetch_all(LINKS_OF_ACCOUNT_SQL, &[account.0.into()])
             .await?;
         let Some(known) = self.caches.terms(links.iter().map(|link| link.0)) else {
             return self.read_linked_contracts(account).await;
@@ -276,7 +272,14 @@ impl Store {
     }
 }
 
-const LINKED_CONTRACTS_SQL: &str = "SELECT c.id, c.contract_code, c.access_id, c.organization_id, c.plan_code, c.scopes, \
+/// An account's live links with the counters, oldest link first, along the partial index
+/// `contract_links_account_linked` (no sort).
+pub const LINKS_OF_ACCOUNT_SQL: &str = "SELECT c.id, c.allotted, c.used, l.linked_at FROM contract_links l \
+     JOIN contracts c ON c.id = l.contract_id \
+     WHERE l.account_id = $1 AND l.revoked_at IS NULL ORDER BY l.linked_at, l.id";
+
+/// An account's linked contracts whole, oldest link first (when the terms are not known yet).
+pub const LINKED_CONTRACTS_SQL: &str = "SELECT c.id, c.contract_code, c.access_id, c.organization_id, c.plan_code, c.scopes, \
      c.allotted, c.used, c.starts_on, c.ends_on, c.created_at, l.linked_at AS linked_at, o.name AS organization_name \
      FROM contract_links l JOIN contracts c ON c.id = l.contract_id JOIN organizations o ON o.id = c.organization_id \
      WHERE l.account_id = $1 AND l.revoked_at IS NULL ORDER BY l.linked_at, l.id";

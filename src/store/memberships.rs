@@ -1,7 +1,8 @@
 //! Competencies and memberships.
 
 use super::audit::{AuditEntry, append_audit};
-use super::{Page, Store, to_millis};
+use super::page::{Key, ListQuery, Order, Select, fetch_list};
+use super::{Cursor, Listing, Page, Store, to_millis};
 use crate::domain::OrganizationId;
 use crate::domain::membership::{Competency, Membership, Offer, ValidMembership};
 use crate::error::{Error, Result};
@@ -131,28 +132,18 @@ impl Store {
             .collect()
     }
 
-    /// One page of an organization's memberships (oldest start first) and how many it has.
+    /// One page of an organization's memberships, oldest start first.
     pub async fn memberships_page(
         &self,
         organization: OrganizationId,
         page: Page,
-    ) -> Result<(Vec<Membership>, i64)> {
-        let sql = format!(
-            "SELECT {COLUMNS} FROM memberships WHERE organization_id = $1 ORDER BY starts_on, id LIMIT $2 OFFSET $3"
-        );
-        let (rows, total): (Vec<MembershipRow>, i64) = on_pool!(self, pool => {
-            let rows = sqlx::query_as(&sql).bind(organization.0).bind(page.limit).bind(page.offset).fetch_all(pool).await?;
-            let total = sqlx::query_scalar("SELECT COUNT(*) FROM memberships WHERE organization_id = $1")
-                .bind(organization.0)
-                .fetch_one(pool)
-                .await?;
-            (rows, total)
-        });
-        let memberships = rows
-            .into_iter()
-            .map(MembershipRow::into_membership)
-            .collect::<Result<_>>()?;
-        Ok((memberships, total))
+    ) -> Result<Listing<Membership>> {
+        let query = list_query(organization, &page)?;
+        let rows = fetch_list!(self, query, MembershipRow)?;
+        Listing::from_rows(rows, &page, |row| {
+            Cursor::pair(Key::Text(row.starts_on.to_string()), row.id)
+        })
+        .try_map(MembershipRow::into_membership)
     }
 
     pub async fn membership(
@@ -256,4 +247,20 @@ impl Store {
             .map(|(p, id)| (p, OrganizationId(id)))
             .collect())
     }
+}
+
+/// An organization's membership list: by start day, then id, on `memberships_by_start`. The
+/// cursor carries the last row's day and id (a membership can be removed, so nothing is read
+/// back); `date(…)` reads the day as a date on either backend.
+pub fn list_query(organization: OrganizationId, page: &Page) -> Result<ListQuery<'_>> {
+    let mut select = Select::new(format!("SELECT {COLUMNS} FROM memberships"));
+    let org = select.arg(organization.0);
+    select.when(format!("organization_id = {org}"));
+    if let Some(after) = &page.after {
+        let (day, id) = after.as_day_pair()?;
+        let day = format!("date({})", select.arg(day));
+        let id = select.arg(id);
+        select.after_pair("starts_on", "id", Order::Ascending, &day, &id);
+    }
+    Ok(select.finish(&["starts_on", "id"], Order::Ascending, page))
 }

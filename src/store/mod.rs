@@ -16,12 +16,15 @@ pub mod links;
 pub mod memberships;
 pub mod organizations;
 pub mod outbox;
+pub mod page;
 pub mod products;
 pub mod requests;
 pub mod sessions;
 pub mod throttle;
 pub mod tokens;
 pub mod writer;
+
+pub use page::{Cursor, Listing, Page};
 
 use anyhow::{Context, bail};
 use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
@@ -219,22 +222,4 @@ pub fn to_millis(at: OffsetDateTime) -> i64 {
 pub fn from_millis(millis: i64) -> OffsetDateTime {
     OffsetDateTime::from_unix_timestamp_nanos(i128::from(millis) * 1_000_000)
         .unwrap_or(OffsetDateTime::UNIX_EPOCH)
-}
-
-/// A page of a list: at most `limit` items after skipping `offset`.
-#[derive(Debug, Clone, Copy)]
-pub struct Page {
-    pub limit: i64,
-    pub offset: i64,
-}
-
-impl Page {
-    pub const MAX_LIMIT: i64 = 200;
-
-    pub fn new(limit: Option<i64>, offset: Option<i64>) -> Self {
-        Self {
-            limit: limit.unwrap_or(50).clamp(1, Self::MAX_LIMIT),
-            offset: offset.unwrap_or(0).max(0),
-        }
-    }
 }

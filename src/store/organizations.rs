@@ -1,6 +1,7 @@
 //! Organizations and their enrollments.
 
-use super::{Page, Store, from_millis, to_millis};
+use super::page::{ListQuery, Order, Select, fetch_list};
+use super::{Cursor, Listing, Page, Store, from_millis, to_millis};
 use crate::domain::OrganizationId;
 use crate::domain::organization::Organization;
 use crate::error::{Error, Result, is_unique_violation};
@@ -70,16 +71,31 @@ impl Store {
         Ok(row.map(Into::into))
     }
 
-    /// Organizations by name, a page at a time, with the total count.
-    pub async fn organizations(&self, page: Page) -> Result<(Vec<Organization>, i64)> {
-        let sql = format!(
-            "SELECT {COLUMNS} FROM organizations ORDER BY lower(name), id LIMIT $1 OFFSET $2"
-        );
-        let (rows, total): (Vec<OrganizationRow>, i64) = on_pool!(self, pool => {
-            let rows = sqlx::query_as(&sql).bind(page.limit).bind(page.offset).fetch_all(pool).await?;
-            let total = sqlx::query_scalar("SELECT COUNT(*) FROM organizations").fetch_one(pool).await?;
-            (rows, total)
-        });
-        Ok((rows.into_iter().map(Into::into).collect(), total))
+    /// How many organizations there are (the scale loader numbers its own after them).
+    pub async fn organization_count(&self) -> Result<i64> {
+        Ok(
+            on_pool!(self, pool => sqlx::query_scalar("SELECT COUNT(*) FROM organizations")
+            .fetch_one(pool)
+            .await)?,
+        )
     }
+
+    /// Organizations by name, a page at a time.
+    pub async fn organizations(&self, page: Page) -> Result<Listing<Organization>> {
+        let query = list_query(&page)?;
+        let rows = fetch_list!(self, query, OrganizationRow)?;
+        Ok(Listing::from_rows(rows, &page, |row| Cursor::id(row.id)).map(Into::into))
+    }
+}
+
+/// The organization list's statement: by name without regard to case, then id, on the index
+/// `organizations_by_name`; the cursor is the last row's id, its name read back.
+pub fn list_query(page: &Page) -> Result<ListQuery<'static>> {
+    let mut select = Select::new(format!("SELECT {COLUMNS} FROM organizations o"));
+    if let Some(after) = &page.after {
+        let id = select.arg(after.as_id()?);
+        let name = format!("(SELECT lower(name) FROM organizations WHERE id = {id})");
+        select.after_pair("lower(o.name)", "o.id", Order::Ascending, &name, &id);
+    }
+    Ok(select.finish(&["lower(o.name)", "o.id"], Order::Ascending, page))
 }

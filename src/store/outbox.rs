@@ -1,7 +1,8 @@
 //! The notification outbox: messages are written in the same transaction as the change they
 //! report, and sent (or kept for operators) afterwards.
 
-use super::{Page, Store, from_millis};
+use super::page::{ListQuery, Order, Select, fetch_list};
+use super::{Cursor, Listing, Page, Store, from_millis};
 use crate::error::Result;
 use crate::on_pool;
 use time::OffsetDateTime;
@@ -47,8 +48,8 @@ macro_rules! insert_message {
 pub(crate) use insert_message;
 
 impl Store {
-    /// Messages, newest first, with the total count.
-    pub async fn outbox(&self, page: Page) -> Result<(Vec<Message>, i64)> {
+    /// Messages, newest first, a page at a time.
+    pub async fn outbox(&self, page: Page) -> Result<Listing<Message>> {
         type Row = (
             i64,
             String,
@@ -60,21 +61,10 @@ impl Store {
             i32,
             Option<String>,
         );
-        let (rows, total): (Vec<Row>, i64) = on_pool!(self, pool => {
-            let rows = sqlx::query_as(
-                "SELECT id, kind, recipient, subject, body, created_at, sent_at, attempts, last_error \
-                 FROM outbox ORDER BY id DESC LIMIT $1 OFFSET $2",
-            )
-            .bind(page.limit)
-            .bind(page.offset)
-            .fetch_all(pool)
-            .await?;
-            let total = sqlx::query_scalar("SELECT COUNT(*) FROM outbox").fetch_one(pool).await?;
-            (rows, total)
-        });
-        let messages = rows
-            .into_iter()
-            .map(
+        let query = list_query(&page)?;
+        let rows = fetch_list!(self, query, Row)?;
+        Ok(
+            Listing::from_rows(rows, &page, |row| Cursor::id(row.0)).map(
                 |(
                     id,
                     kind,
@@ -85,21 +75,33 @@ impl Store {
                     sent_at,
                     attempts,
                     last_error,
-                )| Message {
-                    id,
-                    kind,
-                    recipient,
-                    subject,
-                    body,
-                    created_at: from_millis(created_at),
-                    sent_at: sent_at.map(from_millis),
-                    attempts,
-                    last_error,
+                )| {
+                    Message {
+                        id,
+                        kind,
+                        recipient,
+                        subject,
+                        body,
+                        created_at: from_millis(created_at),
+                        sent_at: sent_at.map(from_millis),
+                        attempts,
+                        last_error,
+                    }
                 },
-            )
-            .collect();
-        Ok((messages, total))
+            ),
+        )
     }
+}
+
+/// The outbox's statement: newest first, on the primary key.
+pub fn list_query(page: &Page) -> Result<ListQuery<'static>> {
+    let mut select = Select::new(
+        "SELECT id, kind, recipient, subject, body, created_at, sent_at, attempts, last_error FROM outbox",
+    );
+    if let Some(after) = &page.after {
+        select.after_id("id", Order::Descending, after.as_id()?);
+    }
+    Ok(select.finish(&["id"], Order::Descending, page))
 }
 
 /// A message claimed for sending.

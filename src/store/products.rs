@@ -1,6 +1,7 @@
 //! Products and their versions.
 
-use super::{Page, Store, to_millis};
+use super::page::{ListQuery, Order, Select, fetch_list};
+use super::{Cursor, Listing, Page, Store, to_millis};
 use crate::domain::policy::Scope;
 use crate::domain::product::{Product, Version};
 use crate::error::{Error, Result, is_unique_violation};
@@ -60,20 +61,15 @@ impl Store {
         self.with_versions(rows).await
     }
 
-    /// One page of products with their versions, by name, and how many there are in all.
-    pub async fn products_page(&self, page: Page) -> Result<(Vec<Product>, i64)> {
-        let (rows, total): (Vec<ProductRow>, i64) = on_pool!(self, pool => {
-            let rows = sqlx::query_as(
-                "SELECT id, code, name, scope, workload FROM products ORDER BY lower(name), id LIMIT $1 OFFSET $2",
-            )
-            .bind(page.limit)
-            .bind(page.offset)
-            .fetch_all(pool)
-            .await?;
-            let total = sqlx::query_scalar("SELECT COUNT(*) FROM products").fetch_one(pool).await?;
-            (rows, total)
-        });
-        Ok((self.with_versions(rows).await?, total))
+    /// One page of products with their versions, by name.
+    pub async fn products_page(&self, page: Page) -> Result<Listing<Product>> {
+        let query = list_query(&page)?;
+        let rows = fetch_list!(self, query, ProductRow)?;
+        let listing = Listing::from_rows(rows, &page, |row| Cursor::id(row.0));
+        Ok(Listing {
+            items: self.with_versions(listing.items).await?,
+            next: listing.next,
+        })
     }
 
     /// The product with this code, with its versions.
@@ -178,4 +174,17 @@ impl Store {
             Err(error) => Err(error.into()),
         }
     }
+}
+
+/// The catalogue's statement: by name without regard to case, then id, on
+/// `products_by_name`; the cursor is the last row's id, its name read back.
+pub fn list_query(page: &Page) -> Result<ListQuery<'static>> {
+    let mut select =
+        Select::new("SELECT p.id, p.code, p.name, p.scope, p.workload FROM products p");
+    if let Some(after) = &page.after {
+        let id = select.arg(after.as_id()?);
+        let name = format!("(SELECT lower(name) FROM products WHERE id = {id})");
+        select.after_pair("lower(p.name)", "p.id", Order::Ascending, &name, &id);
+    }
+    Ok(select.finish(&["lower(p.name)", "p.id"], Order::Ascending, page))
 }

@@ -3,7 +3,8 @@
 use super::audit::{AuditEntry, append_audit};
 use super::ledger::EntryKind;
 use super::outbox::{NewMessage, insert_message};
-use super::{Page, Store, from_millis, to_millis};
+use super::page::{ListQuery, Order, Select, fetch_list};
+use super::{Cursor, Listing, Page, Store, from_millis, to_millis};
 use crate::domain::{AccountId, OrganizationId};
 use crate::error::{Error, Result, is_unique_violation};
 use crate::{in_tx, on_pool};
@@ -339,42 +340,15 @@ impl Store {
         Ok(row.map(Into::into))
     }
 
-    /// Requests matching the filter, newest first, with the total count.
+    /// Requests matching the filter, newest first, a page at a time.
     pub async fn support_requests(
         &self,
         filter: &RequestFilter,
         page: Page,
-    ) -> Result<(Vec<SupportRequest>, i64)> {
-        let conditions = "($1 IS NULL OR r.created_by = $1) AND ($2 IS NULL OR r.organization_id = $2) \
-             AND ($3 IS NULL OR r.status = $3) AND ($4 IS NULL OR r.severity = $4) \
-             AND ($5 IS NULL OR (r.first_response_at IS NULL AND r.first_response_due < $5 AND r.status <> 'closed'))";
-        let sql = format!("{SELECT} WHERE {conditions} ORDER BY r.id DESC LIMIT $6 OFFSET $7");
-        let count_sql = format!("SELECT COUNT(*) FROM support_requests r WHERE {conditions}");
-        let created_by = filter.created_by.map(|a| a.0);
-        let organization = filter.organization.map(|o| o.0);
-        let overdue = filter.overdue_at.map(to_millis);
-        let (rows, total): (Vec<RequestRow>, i64) = on_pool!(self, pool => {
-            let rows = sqlx::query_as(&sql)
-                .bind(created_by)
-                .bind(organization)
-                .bind(&filter.status)
-                .bind(&filter.severity)
-                .bind(overdue)
-                .bind(page.limit)
-                .bind(page.offset)
-                .fetch_all(pool)
-                .await?;
-            let total = sqlx::query_scalar(&count_sql)
-                .bind(created_by)
-                .bind(organization)
-                .bind(&filter.status)
-                .bind(&filter.severity)
-                .bind(overdue)
-                .fetch_one(pool)
-                .await?;
-            (rows, total)
-        });
-        Ok((rows.into_iter().map(Into::into).collect(), total))
+    ) -> Result<Listing<SupportRequest>> {
+        let query = list_query(filter, &page)?;
+        let rows = fetch_list!(self, query, RequestRow)?;
+        Ok(Listing::from_rows(rows, &page, |row| Cursor::id(row.id)).map(Into::into))
     }
 
     pub async fn request_events(&self, request: i64) -> Result<Vec<RequestEvent>> {
@@ -547,4 +521,38 @@ impl Store {
         })
         .await
     }
+}
+
+/// The request list's statement: newest first (ids grow with time), each filter on an index
+/// that keeps that order (`support_requests_creator_id`, `…_organization_id`,
+/// `…_status_id`, `…_severity_id`, `…_awaiting_id`), so a page never sorts.
+pub fn list_query<'f>(filter: &'f RequestFilter, page: &Page) -> Result<ListQuery<'f>> {
+    let mut select = Select::new(SELECT);
+    if let Some(account) = filter.created_by {
+        let account = select.arg(account.0);
+        select.when(format!("r.created_by = {account}"));
+    }
+    if let Some(organization) = filter.organization {
+        let organization = select.arg(organization.0);
+        select.when(format!("r.organization_id = {organization}"));
+    }
+    if let Some(status) = &filter.status {
+        let status = select.arg(status.as_str());
+        select.when(format!("r.status = {status}"));
+    }
+    if let Some(severity) = &filter.severity {
+        let severity = select.arg(severity.as_str());
+        select.when(format!("r.severity = {severity}"));
+    }
+    if let Some(at) = filter.overdue_at {
+        // Written as the partial index `support_requests_awaiting_id` states it.
+        let at = select.arg(to_millis(at));
+        select.when(format!(
+            "r.first_response_at IS NULL AND r.status <> 'closed' AND r.first_response_due < {at}"
+        ));
+    }
+    if let Some(after) = &page.after {
+        select.after_id("r.id", Order::Descending, after.as_id()?);
+    }
+    Ok(select.finish(&["r.id"], Order::Descending, page))
 }

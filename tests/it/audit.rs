@@ -109,11 +109,12 @@ async fn changes_are_audited_without_secrets(backend: Backend) {
         .await;
     assert_eq!(wrong.status, axum::http::StatusCode::UNAUTHORIZED);
 
-    let (entries, _) = app
+    let entries = app
         .store()
         .audit_entries(&Default::default(), sportello::store::Page::new(None, None))
         .await
-        .expect("entries");
+        .expect("entries")
+        .items;
     let actions: Vec<&str> = entries.iter().map(|e| e.action.as_str()).collect();
     for expected in [
         "contract.linked",

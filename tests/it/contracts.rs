@@ -345,7 +345,10 @@ async fn balances_ledgers_and_isolation(backend: Backend) {
         )
         .await
         .json();
-    assert_eq!(owned[0]["contract_id"], contract.contract_id.to_string());
+    assert_eq!(
+        owned["items"][0]["contract_id"],
+        contract.contract_id.to_string()
+    );
 
     let page = app
         .get(&holder, &format!("/contracts/{}", contract.contract_id))

@@ -104,11 +104,12 @@ async fn messages_are_sent_and_kept_until_they_are(backend: Backend) {
         .await
         .expect("queue");
     assert_eq!(send_due(&db.store, &mailer, now).await.expect("send"), 0);
-    let (outbox, _) = db
+    let outbox = db
         .store
         .outbox(sportello::store::Page::new(None, None))
         .await
-        .expect("outbox");
+        .expect("outbox")
+        .items;
     let kept = outbox
         .iter()
         .find(|m| m.subject == "While down")
@@ -133,11 +134,12 @@ async fn messages_are_sent_and_kept_until_they_are(backend: Backend) {
     );
     let received = std::fs::read_to_string(&spool).expect("spool");
     assert!(received.contains("Subject: While down"));
-    let (outbox, _) = db
+    let outbox = db
         .store
         .outbox(sportello::store::Page::new(None, None))
         .await
-        .expect("outbox");
+        .expect("outbox")
+        .items;
     assert!(outbox.iter().all(|m| m.sent_at.is_some()), "nothing lost");
 }
 

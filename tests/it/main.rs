@@ -11,6 +11,7 @@ mod contracts;
 mod dates;
 mod filing_groups;
 mod i18n;
+mod keyset;
 mod ledger_pages;
 mod linked_reads;
 mod mail;

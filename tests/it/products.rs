@@ -3,7 +3,7 @@
 use crate::on_both_backends;
 use crate::support::{Backend, TestApp};
 use axum::http::StatusCode;
-use serde_json::json;
+use serde_json::{Value, json};
 use sportello::domain::Role;
 
 async fn operators_add_new_releases_to_products(backend: Backend) {
@@ -66,7 +66,7 @@ async fn operators_add_new_releases_to_products(backend: Backend) {
         2,
         "the refused and invalid releases changed nothing"
     );
-    assert_eq!(listed["total"], 2);
+    assert_eq!(listed["next"], Value::Null);
     assert_eq!(
         listed["items"][0]["versions"]
             .as_array()

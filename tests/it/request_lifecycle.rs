@@ -333,11 +333,12 @@ async fn low_balance_is_told_once_per_threshold(backend: Backend) {
         )
         .await;
     }
-    let (messages, _) = app
+    let messages = app
         .store()
         .outbox(sportello::store::Page::new(None, None))
         .await
-        .expect("outbox");
+        .expect("outbox")
+        .items;
     let low: Vec<_> = messages
         .iter()
         .filter(|m| m.kind == "contract_low_balance")
@@ -381,11 +382,12 @@ async fn contracts_ending_within_30_days_are_announced_once(backend: Backend) {
             .await
             .expect("notify");
     }
-    let (messages, _) = app
+    let messages = app
         .store()
         .outbox(sportello::store::Page::new(None, None))
         .await
-        .expect("outbox");
+        .expect("outbox")
+        .items;
     let mut recipients: Vec<&str> = messages
         .iter()
         .filter(|m| m.kind == "contract_expiring")

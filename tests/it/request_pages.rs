@@ -765,8 +765,11 @@ async fn a_version_changed_after_show_plans_is_asked_again_not_filed_as_the_old_
         choices.extend_from_slice(extra);
         choices
     };
-    let requests_filed =
-        || async { app.get(&engineer, "/api/v1/support-requests").await.json()["total"].clone() };
+    let requests_filed = || async {
+        app.get(&engineer, "/api/v1/support-requests").await.json()["items"]
+            .as_array()
+            .map_or(0, Vec::len)
+    };
 
     let plans_2022 = app
         .get(
@@ -793,7 +796,7 @@ async fn a_version_changed_after_show_plans_is_asked_again_not_filed_as_the_old_
         changed.location()
     );
     assert_eq!(changed.status, StatusCode::CONFLICT, "{}", changed.text);
-    assert_eq!(requests_filed().await, json!(0), "nothing filed");
+    assert_eq!(requests_filed().await, 0, "nothing filed");
     let unchanged = app.store().contract(contract.id).await.expect("read");
     assert_eq!(unchanged.map(|c| c.used), Some(0), "nothing charged");
     assert!(
@@ -830,7 +833,7 @@ async fn a_version_changed_after_show_plans_is_asked_again_not_filed_as_the_old_
     assert_eq!(show.status, StatusCode::OK);
     assert!(show.text.contains("this version is older"));
     assert!(!show.text.contains("Nothing was filed"));
-    assert_eq!(requests_filed().await, json!(0));
+    assert_eq!(requests_filed().await, 0);
 
     // Back to 2022: the plans shown again, then submitted as they are, file once.
     let again = app

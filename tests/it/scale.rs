@@ -28,12 +28,22 @@ async fn scale_load_keeps_every_invariant(backend: Backend) {
     assert_eq!(broken, None);
     // More entries than one batch of the verifier reads: the walk carries across batches.
     assert!(entries >= 5_210, "{entries} audit entries");
-    let (page, total) = store
-        .support_requests(&RequestFilter::default(), Page::new(Some(1), Some(5_209)))
+    // 5,210 requests: the newest is 5,210 and the page after 2 holds only the first.
+    let newest = store
+        .support_requests(&RequestFilter::default(), Page::new(Some(1), None))
         .await
         .expect("list");
-    assert_eq!(total, 5_210);
-    assert_eq!(page.len(), 1);
+    assert_eq!(newest.items[0].id, 5_210);
+    assert!(newest.next.is_some());
+    let oldest = store
+        .support_requests(
+            &RequestFilter::default(),
+            Page::new(Some(50), Some(sportello::store::Cursor::id(2))),
+        )
+        .await
+        .expect("list");
+    assert_eq!(oldest.items.iter().map(|r| r.id).collect::<Vec<_>>(), [1]);
+    assert_eq!(oldest.next, None);
     // Ordinary filing after a bulk load takes the next id (PostgreSQL's sequence moved on).
     let account = store
         .credentials(&sportello::domain::Email::parse("email", &second.email).expect("email"))

@@ -281,6 +281,19 @@ impl Reply {
         self.json()["code"].as_str().unwrap_or_default().to_owned()
     }
 
+    /// The href of the console pager's link with this `rel` (`next`, `first`), as a browser
+    /// reads it (HTML escapes undone).
+    pub fn pager_link(&self, rel: &str) -> Option<String> {
+        let marker = format!(r#"" rel="{rel}""#);
+        let end = self.text.find(&marker)?;
+        let start = self.text[..end].rfind(r#"href=""#)? + r#"href=""#.len();
+        Some(
+            self.text[start..end]
+                .replace("&#38;", "&")
+                .replace("&amp;", "&"),
+        )
+    }
+
     pub fn location(&self) -> &str {
         self.headers
             .get(header::LOCATION)

@@ -54,9 +54,9 @@ pub struct AccountFilter {
     /// How many items (1–200, default 50).
     #[param(minimum = 1, maximum = 200)]
     pub limit: Option<i64>,
-    /// How many items to skip (default 0).
-    #[param(minimum = 0, maximum = 9007199254740991_i64)]
-    pub offset: Option<i64>,
+    /// Where the page starts: the `next` of the page before (absent for the first page).
+    #[param(max_length = 400, pattern = "^[A-Za-z0-9_-]*$")]
+    pub after: Option<String>,
 }
 
 /// Create an account
@@ -117,7 +117,8 @@ pub async fn list(
     context: RequestContext,
     Query(filter): Query<AccountFilter>,
 ) -> Result<axum::Json<Paged<Account>>> {
-    let page = super::page(filter.limit, filter.offset)?;
+    let page = super::page(filter.limit, filter.after.as_deref())?;
+    let limit = page.limit;
     let organization = filter
         .organization_id
         .map(|id| super::id_in_query("organization_id", id))
@@ -125,7 +126,7 @@ pub async fn list(
         .map(OrganizationId);
     Ok(Paged::new(
         accounts::list(&state.store, context.actor()?, organization, page).await?,
-        page,
+        limit,
     ))
 }
 

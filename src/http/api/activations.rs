@@ -22,9 +22,9 @@ pub struct QueueParams {
     /// How many items (1–200, default 50).
     #[param(minimum = 1, maximum = 200)]
     pub limit: Option<i64>,
-    /// How many items to skip (default 0).
-    #[param(minimum = 0, maximum = 9007199254740991_i64)]
-    pub offset: Option<i64>,
+    /// Where the page starts: the `next` of the page before (absent for the first page).
+    #[param(max_length = 400, pattern = "^[A-Za-z0-9_-]*$")]
+    pub after: Option<String>,
 }
 
 /// List activations
@@ -51,10 +51,11 @@ pub async fn queue(
             ActivationStatus::parse(raw).ok_or_else(|| Error::field("status", "unknown_status"))?
         }
     };
-    let page = super::page(params.limit, params.offset)?;
+    let page = super::page(params.limit, params.after.as_deref())?;
+    let limit = page.limit;
     Ok(Paged::new(
         activations::queue(&state.store, context.actor()?, status, page).await?,
-        page,
+        limit,
     ))
 }
 

@@ -341,12 +341,13 @@ pub async fn ledger(
 
 /// List an organization's contracts
 ///
-/// The contracts the organization owns, with balances and Access IDs, for its Global admins and
-/// Partner admins and operators.
+/// The contracts the organization owns, oldest first, with balances and Access IDs, for its
+/// Global admins and Partner admins and operators. A page at a time.
 #[utoipa::path(get, operation_id = "listOrganizationContracts", path = "/api/v1/organizations/{org_id}/contracts", tag = "contracts",
-    params(("org_id" = i64, Path, minimum = 1, maximum = 9007199254740991_i64, description = "The organization's id")),
+    params(("org_id" = i64, Path, minimum = 1, maximum = 9007199254740991_i64, description = "The organization's id"), super::PageParams),
     responses(
-        (status = 200, body = Vec<ContractJson>),
+        (status = 200, body = super::Paged<ContractJson>),
+        (status = 400, description = "`malformed_query`", body = Problem, content_type = "application/problem+json"),
         (status = 401, description = "`unauthenticated`", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "`forbidden_role`", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "`not_found`", body = Problem, content_type = "application/problem+json"),
@@ -356,9 +357,13 @@ pub async fn of_organization(
     State(state): State<AppState>,
     context: RequestContext,
     Path(org_id): Path<i64>,
-) -> Result<axum::Json<Vec<ContractJson>>> {
+    Query(params): Query<super::PageParams>,
+) -> Result<axum::Json<super::Paged<ContractJson>>> {
     let actor = context.actor()?;
-    let contracts = contracts::of_organization(&state.store, actor, OrganizationId(org_id)).await?;
+    let page = params.page()?;
+    let limit = page.limit;
+    let contracts =
+        contracts::of_organization(&state.store, actor, OrganizationId(org_id), page).await?;
     // An organization that does not exist is 404 for operators too, as the document says.
     let name = state
         .store
@@ -366,20 +371,21 @@ pub async fn of_organization(
         .await?
         .map(|o| o.name)
         .ok_or(crate::error::Error::NotFound)?;
-    Ok(axum::Json(
-        contracts
-            .iter()
-            .map(|c| {
-                let mut json = ContractJson::new(c, &name, &state.policy, context.language);
-                if actor.can(
-                    crate::domain::Permission::ManageContracts,
-                    Some(c.organization_id),
-                ) {
-                    json.access_id = Some(c.access_id.to_string());
-                }
-                json
-            })
-            .collect(),
+    let shows_access_id = |c: &Contract| {
+        actor.can(
+            crate::domain::Permission::ManageContracts,
+            Some(c.organization_id),
+        )
+    };
+    Ok(super::Paged::new(
+        contracts.map(|c| {
+            let mut json = ContractJson::new(&c, &name, &state.policy, context.language);
+            if shows_access_id(&c) {
+                json.access_id = Some(c.access_id.to_string());
+            }
+            json
+        }),
+        limit,
     ))
 }
 

@@ -79,7 +79,8 @@ pub async fn list(
     Query(params): Query<PageParams>,
 ) -> Result<axum::Json<Paged<Customer>>> {
     let page = params.page()?;
+    let limit = page.limit;
     let found =
         customers::list(&state.store, context.actor()?, OrganizationId(org_id), page).await?;
-    Ok(Paged::new(found, page))
+    Ok(Paged::new(found, limit))
 }

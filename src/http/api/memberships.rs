@@ -110,9 +110,10 @@ pub async fn list(
     Query(params): Query<PageParams>,
 ) -> Result<axum::Json<Paged<Membership>>> {
     let page = params.page()?;
+    let limit = page.limit;
     let found =
         memberships::list(&state.store, context.actor()?, OrganizationId(org_id), page).await?;
-    Ok(Paged::new(found, page))
+    Ok(Paged::new(found, limit))
 }
 
 #[derive(Deserialize, ToSchema)]

@@ -104,27 +104,28 @@ pub fn routes(routes: Routes) -> Routes {
         .post("/api/v1/products/{code}/versions", products::add_version)
 }
 
-/// `?limit=&offset=` on every list.
+/// `?limit=&after=` on every list.
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct PageParams {
     /// How many items (1–200, default 50).
     #[param(minimum = 1, maximum = 200)]
     pub limit: Option<i64>,
-    /// How many items to skip (default 0).
-    #[param(minimum = 0, maximum = 9007199254740991_i64)]
-    pub offset: Option<i64>,
+    /// Where the page starts: the `next` of the page before (absent for the first page).
+    #[param(max_length = 400, pattern = "^[A-Za-z0-9_-]*$")]
+    pub after: Option<String>,
 }
 
 impl PageParams {
     pub fn page(&self) -> crate::error::Result<crate::store::Page> {
-        page(self.limit, self.offset)
+        page(self.limit, self.after.as_deref())
     }
 }
 
-/// The page a list asks for: `limit` 1–200 and `offset` 0 to 2^53 − 1, as the document states;
-/// anything else is `malformed_query` (pages of the web console clamp instead).
-pub fn page(limit: Option<i64>, offset: Option<i64>) -> crate::error::Result<crate::store::Page> {
+/// The page a list asks for: `limit` 1–200 and `after` a cursor the list gave, as the
+/// document states; anything else is `malformed_query` (pages of the web console clamp the
+/// limit, and refuse a cursor alike).
+pub fn page(limit: Option<i64>, after: Option<&str>) -> crate::error::Result<crate::store::Page> {
     use crate::error::Error;
     if limit.is_some_and(|limit| !(1..=crate::store::Page::MAX_LIMIT).contains(&limit)) {
         return Err(Error::MalformedQuery(format!(
@@ -132,13 +133,8 @@ pub fn page(limit: Option<i64>, offset: Option<i64>) -> crate::error::Result<cra
             crate::store::Page::MAX_LIMIT
         )));
     }
-    if offset.is_some_and(|offset| !(0..=crate::domain::MAX_ID).contains(&offset)) {
-        return Err(Error::MalformedQuery(format!(
-            "offset: from 0 to {}",
-            crate::domain::MAX_ID
-        )));
-    }
-    Ok(crate::store::Page::new(limit, offset))
+    let after = after.map(crate::store::Cursor::parse).transpose()?;
+    Ok(crate::store::Page::new(limit, after))
 }
 
 /// An id given in a query string: 1 to 2^53 − 1, as the document states, else `malformed_query`.
@@ -153,22 +149,22 @@ pub fn id_in_query(name: &str, id: i64) -> crate::error::Result<i64> {
     }
 }
 
-/// One page of a list: the items, how many there are in all, and the window asked for.
+/// One page of a list: the items, the limit asked for, and where the next page starts.
 #[derive(Debug, serde::Serialize, utoipa::ToSchema)]
 pub struct Paged<T> {
     pub items: Vec<T>,
-    pub total: i64,
     pub limit: i64,
-    pub offset: i64,
+    /// The `after` of the next page; `null` on the last page.
+    #[schema(max_length = 400, pattern = "^[A-Za-z0-9_-]+$")]
+    pub next: Option<String>,
 }
 
 impl<T> Paged<T> {
-    pub fn new((items, total): (Vec<T>, i64), page: crate::store::Page) -> axum::Json<Self> {
+    pub fn new(listing: crate::store::Listing<T>, limit: i64) -> axum::Json<Self> {
         axum::Json(Self {
-            items,
-            total,
-            limit: page.limit,
-            offset: page.offset,
+            items: listing.items,
+            limit,
+            next: listing.next.map(|cursor| cursor.encode()),
         })
     }
 }

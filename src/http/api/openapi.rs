@@ -15,7 +15,8 @@ use utoipa::{Modify, OpenApi};
         `X-CSRF-Token`) or send a personal access token from `createToken` as `Authorization: Bearer`. \
         Errors are RFC 9457 problem details (`application/problem+json`) with a stable `code` and a \
         `title` and `detail` in the caller's language (English or Italian). Lists are paginated with \
-        `limit` and `offset`."),
+        `limit` and `after`: each page's `next` is the `after` of the page that follows, `null` on \
+        the last page."),
     tags(
         (name = "session", description = "Signing in and out, the signed-in account and its language."),
         (name = "tokens", description = "Personal access tokens for `Authorization: Bearer`."),

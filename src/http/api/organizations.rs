@@ -87,9 +87,10 @@ pub async fn list(
     Query(params): Query<PageParams>,
 ) -> Result<axum::Json<Paged<Organization>>> {
     let page = params.page()?;
+    let limit = page.limit;
     Ok(Paged::new(
         organizations::list(&state.store, context.actor()?, page).await?,
-        page,
+        limit,
     ))
 }
 

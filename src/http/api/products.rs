@@ -57,7 +57,8 @@ pub async fn list(
 ) -> Result<axum::Json<Paged<Product>>> {
     context.actor()?;
     let page = params.page()?;
-    Ok(Paged::new(products::page(&state.store, page).await?, page))
+    let limit = page.limit;
+    Ok(Paged::new(products::page(&state.store, page).await?, limit))
 }
 
 /// Add a product version

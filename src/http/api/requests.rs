@@ -314,9 +314,9 @@ pub struct QueueParams {
     /// How many items (1–200, default 50).
     #[param(minimum = 1, maximum = 200)]
     pub limit: Option<i64>,
-    /// How many items to skip (default 0).
-    #[param(minimum = 0, maximum = 9007199254740991_i64)]
-    pub offset: Option<i64>,
+    /// Where the page starts: the `next` of the page before (absent for the first page).
+    #[param(max_length = 400, pattern = "^[A-Za-z0-9_-]*$")]
+    pub after: Option<String>,
 }
 
 /// List support requests
@@ -338,7 +338,8 @@ pub async fn list(
     Query(params): Query<QueueParams>,
 ) -> Result<axum::Json<Paged<RequestJson>>> {
     let actor = context.actor()?;
-    let page = super::page(params.limit, params.offset)?;
+    let page = super::page(params.limit, params.after.as_deref())?;
+    let limit = page.limit;
     let mut refused = Vec::new();
     if let Some(status) = &params.status
         && crate::domain::request::RequestStatus::parse(status).is_none()
@@ -356,7 +357,7 @@ pub async fn list(
     if !refused.is_empty() {
         return Err(Error::InvalidInput(refused));
     }
-    let (items, total) = if actor.is_operator() {
+    let listing = if actor.is_operator() {
         let filter = RequestFilter {
             status: params.status,
             severity: params.severity,
@@ -370,8 +371,7 @@ pub async fn list(
     } else {
         requests::mine(&state.store, actor, page).await?
     };
-    let items = items.into_iter().map(|r| request_json(r, None)).collect();
-    Ok(Paged::new((items, total), page))
+    Ok(Paged::new(listing.map(|r| request_json(r, None)), limit))
 }
 
 #[derive(Deserialize, ToSchema)]

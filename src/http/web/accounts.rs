@@ -1,6 +1,6 @@
 //! Operator console: accounts and their roles.
 
-use super::{FormErrors, Layout, Pager, render, see_other};
+use super::{FormErrors, Layout, Pager, console_page, render, see_other};
 use crate::actions::accounts::{self, AccountInput};
 use crate::actions::{authorize, organizations};
 use crate::domain::account::Account;
@@ -75,7 +75,7 @@ impl ListPage {
 
 #[derive(Deserialize)]
 pub struct ListQuery {
-    offset: Option<i64>,
+    after: Option<String>,
     created: Option<i64>,
     organization_id: Option<i64>,
 }
@@ -89,20 +89,22 @@ async fn list_page(
 ) -> Result<ListPage> {
     let actor = context.actor()?;
     authorize(actor, Permission::ManageOrganizations, None)?;
-    let page = Page::new(Some(50), query.offset);
+    let page = console_page(query.after.as_deref())?;
+    let pager_of = page.clone();
     let filter = query.organization_id.map(OrganizationId);
-    let (accounts, total) = accounts::list(&state.store, actor, filter, page).await?;
-    let (organizations, _) =
-        organizations::list(&state.store, actor, Page::new(Some(Page::MAX_LIMIT), None)).await?;
+    let accounts = accounts::list(&state.store, actor, filter, page).await?;
+    let organizations = organizations::list(&state.store, actor, Page::first(Page::MAX_LIMIT))
+        .await?
+        .items;
     let created = match query.created {
         Some(id) => Some(accounts::get(&state.store, actor, AccountId(id)).await?),
         None => None,
     };
     Ok(ListPage {
         layout: Layout::new(context, "accounts-title"),
-        accounts,
+        pager: Pager::new(&pager_of, &accounts),
+        accounts: accounts.items,
         organizations,
-        pager: Pager::new(page, total),
         filter,
         created,
         form,
@@ -194,7 +196,7 @@ pub async fn create(
             };
             form.password.clear();
             let query = ListQuery {
-                offset: None,
+                after: None,
                 created: None,
                 organization_id: None,
             };

@@ -1,6 +1,6 @@
 //! Operator console: the activation queue (manual mode) and its history.
 
-use super::{Layout, Pager, render, see_other};
+use super::{Layout, Pager, console_page, render, see_other};
 use crate::actions::activations;
 use crate::domain::activation::{Activation, ActivationStatus};
 use crate::domain::organization::Organization;
@@ -58,7 +58,7 @@ impl QueuePage {
 #[derive(Deserialize)]
 pub struct QueueQuery {
     status: Option<String>,
-    offset: Option<i64>,
+    after: Option<String>,
 }
 
 /// `GET /operator/activations`
@@ -74,22 +74,21 @@ pub async fn list(
             ActivationStatus::parse(raw).ok_or_else(|| Error::field("status", "unknown_status"))?
         }
     };
-    let window = Page::new(Some(50), query.offset);
-    let (activations, total) = activations::queue(&state.store, actor, status, window).await?;
-    let (organizations, _) = crate::actions::organizations::list(
-        &state.store,
-        actor,
-        Page::new(Some(Page::MAX_LIMIT), None),
-    )
-    .await?;
+    let window = console_page(query.after.as_deref())?;
+    let pager = window.clone();
+    let activations = activations::queue(&state.store, actor, status, window).await?;
+    let organizations =
+        crate::actions::organizations::list(&state.store, actor, Page::first(Page::MAX_LIMIT))
+            .await?
+            .items;
     let page = QueuePage {
         layout: Layout::new(&context, "activations-title"),
         status,
-        activations,
+        pager: Pager::new(&pager, &activations),
+        activations: activations.items,
         organizations,
         policy: state.policy.clone(),
         manual: state.settings.activation_mode == crate::config::ActivationMode::Manual,
-        pager: Pager::new(window, total),
     };
     render(StatusCode::OK, &page)
 }

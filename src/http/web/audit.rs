@@ -1,7 +1,7 @@
 //! Operator console: the audit log with its filters, under a banner saying whether the hash
 //! chain still verifies.
 
-use super::{FormErrors, Layout, Pager, encode_component, render};
+use super::{FormErrors, Layout, Pager, console_page, encode_component, render};
 use crate::actions::audit;
 use crate::domain::FieldError;
 use crate::domain::membership::parse_date;
@@ -9,7 +9,6 @@ use crate::error::{Error, Result};
 use crate::http::AppState;
 use crate::http::context::RequestContext;
 use crate::http::extract::Query;
-use crate::store::Page;
 use crate::store::audit::{AuditFilter, AuditRecord, ChainBreak};
 use askama::Template;
 use axum::extract::State;
@@ -31,7 +30,7 @@ pub struct AuditQuery {
     since: String,
     #[serde(default)]
     until: String,
-    offset: Option<i64>,
+    after: Option<String>,
 }
 
 #[derive(Template)]
@@ -194,23 +193,25 @@ async fn read(
     })
 }
 
-/// `GET /operator/audit?actor=&action=&subject=&since=&until=&offset=`
+/// `GET /operator/audit?actor=&action=&subject=&since=&until=&after=`
 pub async fn list(
     State(state): State<AppState>,
     context: RequestContext,
     Query(query): Query<AuditQuery>,
 ) -> Result<Response> {
     let actor = context.actor()?;
-    let page = Page::new(Some(50), query.offset);
-    let (status, entries, total, errors) = match read(&state, &context, &query).await? {
+    let page = console_page(query.after.as_deref())?;
+    let (status, pager, entries, errors) = match read(&state, &context, &query).await? {
         Ok(filter) => {
-            let (entries, total) = audit::entries(&state.store, actor, &filter, page).await?;
-            (StatusCode::OK, entries, total, FormErrors::default())
+            let pager_of = page.clone();
+            let listing = audit::entries(&state.store, actor, &filter, page).await?;
+            let pager = Pager::new(&pager_of, &listing);
+            (StatusCode::OK, pager, listing.items, FormErrors::default())
         }
         Err(fields) => (
             StatusCode::UNPROCESSABLE_ENTITY,
+            Pager::single(),
             Vec::new(),
-            0,
             FormErrors(fields),
         ),
     };
@@ -222,7 +223,7 @@ pub async fn list(
         form: query,
         errors,
         entries,
-        pager: Pager::new(page, total),
+        pager,
         checked: chain.count,
         // A break among the entries shown is as real as one the walk found.
         broken: chain.broken.or(shown_break),

@@ -2,7 +2,7 @@
 //! a customer's page with Service management (filing requests under the CSP plan).
 
 use super::requests::RequestText;
-use super::{FormErrors, Layout, Pager, render, see_other};
+use super::{FormErrors, Layout, Pager, console_page, render, see_other};
 use crate::actions::{customers, requests};
 use crate::domain::Permission;
 use crate::error::{Error, Result};
@@ -42,14 +42,14 @@ pub struct ListPage {
 
 #[derive(Deserialize, Default)]
 pub struct ListQuery {
-    offset: Option<i64>,
+    after: Option<String>,
     created: Option<i64>,
 }
 
 async fn list_page(
     state: &AppState,
     context: &RequestContext,
-    offset: Option<i64>,
+    after: Option<&str>,
     created: Option<i64>,
     form: CustomerForm,
     errors: FormErrors,
@@ -59,8 +59,9 @@ async fn list_page(
         // No organization, no customers: the same answer as for a role that may not.
         return Err(Error::forbidden(Permission::ManageCustomers));
     };
-    let window = Page::new(Some(50), offset);
-    let (customers, total) = customers::list(&state.store, actor, organization, window).await?;
+    let window = console_page(after)?;
+    let pager_of = window.clone();
+    let customers = customers::list(&state.store, actor, organization, window).await?;
     let created = match created {
         Some(id) => match customers::get(&state.store, actor, id).await {
             Ok(customer) => Some(customer),
@@ -71,8 +72,8 @@ async fn list_page(
     };
     Ok(ListPage {
         layout: Layout::new(context, "customers-title"),
-        customers,
-        pager: Pager::new(window, total),
+        pager: Pager::new(&pager_of, &customers),
+        customers: customers.items,
         created,
         may_file: actor.can(Permission::FileForCustomers, Some(organization)),
         form,
@@ -89,7 +90,7 @@ pub async fn list(
     let page = list_page(
         &state,
         &context,
-        query.offset,
+        query.after.as_deref(),
         query.created,
         CustomerForm::default(),
         FormErrors::default(),
@@ -149,9 +150,9 @@ pub async fn show(
     let customer = customers::get(&state.store, actor, id).await?;
     // The requests this account may see (its own; an admin's, the organization's), for this
     // customer. One page is plenty for a customer's page; the full list is under Support.
-    let (mine, _) =
-        requests::mine(&state.store, actor, Page::new(Some(Page::MAX_LIMIT), None)).await?;
+    let mine = requests::mine(&state.store, actor, Page::first(Page::MAX_LIMIT)).await?;
     let requests: Vec<SupportRequest> = mine
+        .items
         .into_iter()
         .filter(|r| r.customer_id == Some(customer.id))
         .collect();

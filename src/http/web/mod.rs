@@ -112,48 +112,64 @@ pub struct NavItem {
     pub current: bool,
 }
 
-/// Where a paginated list stands: the window shown and how many items there are in all.
-/// `templates/pager.html` renders it, with `pager_query` (the list's other parameters,
-/// each as `&name=value`) kept in its links.
-#[derive(Clone, Copy, Debug)]
+/// Where a paginated list stands: the cursor of the page after this one, if another follows,
+/// and whether this is the first page. `templates/pager.html` renders it as "Next page" and
+/// "First page" links, with `pager_query` (the list's other parameters, each as `&name=value`)
+/// kept in them. Lists page by cursor and count nothing, so there is no "of N".
+#[derive(Clone, Debug)]
 pub struct Pager {
-    pub page: crate::store::Page,
-    pub total: i64,
+    pub next: Option<crate::store::Cursor>,
+    pub first: bool,
 }
 
 impl Pager {
-    pub fn new(page: crate::store::Page, total: i64) -> Self {
-        Self { page, total }
+    pub fn new<T>(page: &crate::store::Page, listing: &crate::store::Listing<T>) -> Self {
+        Self {
+            next: listing.next.clone(),
+            first: page.after.is_none(),
+        }
     }
 
-    pub fn next_offset(&self) -> Option<i64> {
-        (self.page.offset + self.page.limit < self.total)
-            .then_some(self.page.offset + self.page.limit)
-    }
-
-    pub fn previous_offset(&self) -> Option<i64> {
-        (self.page.offset > 0).then_some((self.page.offset - self.page.limit).max(0))
+    /// A list that fits one page (or shows nothing): no links.
+    pub fn single() -> Self {
+        Self {
+            next: None,
+            first: true,
+        }
     }
 
     /// More than one page: the pager is worth showing.
     pub fn is_needed(&self) -> bool {
-        self.next_offset().is_some() || self.previous_offset().is_some()
+        self.next.is_some() || !self.first
     }
 
-    /// "Showing 51–100 of 230", in the page's language.
-    pub fn position(&self, layout: &Layout) -> String {
-        let first = (self.page.offset + 1).min(self.total);
-        let last = (self.page.offset + self.page.limit).min(self.total);
-        t_args(
-            layout.language,
-            "pager-position",
-            &[
-                ("first", first.to_string()),
-                ("last", last.to_string()),
-                ("total", self.total.to_string()),
-            ],
-        )
+    /// The link to the next page, keeping the list's other parameters.
+    pub fn next_href(&self, query: &str) -> Option<String> {
+        self.next
+            .as_ref()
+            .map(|cursor| format!("?after={cursor}{query}"))
     }
+
+    /// The link back to the first page, keeping the list's other parameters.
+    pub fn first_href(&self, path: &str, query: &str) -> Option<String> {
+        (!self.first).then(|| match query.strip_prefix('&') {
+            Some(rest) => format!("{path}?{rest}"),
+            None => path.to_owned(),
+        })
+    }
+}
+
+/// The page a console list shows: 50 rows after the `after` cursor of its link (an empty
+/// value is the first page); a cursor the list did not give is `malformed_query`.
+pub fn console_page(after: Option<&str>) -> Result<crate::store::Page> {
+    let after = after
+        .filter(|after| !after.is_empty())
+        .map(crate::store::Cursor::parse)
+        .transpose()?;
+    Ok(crate::store::Page::new(
+        Some(crate::store::Page::DEFAULT_LIMIT),
+        after,
+    ))
 }
 
 /// What every page's frame needs: language, who is signed in, the CSRF token, navigation.

@@ -111,8 +111,9 @@ async fn order_page(
 ) -> Result<OrderPage> {
     let actor = context.actor()?;
     authorize(actor, Permission::OperateProgram, None)?;
-    let (organizations, _) =
-        organizations::list(&state.store, actor, Page::new(Some(Page::MAX_LIMIT), None)).await?;
+    let organizations = organizations::list(&state.store, actor, Page::first(Page::MAX_LIMIT))
+        .await?
+        .items;
     let today = OffsetDateTime::now_utc().date();
     Ok(OrderPage {
         layout: Layout::new(context, "orders-title"),

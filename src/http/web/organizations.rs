@@ -1,6 +1,6 @@
 //! Operator console: organizations.
 
-use super::{FormErrors, Layout, Pager, render, see_other};
+use super::{FormErrors, Layout, Pager, console_page, render, see_other};
 use crate::actions::organizations::{self, OrganizationInput};
 use crate::actions::{accounts, authorize, memberships};
 use crate::domain::account::Account;
@@ -11,7 +11,6 @@ use crate::error::{Error, Result};
 use crate::http::AppState;
 use crate::http::context::RequestContext;
 use crate::http::extract::{Path, Query, WebForm};
-use crate::store::Page;
 use askama::Template;
 use axum::extract::State;
 use axum::http::StatusCode;
@@ -42,24 +41,25 @@ pub struct ListPage {
 
 #[derive(Deserialize)]
 pub struct ListQuery {
-    offset: Option<i64>,
+    after: Option<String>,
     created: Option<i64>,
 }
 
 async fn list_page(
     state: &AppState,
     context: &RequestContext,
-    offset: Option<i64>,
+    after: Option<&str>,
     created: Option<Organization>,
     form: OrganizationForm,
     errors: FormErrors,
 ) -> Result<ListPage> {
-    let page = Page::new(Some(50), offset);
-    let (organizations, total) = organizations::list(&state.store, context.actor()?, page).await?;
+    let page = console_page(after)?;
+    let pager_of = page.clone();
+    let listing = organizations::list(&state.store, context.actor()?, page).await?;
     Ok(ListPage {
         layout: Layout::new(context, "organizations-title"),
-        organizations,
-        pager: Pager::new(page, total),
+        pager: Pager::new(&pager_of, &listing),
+        organizations: listing.items,
         created,
         form,
         errors,
@@ -81,7 +81,7 @@ pub async fn list(
     let page = list_page(
         &state,
         &context,
-        query.offset,
+        query.after.as_deref(),
         created,
         OrganizationForm::default(),
         FormErrors::default(),
@@ -140,7 +140,8 @@ pub struct ShowPage {
     layout: Layout,
     organization: Organization,
     accounts: Vec<Account>,
-    total_accounts: i64,
+    /// The organization has more accounts than the page shows.
+    more_accounts: bool,
     memberships: Vec<Membership>,
     pager: Pager,
     competencies: Vec<Competency>,
@@ -175,7 +176,7 @@ pub async fn show_page(
     state: &AppState,
     context: &RequestContext,
     organization: OrganizationId,
-    offset: Option<i64>,
+    after: Option<&str>,
     form: MembershipInput,
     errors: FormErrors,
     status: StatusCode,
@@ -183,26 +184,26 @@ pub async fn show_page(
     let actor = context.actor()?;
     authorize(actor, Permission::ManageOrganizations, None)?;
     let organization = organizations::get(&state.store, actor, organization).await?;
-    let (accounts, total_accounts) = accounts::list(
+    let accounts = accounts::list(
         &state.store,
         actor,
         Some(organization.id),
-        Page::new(Some(50), None),
+        console_page(None)?,
     )
     .await?;
-    let window = Page::new(Some(50), offset);
-    let (memberships, total_memberships) =
-        memberships::list(&state.store, actor, organization.id, window).await?;
+    let window = console_page(after)?;
+    let pager_of = window.clone();
+    let memberships = memberships::list(&state.store, actor, organization.id, window).await?;
     let competencies = state.store.competencies().await?;
     let mut layout = Layout::new(context, "organizations-title");
     layout.title = organization.name.clone();
     let page = ShowPage {
         layout,
         organization,
-        accounts,
-        total_accounts,
-        memberships,
-        pager: Pager::new(window, total_memberships),
+        more_accounts: accounts.next.is_some(),
+        accounts: accounts.items,
+        pager: Pager::new(&pager_of, &memberships),
+        memberships: memberships.items,
         competencies,
         today: OffsetDateTime::now_utc().date(),
         form,
@@ -214,10 +215,10 @@ pub async fn show_page(
 #[derive(Deserialize)]
 pub struct ShowQuery {
     /// Where the memberships list starts.
-    offset: Option<i64>,
+    after: Option<String>,
 }
 
-/// `GET /operator/organizations/{org_id}?offset=`
+/// `GET /operator/organizations/{org_id}?after=`
 pub async fn show(
     State(state): State<AppState>,
     context: RequestContext,
@@ -228,7 +229,7 @@ pub async fn show(
         &state,
         &context,
         OrganizationId(org_id),
-        query.offset,
+        query.after.as_deref(),
         MembershipInput::default(),
         FormErrors::default(),
         StatusCode::OK,

@@ -1,12 +1,11 @@
 //! Operator console: the notification outbox, newest first, with each message's delivery state.
 
-use super::{Layout, Pager, render};
+use super::{Layout, Pager, console_page, render};
 use crate::actions::audit;
 use crate::error::Result;
 use crate::http::AppState;
 use crate::http::context::RequestContext;
 use crate::http::extract::Query;
-use crate::store::Page;
 use crate::store::outbox::Message;
 use askama::Template;
 use axum::extract::State;
@@ -53,22 +52,23 @@ impl ListPage {
 
 #[derive(Deserialize, Default)]
 pub struct ListQuery {
-    offset: Option<i64>,
+    after: Option<String>,
 }
 
-/// `GET /operator/outbox?offset=`
+/// `GET /operator/outbox?after=`
 pub async fn list(
     State(state): State<AppState>,
     context: RequestContext,
     Query(query): Query<ListQuery>,
 ) -> Result<Response> {
     let actor = context.actor()?;
-    let page = Page::new(Some(50), query.offset);
-    let (messages, total) = audit::outbox(&state.store, actor, page).await?;
+    let page = console_page(query.after.as_deref())?;
+    let pager_of = page.clone();
+    let messages = audit::outbox(&state.store, actor, page).await?;
     let page = ListPage {
         layout: Layout::new(&context, "outbox-title"),
-        messages,
-        pager: Pager::new(page, total),
+        pager: Pager::new(&pager_of, &messages),
+        messages: messages.items,
         smtp: state.settings.smtp_url.is_some(),
     };
     render(StatusCode::OK, &page)

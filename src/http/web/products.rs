@@ -1,6 +1,6 @@
 //! Operator console: the products requests are filed for, with their versions.
 
-use super::{FormErrors, Layout, Pager, render, see_other};
+use super::{FormErrors, Layout, Pager, console_page, render, see_other};
 use crate::actions::{authorize, products};
 use crate::domain::Permission;
 use crate::domain::policy::Scope;
@@ -9,7 +9,6 @@ use crate::error::{Error, Result};
 use crate::http::AppState;
 use crate::http::context::RequestContext;
 use crate::http::extract::{Query, WebForm};
-use crate::store::Page;
 use askama::Template;
 use axum::extract::State;
 use axum::http::StatusCode;
@@ -134,7 +133,7 @@ impl ListPage {
 
 #[derive(Deserialize, Default)]
 pub struct ListQuery {
-    offset: Option<i64>,
+    after: Option<String>,
     created: Option<String>,
     /// A release added (`added=<product code>`) or refused (`refused=<error code>`).
     added: Option<String>,
@@ -144,22 +143,23 @@ pub struct ListQuery {
 async fn list_page(
     state: &AppState,
     context: &RequestContext,
-    offset: Option<i64>,
+    after: Option<&str>,
     created: Option<String>,
     form: ProductForm,
     errors: FormErrors,
 ) -> Result<ListPage> {
     authorize(context.actor()?, Permission::OperateProgram, None)?;
-    let page = Page::new(Some(50), offset);
-    let (products, total) = products::page(&state.store, page).await?;
+    let page = console_page(after)?;
+    let pager_of = page.clone();
+    let products = products::page(&state.store, page).await?;
     let created = match created {
         Some(code) => state.store.product(&code).await?.map(|p| p.name),
         None => None,
     };
     Ok(ListPage {
         layout: Layout::new(context, "products-title"),
-        products,
-        pager: Pager::new(page, total),
+        pager: Pager::new(&pager_of, &products),
+        products: products.items,
         created,
         rows: form.rows(),
         form,
@@ -178,7 +178,7 @@ pub async fn list(
     let mut page = list_page(
         &state,
         &context,
-        query.offset,
+        query.after.as_deref(),
         query.created,
         ProductForm::default(),
         FormErrors::default(),

@@ -16,7 +16,6 @@ use crate::error::Result;
 use crate::http::AppState;
 use crate::http::context::RequestContext;
 use crate::http::extract::Query;
-use crate::store::Page;
 use crate::store::requests::{RequestFilter, SupportRequest};
 use askama::Template;
 use axum::extract::State;
@@ -147,7 +146,7 @@ pub struct ListPage {
 
 #[derive(Deserialize, Default)]
 pub struct ListQuery {
-    offset: Option<i64>,
+    after: Option<String>,
 }
 
 /// `GET /support/requests`: the requests I filed (organization admins: the organization's).
@@ -161,8 +160,11 @@ pub async fn list(
     if actor.is_operator() {
         return Ok(see_other("/operator/requests"));
     }
-    let page = Page::new(Some(50), query.offset);
-    let (items, total) = requests::mine(&state.store, actor, page).await?;
+    let page = super::console_page(query.after.as_deref())?;
+    let pager_of = page.clone();
+    let listing = requests::mine(&state.store, actor, page).await?;
+    let pager = Pager::new(&pager_of, &listing);
+    let items = listing.items;
     let organization_wide = actor
         .organization_id
         .is_some_and(|org| actor.can(crate::domain::Permission::ManageContracts, Some(org)));
@@ -172,7 +174,7 @@ pub async fn list(
         layout: Layout::new(&context, "requests-title"),
         text,
         requests: items,
-        pager: Pager::new(page, total),
+        pager,
         organization_wide,
     };
     render(StatusCode::OK, &page)
@@ -224,7 +226,7 @@ pub struct QueueQuery {
     status: Option<String>,
     severity: Option<String>,
     overdue: Option<String>,
-    offset: Option<i64>,
+    after: Option<String>,
 }
 
 /// `GET /operator/requests?status=&severity=&overdue=1`: the operators' queue.
@@ -249,15 +251,18 @@ pub async fn queue(
         overdue_at: overdue.then(OffsetDateTime::now_utc),
         ..Default::default()
     };
-    let page = Page::new(Some(50), query.offset);
-    let (items, total) = requests::queue(&state.store, actor, filter, page).await?;
+    let page = super::console_page(query.after.as_deref())?;
+    let pager_of = page.clone();
+    let listing = requests::queue(&state.store, actor, filter, page).await?;
+    let pager = Pager::new(&pager_of, &listing);
+    let items = listing.items;
     let text =
         RequestText::load(&state, context.language, &items.iter().collect::<Vec<_>>()).await?;
     let page = QueuePage {
         layout: Layout::new(&context, "queue-title"),
         text,
         requests: items,
-        pager: Pager::new(page, total),
+        pager,
         status,
         severity,
         overdue,
