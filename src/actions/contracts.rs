@@ -88,10 +88,11 @@ pub async fn link(
         client_address,
     } = attempt;
     // Reserved before the IDs are even parsed: concurrent attempts never run more checks
-    // than the limits allow. Unknown and malformed IDs keep the reservation as a failure.
+    // than the limits allow. Unknown and malformed IDs confirm the reservation as a failure.
     let reserved = reserve(store, settings, actor, client_address, now).await?;
-    let failed = |error: Error| {
+    let failed = async |error: Error| {
         tracing::info!(account = %actor.account_id, code = error.code(), "failed contract link");
+        store.confirm_failures(&reserved).await?;
         Err(error)
     };
     let parsed =
@@ -102,12 +103,13 @@ pub async fn link(
             return failed(Error::MalformedId {
                 field: error.field(),
                 reason: error.reason(),
-            });
+            })
+            .await;
         }
     };
     let contract = match store.contract_by_code(&contract_id).await? {
         Some(contract) if same_secret(contract.access_id.as_str(), access_id.as_str()) => contract,
-        _ => return failed(Error::ContractNotFound),
+        _ => return failed(Error::ContractNotFound).await,
     };
     store.release_attempts(&reserved).await?;
     if store.is_linked(contract.id, actor.account_id).await? {

@@ -110,7 +110,8 @@ pub async fn sign_in(
     let account_id = match credentials {
         Some(credentials) if matches => credentials.account_id,
         _ => {
-            // The reserved attempt stays: it is the failure.
+            // The reserved attempt is the failure.
+            store.confirm_failures(&reserved).await?;
             let entry = crate::store::audit::AuditEntry::new(
                 None,
                 "session.sign_in_failed",

@@ -5,11 +5,20 @@
 //! failures and, when the caller's rule allows, records the attempt as a failure up front. A
 //! success then releases it. So N concurrent attempts can never run more checks than the
 //! limits allow: each one sees the others in flight.
+//!
+//! A reservation is *pending* until its check ends: a failure confirms it
+//! ([`Store::confirm_failures`]), a success releases it. A pending row counts only for
+//! [`PENDING_BOUND`] (longer than any request may run), so one left by a crash or an outage in
+//! the middle of a check stops counting instead of standing as a failure for the whole window.
 
 use super::{Store, to_millis};
 use crate::error::Result;
 use crate::{in_tx, on_pool};
 use time::OffsetDateTime;
+
+/// How long a pending reservation counts: longer than the server's request timeout (30 s), so
+/// every attempt still in flight is counted.
+pub const PENDING_BOUND: time::Duration = time::Duration::seconds(60);
 
 /// What reserving an attempt answered.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -37,6 +46,7 @@ impl Store {
         refuse: impl Fn(&[i64]) -> Option<usize>,
     ) -> Result<Reservation> {
         let since = to_millis(since);
+        let live = to_millis(now - PENDING_BOUND);
         let now = to_millis(now);
         let mut keys: Vec<String> = subjects
             .iter()
@@ -57,11 +67,12 @@ impl Store {
             let mut oldest = Vec::with_capacity(subjects.len());
             for (scope, subject) in subjects {
                 let (count, first): (i64, Option<i64>) = sqlx::query_as(
-                    "SELECT COUNT(*), MIN(at) FROM failed_attempts WHERE scope = $1 AND subject = $2 AND at >= $3",
+                    "SELECT COUNT(*), MIN(at) FROM failed_attempts WHERE scope = $1 AND subject = $2 AND at >= $3 AND (NOT pending OR at >= $4)",
                 )
                 .bind(scope)
                 .bind(subject)
                 .bind(since)
+                .bind(live)
                 .fetch_one(&mut *tx)
                 .await?;
                 counts.push(count);
@@ -76,7 +87,7 @@ impl Store {
                     let mut ids = Vec::with_capacity(subjects.len());
                     for (scope, subject) in subjects {
                         let id: i64 = sqlx::query_scalar(
-                            "INSERT INTO failed_attempts (scope, subject, at) VALUES ($1, $2, $3) RETURNING id",
+                            "INSERT INTO failed_attempts (scope, subject, at, pending) VALUES ($1, $2, $3, TRUE) RETURNING id",
                         )
                         .bind(scope)
                         .bind(subject)
@@ -90,6 +101,18 @@ impl Store {
             }
         });
         Ok(reservation)
+    }
+
+    /// Confirms reserved attempts as failures: they count for the whole window.
+    pub async fn confirm_failures(&self, ids: &[i64]) -> Result<()> {
+        for id in ids {
+            on_pool!(self, pool => sqlx::query("UPDATE failed_attempts SET pending = FALSE WHERE id = $1")
+                .bind(id)
+                .execute(pool)
+                .await
+                .map(|_| ()))?;
+        }
+        Ok(())
     }
 
     /// Releases reserved attempts that turned out not to be failures.

@@ -331,10 +331,12 @@ async fn failures_are_counted_in_a_window(backend: Backend) {
         };
     for minutes in [30, 10, 5] {
         let at = now - Duration::minutes(minutes);
-        assert!(matches!(
-            reserve(&[("scope", "who")], at, 10).await.expect("reserve"),
-            Reservation::Granted { .. }
-        ));
+        let Reservation::Granted { ids, .. } =
+            reserve(&[("scope", "who")], at, 10).await.expect("reserve")
+        else {
+            panic!("granted");
+        };
+        store.confirm_failures(&ids).await.expect("a failure");
     }
     // Counted in the window only: the attempt 30 minutes ago is out of it.
     let Reservation::Granted { counts, ids } =
@@ -379,6 +381,48 @@ async fn failures_are_counted_in_a_window(backend: Backend) {
         panic!("granted");
     };
     assert_eq!(counts, vec![0], "cleared");
+    // A reservation whose check never ended (the server died, the database went away) counts
+    // while its request could still be running, then no longer; a confirmed failure counts for
+    // the whole window.
+    let bound = sportello::store::throttle::PENDING_BOUND;
+    let Reservation::Granted { .. } =
+        reserve(&[("crash", "who")], now - bound - Duration::seconds(1), 10)
+            .await
+            .expect("reserve")
+    else {
+        panic!("granted");
+    };
+    let Reservation::Granted { .. } = reserve(&[("crash", "who")], now - Duration::seconds(5), 10)
+        .await
+        .expect("reserve")
+    else {
+        panic!("granted");
+    };
+    let Reservation::Granted { counts, ids: crash } = reserve(&[("crash", "who")], now, 10)
+        .await
+        .expect("reserve")
+    else {
+        panic!("granted");
+    };
+    assert_eq!(
+        counts,
+        vec![1],
+        "only the pending attempt that may still be running"
+    );
+    store.confirm_failures(&crash).await.expect("a failure");
+    let later = now + bound + Duration::seconds(1);
+    let Reservation::Granted { counts, .. } = reserve(&[("crash", "who")], later, 10)
+        .await
+        .expect("reserve")
+    else {
+        panic!("granted");
+    };
+    assert_eq!(
+        counts,
+        vec![1],
+        "the confirmed failure, not the stale reservations"
+    );
+    store.clear_failures("crash", "who").await.expect("clear");
     assert_eq!(
         store
             .prune_failures(now + Duration::seconds(1))
