@@ -62,7 +62,10 @@ impl Tally {
             return false;
         }
         self.created.fetch_add(1, Ordering::Relaxed);
-        if let Some(number) = reply.json()["number"].as_str()
+        let filed = reply.json();
+        // Only charged requests can be given back (unlimited plans consume nothing).
+        if filed["charged"] == true
+            && let Some(number) = filed["number"].as_str()
             && let Ok(mut numbers) = self.refundable.lock()
             && numbers.len() < 100_000
         {

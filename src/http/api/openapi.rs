@@ -275,7 +275,8 @@ pub fn document_json() -> serde_json::Value {
 ///   not valid is refused even where no sign-in is needed;
 /// - 403 `csrf_failed`: writes authenticated by the session cookie without `X-CSRF-Token`
 ///   (signing in aside);
-/// - 413 and 415: what the body reader and the JSON extractor refuse;
+/// - 413 on every operation (the body reader runs before every route) and 415 where a JSON
+///   body is taken: what the body reader and the JSON extractor refuse;
 /// - 500 `internal` and 503 `database_unavailable`: every route reads the database to resolve
 ///   the caller;
 /// - `Retry-After` on 429 (the throttled operations document their 429) and 503.
@@ -308,13 +309,17 @@ fn document_common_answers(path: &str, method: &str, operation: &mut serde_json:
             "`csrf_failed`: a write authenticated by the session cookie without the session's `X-CSRF-Token`",
         );
     }
-    if operation.get("requestBody").is_some() {
-        add_problem(
-            operation,
-            "413",
-            "`body_too_large`: the body is over 2 MiB; the connection is closed after the answer",
-        );
-    }
+    // The body reader runs before every route: a body over the limit is refused even where
+    // the operation takes none.
+    add_problem(
+        operation,
+        "413",
+        if operation.get("requestBody").is_some() {
+            "`body_too_large`: the body is over 2 MiB; the connection is closed after the answer"
+        } else {
+            "`body_too_large`: a body (this operation takes none) over 2 MiB; the connection is closed after the answer"
+        },
+    );
     // Every JSON body goes through one extractor, which refuses other media types.
     if operation
         .pointer("/requestBody/content/application~1json")
