@@ -968,10 +968,12 @@ pub fn connect(
 ) -> rusqlite::Result<rusqlite::Connection> {
     let connection = rusqlite::Connection::open(options.get_filename())?;
     // A unit's savepoint keeps the pages it changes in a statement journal: in memory, not in
-    // a temporary file opened, written and closed for every unit.
+    // a temporary file opened, written and closed for every unit. The writer's page cache is
+    // 32 MiB (SQLite's default is 2 MiB): the index pages every filing touches stay in it at a
+    // million stored requests instead of being read back from the file.
     connection.execute_batch(&format!(
         "PRAGMA journal_mode = WAL; PRAGMA synchronous = {synchronous}; PRAGMA foreign_keys = ON; \
-         PRAGMA temp_store = MEMORY;"
+         PRAGMA temp_store = MEMORY; PRAGMA cache_size = -32768;"
     ))?;
     connection.busy_timeout(std::time::Duration::from_secs(10))?;
     connection.set_prepared_statement_cache_capacity(160);
