@@ -105,20 +105,23 @@ impl Store {
 
     /// Confirms reserved attempts as failures: they count for the whole window.
     pub async fn confirm_failures(&self, ids: &[i64]) -> Result<()> {
-        for id in ids {
-            on_pool!(self, pool => sqlx::query("UPDATE failed_attempts SET pending = FALSE WHERE id = $1")
-                .bind(id)
-                .execute(pool)
-                .await
-                .map(|_| ()))?;
-        }
-        Ok(())
+        self.each_attempt(
+            "UPDATE failed_attempts SET pending = FALSE WHERE id = $1",
+            ids,
+        )
+        .await
     }
 
     /// Releases reserved attempts that turned out not to be failures.
     pub async fn release_attempts(&self, ids: &[i64]) -> Result<()> {
+        self.each_attempt("DELETE FROM failed_attempts WHERE id = $1", ids)
+            .await
+    }
+
+    /// Runs `sql` (one `$1`, the row's id) for each reserved attempt.
+    async fn each_attempt(&self, sql: &'static str, ids: &[i64]) -> Result<()> {
         for id in ids {
-            on_pool!(self, pool => sqlx::query("DELETE FROM failed_attempts WHERE id = $1")
+            on_pool!(self, pool => sqlx::query(sql)
                 .bind(id)
                 .execute(pool)
                 .await
