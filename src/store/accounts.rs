@@ -6,7 +6,7 @@ use super::{Backend, Cursor, Listing, Page, Store, from_millis, to_millis};
 use crate::domain::account::Account;
 use crate::domain::{AccountId, AccountKind, Email, Language, OrganizationId, Role};
 use crate::error::{Error, Result, is_unique_violation};
-use crate::{in_tx, on_pool};
+use crate::{in_tx, on_pool, on_write_pool};
 use time::OffsetDateTime;
 
 #[derive(sqlx::FromRow)]
@@ -171,7 +171,7 @@ impl Store {
     }
 
     pub async fn set_language(&self, account: AccountId, language: Language) -> Result<()> {
-        on_pool!(self, pool => sqlx::query("UPDATE accounts SET language = $1 WHERE id = $2")
+        on_write_pool!(self, pool => sqlx::query("UPDATE accounts SET language = $1 WHERE id = $2")
             .bind(language.code())
             .bind(account.0)
             .execute(pool)
@@ -182,7 +182,7 @@ impl Store {
     }
 
     pub async fn set_password_hash(&self, account: AccountId, password_hash: &str) -> Result<()> {
-        on_pool!(self, pool => sqlx::query("UPDATE accounts SET password_hash = $1 WHERE id = $2")
+        on_write_pool!(self, pool => sqlx::query("UPDATE accounts SET password_hash = $1 WHERE id = $2")
             .bind(password_hash)
             .bind(account.0)
             .execute(pool)

@@ -4,7 +4,7 @@ use super::page::{ListQuery, Order, Select, fetch_list};
 use super::{Cursor, Listing, Page, Store, from_millis, to_millis};
 use crate::domain::OrganizationId;
 use crate::error::{Error, Result, is_unique_violation};
-use crate::on_pool;
+use crate::{on_pool, on_write_pool};
 use time::OffsetDateTime;
 
 /// A customer of a CSP organization.
@@ -40,7 +40,7 @@ impl Store {
         domain: &str,
         now: OffsetDateTime,
     ) -> Result<Customer> {
-        let row: std::result::Result<Row, sqlx::Error> = on_pool!(self, pool => sqlx::query_as(
+        let row: std::result::Result<Row, sqlx::Error> = on_write_pool!(self, pool => sqlx::query_as(
             "INSERT INTO customers (organization_id, name, domain, created_at) VALUES ($1, $2, $3, $4) \
              RETURNING id, organization_id, name, domain, created_at",
         )

@@ -60,7 +60,7 @@ impl Store {
     }
 
     pub async fn finish_job(&self, id: i64, now: OffsetDateTime) -> Result<()> {
-        crate::on_pool!(self, pool => sqlx::query("UPDATE jobs SET done_at = $1, locked_until = NULL WHERE id = $2")
+        crate::on_write_pool!(self, pool => sqlx::query("UPDATE jobs SET done_at = $1, locked_until = NULL WHERE id = $2")
             .bind(to_millis(now))
             .bind(id)
             .execute(pool)
@@ -71,7 +71,7 @@ impl Store {
 
     /// Releases a failed job to run again at `retry_at`, remembering why it failed.
     pub async fn retry_job(&self, id: i64, error: &str, retry_at: OffsetDateTime) -> Result<()> {
-        crate::on_pool!(self, pool => sqlx::query(
+        crate::on_write_pool!(self, pool => sqlx::query(
             "UPDATE jobs SET locked_until = NULL, run_at = $1, last_error = $2 WHERE id = $3",
         )
         .bind(to_millis(retry_at))

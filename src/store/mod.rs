@@ -52,15 +52,26 @@ macro_rules! on_pool {
     };
 }
 
+/// Runs one write statement on the pool: like [`on_pool!`], holding the SQLite writer's turn
+/// ([`Store::write_turn`]) so it never waits for the write lock behind the writer's batches.
+#[macro_export]
+macro_rules! on_write_pool {
+    ($store:expr, $p:ident => $body:expr) => {{
+        let _turn = $store.write_turn().await?;
+        $crate::on_pool!($store, $p => $body)
+    }};
+}
+
 /// Runs a block inside one write transaction on either backend; the block receives `&mut tx`.
-/// On SQLite the transaction starts with `BEGIN IMMEDIATE`, so writers queue instead of failing;
-/// on PostgreSQL with the audit chain's advisory lock (see below). The hot paths (filing,
+/// On SQLite the transaction holds the writer's turn ([`Store::write_turn`]) and starts with
+/// `BEGIN IMMEDIATE`, so it takes the write lock at once, in its turn; on PostgreSQL with the audit chain's advisory lock (see below). The hot paths (filing,
 /// consume, refund) run as write units instead, which take that lock once per batch.
 #[macro_export]
 macro_rules! in_tx {
     ($store:expr, $tx:ident => $body:expr) => {
         match &$store.pool {
             $crate::store::Pool::Sqlite(pool) => {
+                let _turn = $store.write_turn().await?;
                 let mut $tx = pool.begin_with("BEGIN IMMEDIATE").await?;
                 let result = $body;
                 $tx.commit().await?;

@@ -4,7 +4,7 @@
 use super::page::{ListQuery, Order, Select, fetch_list};
 use super::{Cursor, Listing, Page, Store, from_millis};
 use crate::error::Result;
-use crate::on_pool;
+use crate::on_write_pool;
 use time::OffsetDateTime;
 
 /// A message to queue.
@@ -167,7 +167,7 @@ impl Store {
     }
 
     pub async fn mark_sent(&self, id: i64, now: OffsetDateTime) -> Result<()> {
-        on_pool!(self, pool => sqlx::query("UPDATE outbox SET sent_at = $1, last_error = NULL WHERE id = $2")
+        on_write_pool!(self, pool => sqlx::query("UPDATE outbox SET sent_at = $1, last_error = NULL WHERE id = $2")
             .bind(super::to_millis(now))
             .bind(id)
             .execute(pool)
@@ -178,7 +178,7 @@ impl Store {
 
     /// Keeps a message that could not be sent, to try again at `retry_at`.
     pub async fn mark_failed(&self, id: i64, error: &str, retry_at: OffsetDateTime) -> Result<()> {
-        on_pool!(self, pool => sqlx::query("UPDATE outbox SET last_error = $1, next_attempt_at = $2 WHERE id = $3")
+        on_write_pool!(self, pool => sqlx::query("UPDATE outbox SET last_error = $1, next_attempt_at = $2 WHERE id = $3")
             .bind(error)
             .bind(super::to_millis(retry_at))
             .bind(id)

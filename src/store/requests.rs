@@ -7,7 +7,7 @@ use super::page::{ListQuery, Order, Select, fetch_list};
 use super::{Cursor, Listing, Page, Store, from_millis, to_millis};
 use crate::domain::{AccountId, OrganizationId};
 use crate::error::{Error, Result, is_unique_violation};
-use crate::{in_tx, on_pool};
+use crate::{in_tx, on_pool, on_write_pool};
 use time::OffsetDateTime;
 
 /// A request as stored, with the names a reader needs.
@@ -325,7 +325,7 @@ impl Store {
 
     /// Forgets idempotency keys older than `before` (kept at least 24 hours).
     pub async fn prune_idempotency_keys(&self, before: OffsetDateTime) -> Result<u64> {
-        let done = on_pool!(self, pool => sqlx::query("DELETE FROM idempotency_keys WHERE created_at < $1")
+        let done = on_write_pool!(self, pool => sqlx::query("DELETE FROM idempotency_keys WHERE created_at < $1")
             .bind(to_millis(before))
             .execute(pool)
             .await

@@ -3,7 +3,7 @@
 use super::{Store, to_millis};
 use crate::domain::AccountId;
 use crate::error::Result;
-use crate::on_pool;
+use crate::{on_pool, on_write_pool};
 use time::OffsetDateTime;
 
 /// A live session: whose it is and its CSRF token.
@@ -22,7 +22,7 @@ impl Store {
         now: OffsetDateTime,
         expires_at: OffsetDateTime,
     ) -> Result<()> {
-        on_pool!(self, pool => sqlx::query(
+        on_write_pool!(self, pool => sqlx::query(
             "INSERT INTO sessions (token_digest, account_id, csrf_token, created_at, expires_at) VALUES ($1, $2, $3, $4, $5)",
         )
         .bind(token_digest)
@@ -64,7 +64,7 @@ impl Store {
         token_digest: &str,
         expires_at: OffsetDateTime,
     ) -> Result<()> {
-        on_pool!(self, pool => sqlx::query("UPDATE sessions SET expires_at = $1 WHERE token_digest = $2")
+        on_write_pool!(self, pool => sqlx::query("UPDATE sessions SET expires_at = $1 WHERE token_digest = $2")
             .bind(to_millis(expires_at))
             .bind(token_digest)
             .execute(pool)
@@ -74,7 +74,7 @@ impl Store {
     }
 
     pub async fn delete_session(&self, token_digest: &str) -> Result<()> {
-        on_pool!(self, pool => sqlx::query("DELETE FROM sessions WHERE token_digest = $1")
+        on_write_pool!(self, pool => sqlx::query("DELETE FROM sessions WHERE token_digest = $1")
             .bind(token_digest)
             .execute(pool)
             .await
@@ -85,7 +85,7 @@ impl Store {
 
     /// Removes sessions that expired before `now`; returns how many.
     pub async fn delete_expired_sessions(&self, now: OffsetDateTime) -> Result<u64> {
-        let done = on_pool!(self, pool => sqlx::query("DELETE FROM sessions WHERE expires_at <= $1")
+        let done = on_write_pool!(self, pool => sqlx::query("DELETE FROM sessions WHERE expires_at <= $1")
             .bind(to_millis(now))
             .execute(pool)
             .await

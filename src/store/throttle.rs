@@ -13,7 +13,7 @@
 
 use super::{Store, to_millis};
 use crate::error::Result;
-use crate::{in_tx, on_pool};
+use crate::{in_tx, on_write_pool};
 use time::OffsetDateTime;
 
 /// How long a pending reservation counts: longer than the server's request timeout (30 s), so
@@ -121,7 +121,7 @@ impl Store {
     /// Runs `sql` (one `$1`, the row's id) for each reserved attempt.
     async fn each_attempt(&self, sql: &'static str, ids: &[i64]) -> Result<()> {
         for id in ids {
-            on_pool!(self, pool => sqlx::query(sql)
+            on_write_pool!(self, pool => sqlx::query(sql)
                 .bind(id)
                 .execute(pool)
                 .await
@@ -131,7 +131,7 @@ impl Store {
     }
 
     pub async fn clear_failures(&self, scope: &str, subject: &str) -> Result<()> {
-        on_pool!(self, pool => sqlx::query("DELETE FROM failed_attempts WHERE scope = $1 AND subject = $2")
+        on_write_pool!(self, pool => sqlx::query("DELETE FROM failed_attempts WHERE scope = $1 AND subject = $2")
             .bind(scope)
             .bind(subject)
             .execute(pool)
@@ -142,7 +142,7 @@ impl Store {
 
     /// Forgets failures older than `before`.
     pub async fn prune_failures(&self, before: OffsetDateTime) -> Result<u64> {
-        let done = on_pool!(self, pool => sqlx::query("DELETE FROM failed_attempts WHERE at < $1")
+        let done = on_write_pool!(self, pool => sqlx::query("DELETE FROM failed_attempts WHERE at < $1")
             .bind(to_millis(before))
             .execute(pool)
             .await

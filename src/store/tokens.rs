@@ -4,7 +4,7 @@ use super::{Store, from_millis, to_millis};
 use crate::domain::AccountId;
 use crate::domain::ids::TokenId;
 use crate::error::Result;
-use crate::on_pool;
+use crate::{on_pool, on_write_pool};
 use time::OffsetDateTime;
 
 /// A token as its owner sees it in a list (never the secret).
@@ -28,7 +28,7 @@ impl Store {
         token_digest: &str,
         now: OffsetDateTime,
     ) -> Result<TokenInfo> {
-        let id: i64 = on_pool!(self, pool => sqlx::query_scalar(
+        let id: i64 = on_write_pool!(self, pool => sqlx::query_scalar(
             "INSERT INTO api_tokens (account_id, name, token_digest, created_at) VALUES ($1, $2, $3, $4) RETURNING id",
         )
         .bind(account.0)
@@ -65,7 +65,7 @@ impl Store {
             return Ok(None);
         };
         if last_used_at.is_none_or(|at| now - at >= RECORD_EVERY_MS) {
-            on_pool!(self, pool => sqlx::query(
+            on_write_pool!(self, pool => sqlx::query(
                 "UPDATE api_tokens SET last_used_at = $1 WHERE id = $2 AND (last_used_at IS NULL OR last_used_at < $1)",
             )
             .bind(now)
@@ -103,7 +103,7 @@ impl Store {
         token: TokenId,
         now: OffsetDateTime,
     ) -> Result<bool> {
-        let done = on_pool!(self, pool => sqlx::query(
+        let done = on_write_pool!(self, pool => sqlx::query(
             "UPDATE api_tokens SET revoked_at = $1 WHERE id = $2 AND account_id = $3 AND revoked_at IS NULL",
         )
         .bind(to_millis(now))

@@ -610,11 +610,21 @@ struct FileJob {
     answer: oneshot::Sender<Result<super::requests::Filed>>,
 }
 
-/// What the writer is handed: a write unit, or a filing (which it writes with the batch's
-/// other filings).
+/// What the writer is handed: a write unit, a filing (which it writes with the batch's other
+/// filings), or a request for its turn ([`Store::write_turn`]).
 enum Work {
     Unit(Job),
     File(Box<FileJob>),
+    Turn(oneshot::Sender<oneshot::Sender<()>>),
+}
+
+/// The SQLite writer's turn, held by a transaction on a pooled connection
+/// ([`Store::write_turn`]): while it is held the writer starts no batch, so that transaction
+/// takes SQLite's write lock at once instead of polling for it behind the writer's batches.
+/// Dropping it (the transaction ended, or its request was cancelled) hands the lock back.
+#[derive(Debug)]
+pub struct Turn {
+    _release: oneshot::Sender<()>,
 }
 
 /// The handle to the writer task.
@@ -659,8 +669,24 @@ impl Writer {
 
 async fn run(mut connection: Connection, mut jobs: mpsc::Receiver<Work>) {
     let mut batch: Vec<Work> = Vec::with_capacity(MAX_BATCH);
+    let mut turns = Vec::new();
     while jobs.recv_many(&mut batch, MAX_BATCH).await > 0 {
         let started = std::time::Instant::now();
+        // Turns are granted after the batch, in the order they were asked for.
+        let mut index = 0;
+        while index < batch.len() {
+            if matches!(batch[index], Work::Turn(_)) {
+                if let Work::Turn(turn) = batch.remove(index) {
+                    turns.push(turn);
+                }
+            } else {
+                index += 1;
+            }
+        }
+        grant_turns(&mut turns, batch.is_empty()).await;
+        if batch.is_empty() {
+            continue;
+        }
         let size = batch.len();
         let outcome = match &mut connection {
             Connection::Sqlite(connection) => {
@@ -707,6 +733,22 @@ async fn run(mut connection: Connection, mut jobs: mpsc::Receiver<Work>) {
         for deliver in deliveries {
             deliver(failure.clone());
         }
+        grant_turns(&mut turns, true).await;
+    }
+}
+
+/// Grants each waiting turn in order and waits until its holder hands it back. With `now`
+/// false (a batch is waiting) nothing is granted yet: the batch goes first.
+async fn grant_turns(turns: &mut Vec<oneshot::Sender<oneshot::Sender<()>>>, now: bool) {
+    if !now {
+        return;
+    }
+    for turn in turns.drain(..) {
+        let (release, released) = oneshot::channel();
+        if turn.send(release).is_ok() {
+            // Answered (with an error: nothing is ever sent) when the holder drops its turn.
+            let _ = released.await;
+        }
     }
 }
 
@@ -738,6 +780,8 @@ async fn commit_batch(
         match work {
             Work::File(file) => files.push(*file),
             Work::Unit(unit) => units.push(unit),
+            // Taken out of the batch before it is committed.
+            Work::Turn(_) => {}
         }
     }
     // On PostgreSQL the audit chain's head is taken once per batch, not once per request; the
@@ -942,6 +986,26 @@ impl Store {
 }
 
 impl Store {
+    /// On SQLite, waits for the writer's turn: the writer finishes the batch it is committing,
+    /// then pauses until the returned [`Turn`] is dropped. Every write that runs outside the
+    /// writer (an `in_tx!` transaction, a single statement on the pool) holds it, so it takes
+    /// SQLite's write lock in its turn instead of racing the writer for it. `None` on
+    /// PostgreSQL, where writers do not share one lock. A stopped writer answers as a closed
+    /// pool does (the database is unavailable), so the error fits every caller.
+    pub async fn write_turn(&self) -> sqlx::Result<Option<Turn>> {
+        if self.backend() != super::Backend::Sqlite {
+            return Ok(None);
+        }
+        let (asked, granted) = oneshot::channel();
+        self.writer
+            .jobs
+            .send(Work::Turn(asked))
+            .await
+            .map_err(|_| sqlx::Error::PoolClosed)?;
+        let release = granted.await.map_err(|_| sqlx::Error::PoolClosed)?;
+        Ok(Some(Turn { _release: release }))
+    }
+
     /// Files a request with the other filings of its batch ([`super::filing`]); answers once
     /// the batch is committed.
     pub(crate) async fn write_filing(
