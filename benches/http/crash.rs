@@ -24,7 +24,7 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 /// Concurrent clients while the server runs.
-const CLIENTS: usize = 16;
+pub(super) const CLIENTS: usize = 16;
 
 /// A link a member changes back and forth (its unlimited contract).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -58,8 +58,13 @@ struct Book {
     lost_at_kill: u64,
 }
 
-struct Loop {
+pub(super) struct Loop {
     fixture: Fixture,
+    /// The instances serving: each client sends its requests to them in turn.
+    addresses: Vec<SocketAddr>,
+    /// Answers 503 `database_unavailable` with `Retry-After` (an outage): the outcome is
+    /// unknown to the client, as for a connection cut by a kill, and is resolved the same way.
+    pub(super) unavailable: std::sync::atomic::AtomicU64,
     /// Per member: the Access ID of its unlimited contract, to link it again.
     access: Vec<String>,
     book: Mutex<Book>,
@@ -71,7 +76,7 @@ impl Loop {
         self.book.lock().unwrap_or_else(|e| e.into_inner())
     }
 
-    fn filing(&self, member: usize, plan: &str) -> (String, Call) {
+    pub(super) fn filing(&self, member: usize, plan: &str) -> (String, Call) {
         let n = self.keys.fetch_add(1, Ordering::Relaxed);
         let key = format!("crash-{}-{n}", std::process::id());
         let call = Call::post(
@@ -113,12 +118,33 @@ impl Loop {
         .bearer(&self.fixture.operator_token)
     }
 
+    /// Whether a reply left the outcome unknown: the connection failed (a kill), or the server
+    /// answered 503 `database_unavailable` with `Retry-After` (an outage). Any other 503 is a
+    /// wrong answer.
+    fn unanswered(&self, reply: &Reply) -> bool {
+        if reply.status == 0 {
+            return true;
+        }
+        if reply.status == 503
+            && reply.json()["code"] == "database_unavailable"
+            && reply.retry_after.is_some()
+        {
+            self.unavailable.fetch_add(1, Ordering::Relaxed);
+            return true;
+        }
+        false
+    }
+
     /// One client until `stop`: mostly new filings (spread and on the shared hot contract),
-    /// retries of acknowledged keys, refunds and link changes.
-    async fn client(self: Arc<Self>, address: SocketAddr, worker: usize, stop: Arc<AtomicBool>) {
-        let mut connection = Connection::new(address);
+    /// retries of acknowledged keys, refunds and link changes, sent to each instance in turn.
+    pub(super) async fn client(self: Arc<Self>, worker: usize, stop: Arc<AtomicBool>) {
+        let mut connections: Vec<Connection> =
+            self.addresses.iter().map(|a| Connection::new(*a)).collect();
+        let mut turn = worker;
         let members = self.fixture.members.len();
         while !stop.load(Ordering::Relaxed) {
+            turn += 1;
+            let connection = &mut connections[turn % self.addresses.len()];
             let roll = rand::rng().random_range(0..100);
             if roll < 10 {
                 let retry = {
@@ -143,12 +169,13 @@ impl Loop {
                 let number = self.book().refundable.pop();
                 if let Some(number) = number {
                     let reply = connection.send(&self.refund(&number)).await;
+                    let unknown = self.unanswered(&reply);
                     let mut book = self.book();
                     match reply.status {
                         200 => {
                             book.refunded.insert(number);
                         }
-                        0 => book.refunds_in_flight.push(number),
+                        _ if unknown => book.refunds_in_flight.push(number),
                         _ => book.violations.push(format!(
                             "refund of {number}: {} {}",
                             reply.status,
@@ -175,12 +202,13 @@ impl Loop {
                         _ => (self.link(member), 201, LinkState::Linked),
                     };
                     let reply = connection.send(&call).await;
+                    let unknown = self.unanswered(&reply);
                     let mut book = self.book();
                     book.link_busy[member] = false;
                     if reply.status == expected {
                         book.links[member] = next;
                         book.link_changes += 1;
-                    } else if reply.status == 0 {
+                    } else if unknown {
                         book.links[member] = LinkState::Unknown;
                     } else {
                         book.violations.push(format!(
@@ -203,13 +231,14 @@ impl Loop {
             };
             let (key, call) = self.filing(member, &plan);
             let reply = connection.send(&call).await;
+            let unknown = self.unanswered(&reply);
             let mut book = self.book();
             match (reply.status, reply.json()["number"].as_str()) {
                 (201, Some(number)) => {
                     book.refundable.push(number.to_owned());
                     book.acked.insert(key, (number.to_owned(), call));
                 }
-                (0, _) => book.in_flight.push((key, call)),
+                _ if unknown => book.in_flight.push((key, call)),
                 _ => book.violations.push(format!(
                     "filing {key}: {} {}",
                     reply.status,
@@ -220,11 +249,12 @@ impl Loop {
     }
 
     fn judge_retry(&self, key: &str, number: &str, reply: &Reply) {
+        let unknown = self.unanswered(reply);
         let mut book = self.book();
         match (reply.status, reply.json()["number"].as_str()) {
             (200, Some(again)) if again == number => book.retries_answered += 1,
-            // The server died while answering: nothing to learn from this retry.
-            (0, _) => {}
+            // The server died (or lost its database) while answering: nothing to learn.
+            _ if unknown => {}
             _ => book.violations.push(format!(
                 "retry of {key} (first answered {number}): {} {}",
                 reply.status,
@@ -234,7 +264,7 @@ impl Loop {
     }
 
     /// After a restart: every acknowledgement holds and everything in flight is resolved.
-    async fn check(&self, address: SocketAddr) -> anyhow::Result<()> {
+    pub(super) async fn check(&self, address: SocketAddr) -> anyhow::Result<()> {
         let (in_flight, refunds, unknown, acked) = {
             let mut book = self.book();
             let unknown: Vec<usize> = (0..book.links.len())
@@ -414,23 +444,13 @@ async fn run_on(
         .await
         .context("creating the data through the API")?;
     let invariants = Invariants::read(url).await?;
-    let members = fixture.members.len();
-    let state = Arc::new(Loop {
-        fixture: fixture.clone(),
-        access,
-        book: Mutex::new(Book {
-            links: vec![LinkState::Linked; members],
-            link_busy: vec![false; members],
-            ..Book::default()
-        }),
-        keys: Default::default(),
-    });
+    let state = Loop::new(fixture, access, vec![address]);
     let started = Instant::now();
     let mut verified = 0;
     for run in 1..=kills {
         let stop = Arc::new(AtomicBool::new(false));
         let clients: Vec<_> = (0..CLIENTS)
-            .map(|worker| tokio::spawn(state.clone().client(address, worker, stop.clone())))
+            .map(|worker| tokio::spawn(state.clone().client(worker, stop.clone())))
             .collect();
         let after = Duration::from_millis(rand::rng().random_range(300..1500));
         tokio::time::sleep(after).await;
@@ -454,41 +474,104 @@ async fn run_on(
     }
     let elapsed = started.elapsed();
     server.stop();
-    let book = std::mem::take(&mut *state.book());
-    let tally = Tally::default();
-    let numbers: HashSet<&String> = book.acked.values().map(|(n, _)| n).collect();
-    tally.created.store(numbers.len() as u64, Ordering::Relaxed);
-    tally.keys.store(book.acked.len() as u64, Ordering::Relaxed);
-    tally
-        .refunded
-        .store(book.refunded.len() as u64, Ordering::Relaxed);
-    let broken = invariants.check(url, &tally, &fixture, false).await?;
-    println!(
-        "crash loop ({name}): {kills} SIGKILLs in {:.0} s, {CLIENTS} clients; {} requests acknowledged \
-         ({} keys in flight at a kill: {} had been written, {} had not), {} retries answered their \
-         first request, {} refunds, {} link changes; ledger verify and audit verify after each of \
-         the {verified} kills",
-        elapsed.as_secs_f64(),
-        book.acked.len(),
-        book.written_at_kill + book.lost_at_kill,
-        book.written_at_kill,
-        book.lost_at_kill,
-        book.retries_answered,
-        book.refunded.len(),
-        book.link_changes,
+    let summary = format!(
+        "{kills} SIGKILLs in {:.0} s, {CLIENTS} clients; ledger verify and audit verify after each \
+         of the {verified} kills",
+        elapsed.as_secs_f64()
     );
-    for violation in book.violations.iter().take(20) {
-        println!("CRASH LOOP RULE BROKEN ({name}): {violation}");
+    state
+        .finish("crash loop", &name, url, &invariants, &summary)
+        .await
+}
+
+impl Loop {
+    pub(super) fn new(
+        fixture: Fixture,
+        access: Vec<String>,
+        addresses: Vec<SocketAddr>,
+    ) -> Arc<Self> {
+        let members = fixture.members.len();
+        Arc::new(Loop {
+            fixture,
+            access,
+            addresses,
+            unavailable: Default::default(),
+            book: Mutex::new(Book {
+                links: vec![LinkState::Linked; members],
+                link_busy: vec![false; members],
+                ..Book::default()
+            }),
+            keys: Default::default(),
+        })
     }
-    for failure in &broken {
-        println!("INVARIANT BROKEN ({name}, crash loop): {failure}");
+
+    pub(super) fn fixture(&self) -> &Fixture {
+        &self.fixture
     }
-    if book.violations.is_empty() && broken.is_empty() {
+
+    /// A filing whose outcome is unknown (unanswered, or refused while the database was out):
+    /// resolved by the next [`Loop::check`].
+    pub(super) fn unanswered_key(&self, key: String, call: Call) {
+        self.book().in_flight.push((key, call));
+    }
+
+    /// A filing answered 201 outside the clients.
+    pub(super) fn acknowledged(&self, key: String, number: String, call: Call) {
+        let mut book = self.book();
+        book.refundable.push(number.clone());
+        book.acked.insert(key, (number, call));
+    }
+
+    /// Records a rule broken outside the clients (a verification, an outage probe).
+    pub(super) fn violation(&self, violation: String) {
+        self.book().violations.push(violation);
+    }
+
+    /// The report: what was answered, and whether every rule and invariant held (stored
+    /// counts = answered counts).
+    pub(super) async fn finish(
+        &self,
+        label: &str,
+        name: &str,
+        url: &str,
+        invariants: &Invariants,
+        summary: &str,
+    ) -> anyhow::Result<bool> {
+        let book = std::mem::take(&mut *self.book());
+        let tally = Tally::default();
+        let numbers: HashSet<&String> = book.acked.values().map(|(n, _)| n).collect();
+        tally.created.store(numbers.len() as u64, Ordering::Relaxed);
+        tally.keys.store(book.acked.len() as u64, Ordering::Relaxed);
+        tally
+            .refunded
+            .store(book.refunded.len() as u64, Ordering::Relaxed);
+        let broken = invariants.check(url, &tally, &self.fixture, false).await?;
         println!(
-            "crash loop ({name}): 0 acknowledged writes lost, 0 charged twice, every key in flight resolved to one request, stored counts = answered counts"
+            "{label} ({name}): {summary}; {} requests acknowledged ({} keys unanswered at a fault: \
+             {} had been written, {} had not; {} answers 503 database_unavailable with \
+             Retry-After), {} retries answered their first request, {} refunds, {} link changes",
+            book.acked.len(),
+            book.written_at_kill + book.lost_at_kill,
+            book.written_at_kill,
+            book.lost_at_kill,
+            self.unavailable.load(Ordering::Relaxed),
+            book.retries_answered,
+            book.refunded.len(),
+            book.link_changes,
         );
-        Ok(true)
-    } else {
-        Ok(false)
+        for violation in book.violations.iter().take(20) {
+            println!("{} RULE BROKEN ({name}): {violation}", label.to_uppercase());
+        }
+        for failure in &broken {
+            println!("INVARIANT BROKEN ({name}, {label}): {failure}");
+        }
+        if book.violations.is_empty() && broken.is_empty() {
+            println!(
+                "{label} ({name}): 0 acknowledged writes lost, 0 charged twice, every key unanswered at a fault resolved to one request, stored counts = answered counts"
+            );
+            Ok(true)
+        } else {
+            Ok(false)
+        }
     }
 }

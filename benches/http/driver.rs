@@ -60,6 +60,8 @@ pub struct Reply {
     pub status: u16,
     pub cookies: Vec<String>,
     pub body: Bytes,
+    /// The `Retry-After` header, when the answer had one.
+    pub retry_after: Option<String>,
 }
 
 impl Reply {
@@ -138,8 +140,14 @@ impl Connection {
             .iter()
             .filter_map(|v| v.to_str().ok().map(str::to_owned))
             .collect();
+        let retry_after = response
+            .headers()
+            .get("retry-after")
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_owned);
         let body = response.into_body().collect().await?.to_bytes();
         Ok(Reply {
+            retry_after,
             status,
             cookies,
             body,

@@ -9,6 +9,7 @@
 mod baseline;
 mod crash;
 mod driver;
+mod faults;
 mod invariants;
 mod scenarios;
 mod server;
@@ -64,6 +65,11 @@ struct Args {
     /// backend under concurrent filing, restart it, and check every acknowledgement.
     #[arg(long)]
     crash: Option<usize>,
+    /// Run the outage loop instead: the database fails this many times per backend under
+    /// concurrent filing (PostgreSQL crashed and restarted, or its connections cut; SQLite's
+    /// disk full), the server running throughout; every answer and acknowledgement checked.
+    #[arg(long)]
+    outage: Option<usize>,
     /// Fail when any scenario had a wrong answer (not only on a broken invariant).
     #[arg(long)]
     fail_on_errors: bool,
@@ -148,6 +154,26 @@ fn main() -> std::process::ExitCode {
 
 /// Every backend at every size; `Ok(false)` when an invariant broke.
 async fn run(args: &Args) -> anyhow::Result<bool> {
+    if let Some(cycles) = args.outage {
+        let logs = tempfile::tempdir()?;
+        let log_dir = args.logs.clone().unwrap_or_else(|| logs.path().to_owned());
+        std::fs::create_dir_all(&log_dir)?;
+        let mut all_ok = true;
+        for &backend in &args.backend {
+            all_ok &= faults::run(
+                backend,
+                cycles,
+                args.members.min(20),
+                args.contracts_per_member.min(10),
+                &log_dir,
+            )
+            .await?;
+        }
+        if !all_ok && args.logs.is_none() {
+            println!("logs kept in {}", logs.keep().display());
+        }
+        return Ok(all_ok);
+    }
     if let Some(kills) = args.crash {
         let logs = tempfile::tempdir()?;
         let log_dir = args.logs.clone().unwrap_or_else(|| logs.path().to_owned());
