@@ -173,7 +173,9 @@ async fn prepare(
     let (fixture, access) = setup::create_with_access(address, members, contracts_per_member)
         .await
         .context("creating the data through the API")?;
-    let invariants = Invariants::read(url).await?;
+    let invariants = Invariants::read(url)
+        .await
+        .with_context(|| format!("reading the counts of {url}"))?;
     Ok((Loop::new(fixture, access, vec![address]), invariants))
 }
 
@@ -397,62 +399,64 @@ fn fill(dir: &Path) -> anyhow::Result<u64> {
     Ok(written)
 }
 
+/// Set in the harness that runs the SQLite outages inside a mount namespace of its own.
+const OWN_MOUNTS: &str = "SPORTELLO_BENCH_OWN_MOUNTS";
+
+/// The SQLite outages run in a copy of the harness inside a mount namespace of its own
+/// (`unshare --mount --map-root-user`): there it may mount a small tmpfs without being root,
+/// and the harness, the server and the `sportello` commands all see the same files (a path
+/// through `/proc/PID/root` would not do: SQLite resolves it to the harness's own `/`).
 async fn sqlite(
     cycles: usize,
     members: usize,
     contracts_per_member: usize,
     logs: &Path,
 ) -> anyhow::Result<bool> {
-    let mount = tempfile::tempdir()?;
-    let inside = mount.path().join("sportello.db");
+    if std::env::var_os(OWN_MOUNTS).is_none() {
+        let status = Command::new("unshare")
+            .args(["--mount", "--map-root-user", "--propagation", "private"])
+            .arg(std::env::current_exe()?)
+            .args(["--bench", "--backend", "sqlite", "--outage"])
+            .arg(cycles.to_string())
+            .arg("--members")
+            .arg(members.to_string())
+            .arg("--contracts-per-member")
+            .arg(contracts_per_member.to_string())
+            .arg("--logs")
+            .arg(logs)
+            .env(OWN_MOUNTS, "1")
+            .status()
+            .context("cannot run unshare (util-linux) for a mount namespace of its own")?;
+        return match status.code() {
+            Some(0) => Ok(true),
+            Some(1) => Ok(false),
+            _ => bail!("the SQLite outage loop failed to run ({status})"),
+        };
+    }
+    let dir = tempfile::tempdir()?;
+    let mut mount = Command::new("mount");
+    mount
+        .args(["-t", "tmpfs", "-o", "size=64m", "tmpfs"])
+        .arg(dir.path());
+    run_checked(mount, "mount -t tmpfs")?;
+    let dir = dir.path().to_owned();
+    let url = format!("sqlite://{}", dir.join("sportello.db").display());
+    sportello(&["migrate"], &url, &[])?;
+    sportello(
+        &["admin", "create-operator", "--email", setup::OPERATOR_EMAIL],
+        &url,
+        &[("SPORTELLO_ADMIN_PASSWORD", setup::PASSWORD)],
+    )?;
     let address = server::free_address()?;
-    // The server's own mount namespace: the tmpfs exists for it alone and goes with it.
-    let url_inside = format!("sqlite://{}", inside.display());
-    let serve = serve_args(address, &url_inside)
-        .iter()
-        .map(|arg| format!("'{arg}'"))
-        .collect::<Vec<_>>()
-        .join(" ");
-    let script = format!(
-        "mount -t tmpfs -o size=64m tmpfs '{dir}' && \
-         '{bin}' migrate --database-url '{url}' && \
-         '{bin}' admin create-operator --email '{email}' --database-url '{url}' && \
-         exec '{bin}' {serve}",
-        dir = mount.path().display(),
-        bin = server::SPORTELLO,
-        url = url_inside,
-        email = setup::OPERATOR_EMAIL,
-    );
-    let args: Vec<String> = [
-        "--mount",
-        "--map-root-user",
-        "--propagation",
-        "private",
-        "sh",
-        "-c",
-        &script,
-    ]
-    .iter()
-    .map(|s| s.to_string())
-    .collect();
-    let server = Server::start_with_env(
-        "sportello (on its own tmpfs)",
-        Path::new("unshare"),
-        &args,
+    let server = Server::start(
+        "sportello",
+        Path::new(server::SPORTELLO),
+        &serve_args(address, &url),
         address,
         "/readyz",
         logs.join("outage-sqlite.log"),
-        &[("SPORTELLO_ADMIN_PASSWORD", setup::PASSWORD)],
     )
     .await?;
-    // The server's view of its files, from outside its namespace.
-    let dir = PathBuf::from(format!("/proc/{}/root", server.pid())).join(
-        mount
-            .path()
-            .strip_prefix("/")
-            .context("a temporary folder is absolute")?,
-    );
-    let url = format!("sqlite://{}", dir.join("sportello.db").display());
     let (state, invariants) = prepare(address, &url, members, contracts_per_member).await?;
     let started = Instant::now();
     let mut recoveries = Vec::new();
@@ -531,5 +535,6 @@ async fn sqlite(
         .await;
     let mut server = server;
     server.stop();
+    let _ = Command::new("umount").arg(&dir).status();
     outcome
 }

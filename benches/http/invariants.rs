@@ -15,6 +15,14 @@ pub struct Invariants {
     keys: i64,
 }
 
+/// A pool on the SQLite file a `sqlite://PATH` URL names, opened by its path (a path that does
+/// not parse as a URL, such as one under `/proc/PID/root`, still opens).
+async fn sqlite_pool(url: &str) -> anyhow::Result<sqlx::SqlitePool> {
+    let path = url.strip_prefix("sqlite://").unwrap_or(url);
+    let options = sqlx::sqlite::SqliteConnectOptions::new().filename(path);
+    Ok(sqlx::SqlitePool::connect_with(options).await?)
+}
+
 async fn count(url: &str, sql: &str, bind: Option<&str>) -> anyhow::Result<i64> {
     Ok(if url.starts_with("postgres") {
         let pool = sqlx::PgPool::connect(url).await?;
@@ -26,7 +34,7 @@ async fn count(url: &str, sql: &str, bind: Option<&str>) -> anyhow::Result<i64> 
         pool.close().await;
         value
     } else {
-        let pool = sqlx::SqlitePool::connect(url).await?;
+        let pool = sqlite_pool(url).await?;
         let mut query = sqlx::query_scalar::<_, i64>(sql);
         if let Some(bind) = bind {
             query = query.bind(bind);
@@ -59,7 +67,7 @@ pub async fn cursors_at_depth(url: &str, rows: i64) -> anyhow::Result<(String, S
         pool.close().await;
         (request, entry)
     } else {
-        let pool = sqlx::SqlitePool::connect(url).await?;
+        let pool = sqlite_pool(url).await?;
         let request = sqlx::query_scalar(REQUEST)
             .bind(skip)
             .fetch_optional(&pool)

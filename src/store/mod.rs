@@ -157,6 +157,17 @@ impl Store {
             let pool = SqlitePoolOptions::new()
                 .max_connections(8)
                 .acquire_timeout(Duration::from_secs(10))
+                // A connection whose transaction could not end (a COMMIT refused on a full
+                // disk, after which SQLite has rolled back and the driver's ROLLBACK fails, so
+                // the driver still counts a transaction open) would refuse every later BEGIN:
+                // it is closed instead of going back to the pool. The ping first lets a
+                // rollback queued by a dropped transaction run.
+                .after_release(|connection, _| {
+                    Box::pin(async move {
+                        use sqlx::Connection;
+                        Ok(connection.ping().await.is_ok() && !connection.is_in_transaction())
+                    })
+                })
                 .connect_with(options.clone())
                 .await
                 .context("cannot open the SQLite database")?;
