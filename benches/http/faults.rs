@@ -18,6 +18,7 @@
 //! every key left unanswered resolves to exactly one request, refunds happened once or not at
 //! all, `ledger verify` and `audit verify` pass, and stored counts = answered counts.
 
+use super::activations::Activations;
 use super::crash::{CLIENTS, Loop};
 use super::driver::{Call, Connection};
 use super::invariants::Invariants;
@@ -31,6 +32,13 @@ use std::process::Command;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
+
+/// Activations asked for just before each fault, to be completed by the job runner across it.
+const ACTIVATIONS_PER_CYCLE: usize = 2;
+
+/// How soon an activation asked for before a fault must be active after the recovery (its
+/// job's retries back off from 2 s).
+const JOBS_WITHIN: Duration = Duration::from_secs(30);
 
 /// How soon after the database is back the service must take writes again.
 const RECOVERY: Duration = Duration::from_secs(15);
@@ -169,14 +177,26 @@ async fn prepare(
     url: &str,
     members: usize,
     contracts_per_member: usize,
-) -> anyhow::Result<(Arc<Loop>, Invariants)> {
+    cycles: usize,
+) -> anyhow::Result<(Arc<Loop>, Invariants, Activations)> {
     let (fixture, access) = setup::create_with_access(address, members, contracts_per_member)
         .await
         .context("creating the data through the API")?;
+    let activations = Activations::prepare(
+        address,
+        &fixture.operator_token,
+        ACTIVATIONS_PER_CYCLE * cycles,
+    )
+    .await
+    .context("creating the organizations that activate")?;
     let invariants = Invariants::read(url)
         .await
         .with_context(|| format!("reading the counts of {url}"))?;
-    Ok((Loop::new(fixture, access, vec![address]), invariants))
+    Ok((
+        Loop::new(fixture, access, vec![address]),
+        invariants,
+        activations,
+    ))
 }
 
 fn serve_args(address: SocketAddr, url: &str) -> Vec<String> {
@@ -187,7 +207,9 @@ fn serve_args(address: SocketAddr, url: &str) -> Vec<String> {
         "--database-url".into(),
         url.to_owned(),
         "--activation-mode".into(),
-        "manual".into(),
+        "auto".into(),
+        "--activation-delay".into(),
+        "1s".into(),
     ]
 }
 
@@ -304,12 +326,16 @@ async fn postgres(
         logs.join("outage-postgres.log"),
     )
     .await?;
-    let (state, invariants) = prepare(address, &url, members, contracts_per_member).await?;
+    let (state, invariants, mut activations) =
+        prepare(address, &url, members, contracts_per_member, cycles).await?;
     let started = Instant::now();
     let (mut restarts, mut cuts) = (0, 0);
     let mut recoveries = Vec::new();
     for cycle in 1..=cycles {
         let (stop, handles) = clients(&state);
+        for broken in activations.ask(&[address], ACTIVATIONS_PER_CYCLE).await {
+            state.violation(broken);
+        }
         tokio::time::sleep(Duration::from_millis(rand::rng().random_range(300..1000))).await;
         if cycle % 2 == 1 {
             // Down: PostgreSQL crashes and stays down for a while under load.
@@ -363,6 +389,9 @@ async fn postgres(
             state.violation(format!("after outage {cycle}: /readyz did not answer 200"));
         }
         state.check(address).await?;
+        for broken in activations.check(address, JOBS_WITHIN).await {
+            state.violation(format!("after outage {cycle}: {broken}"));
+        }
         verify(&state, &url, &format!("after outage {cycle}"));
     }
     let mut server = server;
@@ -372,9 +401,11 @@ async fn postgres(
     let summary = format!(
         "{restarts} crashes and restarts of PostgreSQL and {cuts} cuts of every connection in \
          {:.0} s under {CLIENTS} clients, the server never restarted; writes taken again at most \
-         {} ms after the database was back; ledger verify and audit verify after each",
+         {} ms after the database was back; {} activations asked for before a fault each \
+         active with one contract; ledger verify and audit verify after each",
         started.elapsed().as_secs_f64(),
-        slowest.as_millis()
+        slowest.as_millis(),
+        activations.asked()
     );
     state
         .finish("outage loop", "postgres", &url, &invariants, &summary)
@@ -457,13 +488,17 @@ async fn sqlite(
         logs.join("outage-sqlite.log"),
     )
     .await?;
-    let (state, invariants) = prepare(address, &url, members, contracts_per_member).await?;
+    let (state, invariants, mut activations) =
+        prepare(address, &url, members, contracts_per_member, cycles).await?;
     let started = Instant::now();
     let mut recoveries = Vec::new();
     let mut refused_reads = 0;
     for cycle in 1..=cycles {
         let when = format!("disk full {cycle}");
         let (stop, handles) = clients(&state);
+        for broken in activations.ask(&[address], ACTIVATIONS_PER_CYCLE).await {
+            state.violation(broken);
+        }
         tokio::time::sleep(Duration::from_millis(rand::rng().random_range(300..1000))).await;
         fill(&dir).context("filling the server's filesystem")?;
         // Writes fail once the free pages and the WAL's room are used up: the clients keep
@@ -520,15 +555,20 @@ async fn sqlite(
         tokio::time::sleep(Duration::from_millis(300)).await;
         stop_clients(stop, handles).await;
         state.check(address).await?;
+        for broken in activations.check(address, JOBS_WITHIN).await {
+            state.violation(format!("after {when}: {broken}"));
+        }
         verify(&state, &url, &format!("after {when}"));
     }
     let slowest = recoveries.iter().max().copied().unwrap_or_default();
     let summary = format!(
         "{cycles} full disks in {:.0} s under {CLIENTS} clients, the server never restarted; \
          reads answered 200 on every full disk ({refused_reads} refused); writes taken again at \
-         most {} ms after the space was freed; ledger verify and audit verify after each",
+         most {} ms after the space was freed; {} activations asked for before a full disk \
+         each active with one contract; ledger verify and audit verify after each",
         started.elapsed().as_secs_f64(),
-        slowest.as_millis()
+        slowest.as_millis(),
+        activations.asked()
     );
     let outcome = state
         .finish("outage loop", "sqlite", &url, &invariants, &summary)

@@ -6,6 +6,7 @@
 //! Run: `scripts/bench [SCENARIO…] [--backend sqlite|postgres] [--connections N] [--seconds S]
 //! [--rate R] [--scale N,N]` (or `cargo bench --bench http -- …`); `--help` lists every option.
 
+mod activations;
 mod baseline;
 mod crash;
 mod driver;

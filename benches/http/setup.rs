@@ -98,7 +98,7 @@ fn text(value: &serde_json::Value, field: &str) -> anyhow::Result<String> {
 }
 
 /// Signs in through the API: `(session cookie, token)`.
-async fn sign_in(connection: &mut Connection, email: &str) -> anyhow::Result<(String, String)> {
+pub async fn sign_in(connection: &mut Connection, email: &str) -> anyhow::Result<(String, String)> {
     let reply = connection
         .send(&Call::post(
             "/api/v1/session",

@@ -26,16 +26,52 @@ pub async fn run_once(
         return Ok(false);
     };
     match execute(store, policy, &job, now).await {
-        Ok(()) => store.finish_job(job.id, OffsetDateTime::now_utc()).await?,
+        Ok(()) => {
+            settle(job.id, now, || {
+                store.finish_job(job.id, OffsetDateTime::now_utc())
+            })
+            .await?
+        }
         Err(error) => {
             let backoff = Duration::seconds(2i64.saturating_pow(job.attempts.clamp(1, 12) as u32));
             tracing::warn!(job = job.id, kind = %job.kind, attempts = job.attempts, error = %error, "job failed; will retry");
-            store
-                .retry_job(job.id, &error.to_string(), now + backoff)
-                .await?;
+            let error = error.to_string();
+            settle(job.id, now, || {
+                store.retry_job(job.id, &error, now + backoff)
+            })
+            .await?;
         }
     }
     Ok(true)
+}
+
+/// Records how a claimed job ended. While the database cannot take it (an outage: very likely
+/// what made the job fail), tries again every half second until the job's lease would end:
+/// otherwise the job would stay leased, untouched, for the whole lease after the database came
+/// back. A job that is never settled is claimed again when its lease ends; running it again is
+/// harmless (an activation already processed counts as done).
+async fn settle<F, Fut>(
+    job: i64,
+    claimed: OffsetDateTime,
+    mut record: F,
+) -> crate::error::Result<()>
+where
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = crate::error::Result<()>>,
+{
+    loop {
+        match record().await {
+            Ok(()) => return Ok(()),
+            Err(error)
+                if error.status() == axum::http::StatusCode::SERVICE_UNAVAILABLE
+                    && OffsetDateTime::now_utc() < claimed + LEASE =>
+            {
+                tracing::warn!(job, %error, "cannot record the end of a job yet; trying again");
+                tokio::time::sleep(StdDuration::from_millis(500)).await;
+            }
+            Err(error) => return Err(error),
+        }
+    }
 }
 
 async fn execute(
