@@ -207,12 +207,23 @@ pub enum Pace {
 
 /// Runs `load` on `workers` concurrent workers against `address`.
 pub async fn run(address: SocketAddr, load: Arc<dyn Load>, workers: usize, pace: Pace) -> Measured {
+    run_on(&[address], load, workers, pace).await
+}
+
+/// [`run`] against several instances: worker `w` sends to `addresses[w % len]`.
+pub async fn run_on(
+    addresses: &[SocketAddr],
+    load: Arc<dyn Load>,
+    workers: usize,
+    pace: Pace,
+) -> Measured {
     let next = Arc::new(AtomicU64::new(0));
     let started = Instant::now();
     let barrier = Arc::new(tokio::sync::Barrier::new(workers));
     let mut tasks = Vec::with_capacity(workers);
     for worker in 0..workers {
         let (load, next, barrier) = (load.clone(), next.clone(), barrier.clone());
+        let address = addresses[worker % addresses.len()];
         tasks.push(tokio::spawn(async move {
             let mut connections: Vec<Connection> = (0..load.group())
                 .map(|_| Connection::new(address))

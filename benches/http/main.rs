@@ -11,6 +11,7 @@ mod baseline;
 mod crash;
 mod driver;
 mod faults;
+mod instances;
 mod invariants;
 mod scenarios;
 mod server;
@@ -71,6 +72,11 @@ struct Args {
     /// disk full), the server running throughout; every answer and acknowledgement checked.
     #[arg(long)]
     outage: Option<usize>,
+    /// Run N instances on one PostgreSQL database instead, clients alternating between them:
+    /// sessions, token revocation, the catalogue, the exhaustion race and activations checked
+    /// across instances, then filing throughput on one instance and on all N.
+    #[arg(long)]
+    instances: Option<usize>,
     /// Fail when any scenario had a wrong answer (not only on a broken invariant).
     #[arg(long)]
     fail_on_errors: bool,
@@ -155,6 +161,31 @@ fn main() -> std::process::ExitCode {
 
 /// Every backend at every size; `Ok(false)` when an invariant broke.
 async fn run(args: &Args) -> anyhow::Result<bool> {
+    if let Some(instances) = args.instances {
+        let logs = tempfile::tempdir()?;
+        let log_dir = args.logs.clone().unwrap_or_else(|| logs.path().to_owned());
+        std::fs::create_dir_all(&log_dir)?;
+        let (members, contracts_per_member, seconds) = if args.short {
+            (20, 10, 1.0)
+        } else {
+            (args.members, args.contracts_per_member, args.seconds)
+        };
+        let ok = instances::run(&instances::Options {
+            instances: instances.max(2),
+            members,
+            contracts_per_member,
+            racers: args.racers,
+            connections: args.connections,
+            seconds,
+            admin_url: &args.postgres_url,
+            logs: &log_dir,
+        })
+        .await?;
+        if !ok && args.logs.is_none() {
+            println!("logs kept in {}", logs.keep().display());
+        }
+        return Ok(ok);
+    }
     if let Some(cycles) = args.outage {
         let logs = tempfile::tempdir()?;
         let log_dir = args.logs.clone().unwrap_or_else(|| logs.path().to_owned());
