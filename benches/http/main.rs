@@ -13,6 +13,7 @@ mod driver;
 mod faults;
 mod instances;
 mod invariants;
+mod model;
 mod scenarios;
 mod server;
 mod setup;
@@ -77,6 +78,14 @@ struct Args {
     /// across instances, then filing throughput on one instance and on all N.
     #[arg(long)]
     instances: Option<usize>,
+    /// Run the model check instead: this many randomized operations per backend (filings,
+    /// retries, refunds, links, unlinks, balance reads, new orders) by concurrent clients, each
+    /// answer compared with a model.
+    #[arg(long)]
+    model: Option<u64>,
+    /// Concurrent clients of the model check.
+    #[arg(long, default_value_t = 64)]
+    model_clients: usize,
     /// Fail when any scenario had a wrong answer (not only on a broken invariant).
     #[arg(long)]
     fail_on_errors: bool,
@@ -161,6 +170,26 @@ fn main() -> std::process::ExitCode {
 
 /// Every backend at every size; `Ok(false)` when an invariant broke.
 async fn run(args: &Args) -> anyhow::Result<bool> {
+    if let Some(operations) = args.model {
+        let logs = tempfile::tempdir()?;
+        let log_dir = args.logs.clone().unwrap_or_else(|| logs.path().to_owned());
+        std::fs::create_dir_all(&log_dir)?;
+        let mut all_ok = true;
+        for &backend in &args.backend {
+            all_ok &= model::run(
+                backend,
+                operations,
+                args.model_clients,
+                &args.postgres_url,
+                &log_dir,
+            )
+            .await?;
+        }
+        if !all_ok && args.logs.is_none() {
+            println!("logs kept in {}", logs.keep().display());
+        }
+        return Ok(all_ok);
+    }
     if let Some(instances) = args.instances {
         let logs = tempfile::tempdir()?;
         let log_dir = args.logs.clone().unwrap_or_else(|| logs.path().to_owned());
