@@ -1,6 +1,7 @@
 //! The crash loop (`scripts/bench --crash N`): concurrent filing with idempotency keys, retries,
 //! refunds and link changes against `sportello serve`, which is killed with SIGKILL at a random
-//! moment N times and restarted on the same database. After each kill, with the server down,
+//! moment N times (every third time stopped gracefully with SIGTERM instead: then no request it
+//! took may go unanswered) and restarted on the same database. After each kill, with the server down,
 //! `ledger verify` and `audit verify` must pass; after each restart every request acknowledged
 //! with 201 must exist, every acknowledged key retried must answer its first request, every key
 //! in flight at the kill must resolve to exactly one request when retried (it was written or it
@@ -447,6 +448,7 @@ async fn run_on(
     let state = Loop::new(fixture, access, vec![address]);
     let started = Instant::now();
     let mut verified = 0;
+    let mut stops = 0;
     for run in 1..=kills {
         let stop = Arc::new(AtomicBool::new(false));
         let clients: Vec<_> = (0..CLIENTS)
@@ -454,7 +456,16 @@ async fn run_on(
             .collect();
         let after = Duration::from_millis(rand::rng().random_range(300..1500));
         tokio::time::sleep(after).await;
-        server.kill();
+        // Every third stop is graceful (SIGTERM): the server must answer every request it took
+        // before it exits, so no key left unanswered may turn out to have been written.
+        let graceful = run % 3 == 0;
+        let written_before = state.book().written_at_kill;
+        if graceful {
+            server.stop();
+            stops += 1;
+        } else {
+            server.kill();
+        }
         stop.store(true, Ordering::Relaxed);
         for client in clients {
             let _ = client.await;
@@ -471,12 +482,20 @@ async fn run_on(
         verified += 1;
         server = start(run).await?;
         state.check(address).await?;
+        let written = state.book().written_at_kill - written_before;
+        if graceful && written > 0 {
+            state.violation(format!(
+                "graceful stop {run}: {written} filings were written but their answers never sent"
+            ));
+        }
     }
     let elapsed = started.elapsed();
     server.stop();
     let summary = format!(
-        "{kills} SIGKILLs in {:.0} s, {CLIENTS} clients; ledger verify and audit verify after each \
-         of the {verified} kills",
+        "{} SIGKILLs and {stops} graceful stops (SIGTERM: every request taken was answered) in \
+         {:.0} s, {CLIENTS} clients; ledger verify and audit verify after each of the {verified} \
+         stops",
+        kills - stops,
         elapsed.as_secs_f64()
     );
     state
