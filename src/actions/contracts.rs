@@ -109,6 +109,15 @@ pub async fn link(
     };
     let contract = match store.contract_by_code(&contract_id).await? {
         Some(contract) if same_secret(contract.access_id.as_str(), access_id.as_str()) => contract,
+        // An old-form Access ID counts only as issued: one that matches nothing fails the
+        // current check character.
+        _ if access_id.is_legacy() => {
+            return failed(Error::MalformedId {
+                field: "access_id",
+                reason: "bad_check_character",
+            })
+            .await;
+        }
         _ => return failed(Error::ContractNotFound).await,
     };
     store.release_attempts(&reserved).await?;

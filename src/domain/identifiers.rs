@@ -1,6 +1,6 @@
 //! The two public halves of a support contract's credentials: the Contract ID (short, with a
 //! check digit) and the Access ID (a secret: 100 random bits in Crockford base32 with a check
-//! character). Both are parsed forgivingly (case, spaces, dashes, look-alike letters) and
+//! character from the same alphabet). Both are parsed forgivingly (case, spaces, dashes, look-alike letters) and
 //! checked, so a mistyped ID is refused as malformed before any lookup.
 
 use serde::Serialize;
@@ -8,8 +8,31 @@ use std::fmt;
 
 /// Crockford's base32 alphabet: digits and letters without I, L, O and U.
 const CROCKFORD: &[u8; 32] = b"0123456789ABCDEFGHJKMNPQRSTVWXYZ";
-/// Crockford's check alphabet: the 32 symbols above plus five more, for values mod 37.
+/// Crockford's check alphabet: the 32 symbols above plus five more, for values mod 37. Access
+/// IDs issued before the check character came from [`CROCKFORD`] end in one of these; they are
+/// still accepted as issued.
 const CROCKFORD_CHECK: &[u8; 37] = b"0123456789ABCDEFGHJKMNPQRSTVWXYZ*~$=U";
+
+/// Multiplies by x in GF(32), the field of 32 elements (polynomials over GF(2) modulo the
+/// primitive x⁵ + x² + 1).
+fn times_x(value: u8) -> u8 {
+    let shifted = value << 1;
+    if shifted & 0b10_0000 != 0 {
+        shifted ^ 0b10_0101
+    } else {
+        shifted
+    }
+}
+
+/// Damm's algorithm over GF(32): the quasigroup `a ∘ b = x·a + b` (addition is XOR) is totally
+/// anti-symmetric because x ≠ 0 and x ≠ 1, so the check symbol catches every single wrong
+/// character and every swap of two adjacent different characters (check symbol included), as
+/// the mod-37 symbol did, while staying inside the 32 letters and digits of the body.
+fn damm32(values: impl IntoIterator<Item = u8>) -> u8 {
+    values
+        .into_iter()
+        .fold(0, |interim, value| times_x(interim) ^ value)
+}
 
 const ACCESS_BODY_CHARS: usize = 20;
 const CONTRACT_BODY_DIGITS: usize = 8;
@@ -104,32 +127,60 @@ impl AccessId {
             .map(|b| CROCKFORD.iter().position(|c| c == b).map(|v| v as u8))
             .collect::<Option<Vec<u8>>>()
             .ok_or(malformed(FIELD, "bad_character"))?;
-        let id = Self::from_values(&values);
-        if id.0.as_bytes().last() != check.first() {
-            return Err(malformed(FIELD, "bad_check_character"));
+        for id in [Self::from_values(&values), Self::legacy(&values)] {
+            if id.0.as_bytes().last() == check.first() {
+                return Ok(id);
+            }
         }
-        Ok(id)
+        Err(malformed(FIELD, "bad_check_character"))
     }
 
-    /// Builds the canonical text from 20 base32 digit values (each below 32).
+    /// The canonical text of 20 base32 digit values (each below 32): the groups, then the
+    /// check symbol ([`damm32`]: the value that brings the interim back to 0).
     fn from_values(values: &[u8]) -> AccessId {
+        let check = times_x(damm32(values.iter().copied()));
+        Self::with_check(values, CROCKFORD[usize::from(check)])
+    }
+
+    /// The text an Access ID issued before had: the check symbol was the whole number modulo
+    /// 37, from [`CROCKFORD_CHECK`].
+    fn legacy(values: &[u8]) -> AccessId {
+        let remainder = values.iter().fold(0u32, |remainder, value| {
+            (remainder * 32 + u32::from(*value)) % 37
+        });
+        Self::with_check(values, CROCKFORD_CHECK[remainder as usize])
+    }
+
+    fn with_check(values: &[u8], check: u8) -> AccessId {
         let mut text = String::with_capacity(25);
-        let mut remainder: u32 = 0;
         for (index, value) in values.iter().enumerate() {
             if index > 0 && index % 5 == 0 {
                 text.push('-');
             }
             text.push(char::from(CROCKFORD[usize::from(*value)]));
-            // The check symbol is the whole number modulo 37, computed digit by digit.
-            remainder = (remainder * 32 + u32::from(*value)) % 37;
         }
         text.push('-');
-        text.push(char::from(CROCKFORD_CHECK[remainder as usize]));
+        text.push(char::from(check));
         AccessId(text)
     }
 
     pub fn as_str(&self) -> &str {
         &self.0
+    }
+
+    /// Whether this is the form issued before (its check symbol is the mod-37 one, not
+    /// [`damm32`]'s). Such an ID is accepted only if a contract holds it as issued: a typed ID
+    /// that passes only the old check and matches nothing is answered as a wrong check
+    /// character, so mistype detection is as strong as the new check alone.
+    pub fn is_legacy(&self) -> bool {
+        let values: Vec<u8> = self
+            .0
+            .bytes()
+            .filter(|b| *b != b'-')
+            .take(ACCESS_BODY_CHARS)
+            .filter_map(|b| CROCKFORD.iter().position(|c| *c == b).map(|v| v as u8))
+            .collect();
+        Self::from_values(&values).0 != self.0
     }
 }
 
@@ -368,7 +419,9 @@ mod tests {
             prop_assume!(chars[position] != new);
             chars[position] = new;
             let typed = String::from_utf8(chars).expect("ascii");
-            prop_assert!(AccessId::parse(&typed).is_err());
+            // Refused, or read only as an old-form ID (refused as a wrong check character
+            // unless a contract holds exactly that ID).
+            prop_assert!(AccessId::parse(&typed).map_or(true, |typed| typed.is_legacy()));
         }
 
         #[test]
@@ -378,7 +431,56 @@ mod tests {
             prop_assume!(chars[position] != chars[position + 1]);
             chars.swap(position, position + 1);
             let typed = String::from_utf8(chars).expect("ascii");
-            prop_assert!(AccessId::parse(&typed).is_err());
+            prop_assert!(AccessId::parse(&typed).map_or(true, |typed| typed.is_legacy()));
+        }
+
+        #[test]
+        fn access_ids_are_letters_and_digits_and_old_ones_still_parse(seed in any::<u64>()) {
+            let id = AccessId::generate(&mut rng(seed));
+            prop_assert!(id.as_str().bytes().all(|b| b == b'-' || CROCKFORD.contains(&b)));
+            prop_assert!(!id.is_legacy());
+            let values: Vec<u8> = id
+                .as_str()
+                .bytes()
+                .filter(|b| *b != b'-')
+                .take(ACCESS_BODY_CHARS)
+                .map(|b| CROCKFORD.iter().position(|c| *c == b).expect("base32") as u8)
+                .collect();
+            let old = AccessId::legacy(&values);
+            prop_assert_eq!(AccessId::parse(old.as_str()), Ok(old.clone()));
+            prop_assert_eq!(old.is_legacy(), old != id);
+        }
+    }
+
+    /// Exhaustive over positions, symbols and swaps of adjacent characters: the new check
+    /// symbol alone catches every one.
+    #[test]
+    fn access_id_check_catches_every_substitution_and_adjacent_transposition() {
+        let mut generator = rng(11);
+        for _ in 0..300 {
+            let id = AccessId::generate(&mut generator);
+            let values: Vec<u8> = id
+                .as_str()
+                .bytes()
+                .filter(|b| *b != b'-')
+                .map(|b| CROCKFORD.iter().position(|c| *c == b).expect("base32") as u8)
+                .collect();
+            assert_eq!(damm32(values.iter().copied()), 0, "{id}");
+            for position in 0..values.len() {
+                for symbol in 0..32u8 {
+                    if symbol == values[position] {
+                        continue;
+                    }
+                    let mut typed = values.clone();
+                    typed[position] = symbol;
+                    assert_ne!(damm32(typed), 0, "{id}: {position} to {symbol}");
+                }
+                if position + 1 < values.len() && values[position] != values[position + 1] {
+                    let mut typed = values.clone();
+                    typed.swap(position, position + 1);
+                    assert_ne!(damm32(typed), 0, "{id}: swap at {position}");
+                }
+            }
         }
     }
 
