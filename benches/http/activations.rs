@@ -5,8 +5,8 @@
 //! whatever failed meanwhile.
 
 use super::driver::{Call, Connection, Reply};
-use super::setup::{self, PASSWORD};
-use anyhow::{Context, bail};
+use super::setup::{self, PASSWORD, expect};
+use anyhow::Context;
 use serde_json::json;
 use std::net::SocketAddr;
 use std::time::{Duration, Instant};
@@ -19,17 +19,6 @@ pub struct Activations {
     organizations: Vec<(i64, String)>,
     /// How many have asked so far (they ask in order).
     asked: usize,
-}
-
-fn expect(reply: &Reply, statuses: &[u16], what: &str) -> anyhow::Result<serde_json::Value> {
-    if !statuses.contains(&reply.status) {
-        bail!(
-            "{what}: {} {}",
-            reply.status,
-            String::from_utf8_lossy(&reply.body)
-        );
-    }
-    Ok(reply.json())
 }
 
 impl Activations {
@@ -109,9 +98,7 @@ impl Activations {
         let end = (self.asked + count).min(self.organizations.len());
         for i in self.asked..end {
             let reply = self.ask_one(addresses[i % addresses.len()], i).await;
-            if reply.status != 202
-                && !(reply.status == 503 && reply.json()["code"] == "database_unavailable")
-            {
+            if reply.status != 202 && !super::crash::database_unavailable(&reply) {
                 broken.push(format!(
                     "activation of organization {i}: {} {}",
                     reply.status,

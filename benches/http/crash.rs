@@ -24,6 +24,13 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
+/// Whether a reply is the outage answer: 503 `database_unavailable` with `Retry-After`.
+pub(super) fn database_unavailable(reply: &Reply) -> bool {
+    reply.status == 503
+        && reply.json()["code"] == "database_unavailable"
+        && reply.retry_after.is_some()
+}
+
 /// Concurrent clients while the server runs.
 pub(super) const CLIENTS: usize = 16;
 
@@ -126,10 +133,7 @@ impl Loop {
         if reply.status == 0 {
             return true;
         }
-        if reply.status == 503
-            && reply.json()["code"] == "database_unavailable"
-            && reply.retry_after.is_some()
-        {
+        if database_unavailable(reply) {
             self.unavailable.fetch_add(1, Ordering::Relaxed);
             return true;
         }
@@ -414,12 +418,7 @@ async fn run_on(
 ) -> anyhow::Result<bool> {
     let url = &database.url;
     let name = format!("{backend:?}").to_lowercase();
-    sportello(&["migrate"], url, &[])?;
-    sportello(
-        &["admin", "create-operator", "--email", setup::OPERATOR_EMAIL],
-        url,
-        &[("SPORTELLO_ADMIN_PASSWORD", setup::PASSWORD)],
-    )?;
+    setup::prepare_database(url)?;
     let address = server::free_address()?;
     let args: Vec<String> = vec![
         "serve".into(),

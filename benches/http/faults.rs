@@ -19,7 +19,7 @@
 //! all, `ledger verify` and `audit verify` pass, and stored counts = answered counts.
 
 use super::activations::Activations;
-use super::crash::{CLIENTS, Loop};
+use super::crash::{CLIENTS, Loop, database_unavailable};
 use super::driver::{Call, Connection};
 use super::invariants::Invariants;
 use super::server::{self, Backend, Server, sportello};
@@ -53,18 +53,21 @@ struct Cluster {
 /// Runs a PostgreSQL program as the `postgres` user when the harness runs as root (PostgreSQL
 /// refuses to run as root), else as the harness's own user.
 fn postgres_command(program: &Path) -> Command {
-    let root = Command::new("id")
-        .arg("-u")
-        .output()
-        .map(|o| String::from_utf8_lossy(&o.stdout).trim() == "0")
-        .unwrap_or(false);
-    if root {
+    if running_as_root() {
         let mut command = Command::new("runuser");
         command.args(["-u", "postgres", "--"]).arg(program);
         command
     } else {
         Command::new(program)
     }
+}
+
+fn running_as_root() -> bool {
+    Command::new("id")
+        .arg("-u")
+        .output()
+        .map(|o| String::from_utf8_lossy(&o.stdout).trim() == "0")
+        .unwrap_or(false)
 }
 
 fn run_checked(mut command: Command, what: &str) -> anyhow::Result<()> {
@@ -93,11 +96,7 @@ impl Cluster {
         let dir = tempfile::tempdir()?;
         if let Ok(output) = Command::new("id").args(["-u", "postgres"]).output()
             && output.status.success()
-            && Command::new("id")
-                .arg("-u")
-                .output()
-                .map(|o| String::from_utf8_lossy(&o.stdout).trim() == "0")
-                .unwrap_or(false)
+            && running_as_root()
         {
             let uid: u32 = String::from_utf8_lossy(&output.stdout).trim().parse()?;
             std::os::unix::fs::chown(dir.path(), Some(uid), None)?;
@@ -170,15 +169,36 @@ pub async fn run(
     }
 }
 
-/// Prepares the database and starts the server; the fixture, the invariants' starting counts
-/// and the loop's state.
-async fn prepare(
+/// What an outage run starts from: the server, the loop's state, the invariants' starting
+/// counts and the organizations that ask for activations.
+struct Prepared {
+    server: Server,
     address: SocketAddr,
+    state: Arc<Loop>,
+    invariants: Invariants,
+    activations: Activations,
+}
+
+/// Prepares the database at `url`, starts the server on it (its log in `log`) and creates the
+/// data through the API.
+async fn prepare(
     url: &str,
+    log: PathBuf,
     members: usize,
     contracts_per_member: usize,
     cycles: usize,
-) -> anyhow::Result<(Arc<Loop>, Invariants, Activations)> {
+) -> anyhow::Result<Prepared> {
+    setup::prepare_database(url)?;
+    let address = server::free_address()?;
+    let server = Server::start(
+        "sportello",
+        Path::new(server::SPORTELLO),
+        &serve_args(address, url),
+        address,
+        "/readyz",
+        log,
+    )
+    .await?;
     let (fixture, access) = setup::create_with_access(address, members, contracts_per_member)
         .await
         .context("creating the data through the API")?;
@@ -192,11 +212,13 @@ async fn prepare(
     let invariants = Invariants::read(url)
         .await
         .with_context(|| format!("reading the counts of {url}"))?;
-    Ok((
-        Loop::new(fixture, access, vec![address]),
+    Ok(Prepared {
+        server,
+        address,
+        state: Loop::new(fixture, access, vec![address]),
         invariants,
         activations,
-    ))
+    })
 }
 
 fn serve_args(address: SocketAddr, url: &str) -> Vec<String> {
@@ -240,10 +262,7 @@ fn probe_filing(state: &Loop) -> (String, Call) {
 async fn expect_write_refused(state: &Loop, address: SocketAddr, when: &str) {
     let (key, call) = probe_filing(state);
     let reply = Connection::new(address).send(&call).await;
-    if !(reply.status == 503
-        && reply.json()["code"] == "database_unavailable"
-        && reply.retry_after.is_some())
-    {
+    if !database_unavailable(&reply) {
         state.violation(format!(
             "{when}: a filing answered {} {} (Retry-After {:?}), not 503 database_unavailable",
             reply.status,
@@ -310,24 +329,20 @@ async fn postgres(
         .execute(&connection)
         .await?;
     let url = cluster.url("sportello");
-    sportello(&["migrate"], &url, &[])?;
-    sportello(
-        &["admin", "create-operator", "--email", setup::OPERATOR_EMAIL],
-        &url,
-        &[("SPORTELLO_ADMIN_PASSWORD", setup::PASSWORD)],
-    )?;
-    let address = server::free_address()?;
-    let server = Server::start(
-        "sportello",
-        Path::new(server::SPORTELLO),
-        &serve_args(address, &url),
+    let Prepared {
+        server,
         address,
-        "/readyz",
+        state,
+        invariants,
+        mut activations,
+    } = prepare(
+        &url,
         logs.join("outage-postgres.log"),
+        members,
+        contracts_per_member,
+        cycles,
     )
     .await?;
-    let (state, invariants, mut activations) =
-        prepare(address, &url, members, contracts_per_member, cycles).await?;
     let started = Instant::now();
     let (mut restarts, mut cuts) = (0, 0);
     let mut recoveries = Vec::new();
@@ -472,24 +487,20 @@ async fn sqlite(
     run_checked(mount, "mount -t tmpfs")?;
     let dir = dir.path().to_owned();
     let url = format!("sqlite://{}", dir.join("sportello.db").display());
-    sportello(&["migrate"], &url, &[])?;
-    sportello(
-        &["admin", "create-operator", "--email", setup::OPERATOR_EMAIL],
-        &url,
-        &[("SPORTELLO_ADMIN_PASSWORD", setup::PASSWORD)],
-    )?;
-    let address = server::free_address()?;
-    let server = Server::start(
-        "sportello",
-        Path::new(server::SPORTELLO),
-        &serve_args(address, &url),
+    let Prepared {
+        server,
         address,
-        "/readyz",
+        state,
+        invariants,
+        mut activations,
+    } = prepare(
+        &url,
         logs.join("outage-sqlite.log"),
+        members,
+        contracts_per_member,
+        cycles,
     )
     .await?;
-    let (state, invariants, mut activations) =
-        prepare(address, &url, members, contracts_per_member, cycles).await?;
     let started = Instant::now();
     let mut recoveries = Vec::new();
     let mut refused_reads = 0;
@@ -510,10 +521,7 @@ async fn sqlite(
             match (reply.status, reply.json()["number"].as_str()) {
                 (201, Some(number)) => state.acknowledged(key, number.to_owned(), call),
                 _ => {
-                    if !(reply.status == 503
-                        && reply.json()["code"] == "database_unavailable"
-                        && reply.retry_after.is_some())
-                    {
+                    if !database_unavailable(&reply) {
                         state.violation(format!(
                             "{when}: a filing answered {} {}",
                             reply.status,

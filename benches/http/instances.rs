@@ -19,7 +19,7 @@ use super::activations::Activations;
 use super::driver::{self, Call, Connection, Pace};
 use super::invariants::Invariants;
 use super::scenarios::{Scenario, Tally};
-use super::server::{self, Backend, Database, Server, sportello};
+use super::server::{self, Backend, Database, Server};
 use super::setup::{self, PRODUCT};
 use anyhow::Context;
 use serde_json::json;
@@ -57,12 +57,7 @@ pub async fn run(options: &Options<'_>) -> anyhow::Result<bool> {
 
 async fn run_on(options: &Options<'_>, database: &Database) -> anyhow::Result<bool> {
     let url = &database.url;
-    sportello(&["migrate"], url, &[])?;
-    sportello(
-        &["admin", "create-operator", "--email", setup::OPERATOR_EMAIL],
-        url,
-        &[("SPORTELLO_ADMIN_PASSWORD", setup::PASSWORD)],
-    )?;
+    setup::prepare_database(url)?;
     let mut servers = Vec::new();
     let mut addresses = Vec::new();
     for instance in 0..options.instances {

@@ -168,12 +168,44 @@ fn main() -> std::process::ExitCode {
     }
 }
 
+/// Where the server logs of a crash, outage, instances or model run go: `--logs`, or a
+/// temporary folder kept only when the run failed.
+struct Logs {
+    temporary: tempfile::TempDir,
+    dir: std::path::PathBuf,
+    chosen: bool,
+}
+
+impl Logs {
+    fn new(args: &Args) -> anyhow::Result<Self> {
+        let temporary = tempfile::tempdir()?;
+        let dir = args
+            .logs
+            .clone()
+            .unwrap_or_else(|| temporary.path().to_owned());
+        std::fs::create_dir_all(&dir)?;
+        Ok(Self {
+            temporary,
+            dir,
+            chosen: args.logs.is_some(),
+        })
+    }
+
+    /// `ok`, after keeping the temporary folder of a failed run.
+    fn finish(self, ok: bool) -> bool {
+        if !ok && !self.chosen {
+            println!("logs kept in {}", self.temporary.keep().display());
+        }
+        ok
+    }
+}
+
 /// Every backend at every size; `Ok(false)` when an invariant broke.
 async fn run(args: &Args) -> anyhow::Result<bool> {
+    // The crash, outage and model runs use a small fixture: they check answers, not rates.
+    let (members, contracts_per_member) = (args.members.min(20), args.contracts_per_member.min(10));
     if let Some(operations) = args.model {
-        let logs = tempfile::tempdir()?;
-        let log_dir = args.logs.clone().unwrap_or_else(|| logs.path().to_owned());
-        std::fs::create_dir_all(&log_dir)?;
+        let logs = Logs::new(args)?;
         let mut all_ok = true;
         for &backend in &args.backend {
             all_ok &= model::run(
@@ -181,21 +213,16 @@ async fn run(args: &Args) -> anyhow::Result<bool> {
                 operations,
                 args.model_clients,
                 &args.postgres_url,
-                &log_dir,
+                &logs.dir,
             )
             .await?;
         }
-        if !all_ok && args.logs.is_none() {
-            println!("logs kept in {}", logs.keep().display());
-        }
-        return Ok(all_ok);
+        return Ok(logs.finish(all_ok));
     }
     if let Some(instances) = args.instances {
-        let logs = tempfile::tempdir()?;
-        let log_dir = args.logs.clone().unwrap_or_else(|| logs.path().to_owned());
-        std::fs::create_dir_all(&log_dir)?;
+        let logs = Logs::new(args)?;
         let (members, contracts_per_member, seconds) = if args.short {
-            (20, 10, 1.0)
+            (members, contracts_per_member, 1.0)
         } else {
             (args.members, args.contracts_per_member, args.seconds)
         };
@@ -207,54 +234,35 @@ async fn run(args: &Args) -> anyhow::Result<bool> {
             connections: args.connections,
             seconds,
             admin_url: &args.postgres_url,
-            logs: &log_dir,
+            logs: &logs.dir,
         })
         .await?;
-        if !ok && args.logs.is_none() {
-            println!("logs kept in {}", logs.keep().display());
-        }
-        return Ok(ok);
+        return Ok(logs.finish(ok));
     }
     if let Some(cycles) = args.outage {
-        let logs = tempfile::tempdir()?;
-        let log_dir = args.logs.clone().unwrap_or_else(|| logs.path().to_owned());
-        std::fs::create_dir_all(&log_dir)?;
+        let logs = Logs::new(args)?;
         let mut all_ok = true;
         for &backend in &args.backend {
-            all_ok &= faults::run(
-                backend,
-                cycles,
-                args.members.min(20),
-                args.contracts_per_member.min(10),
-                &log_dir,
-            )
-            .await?;
+            all_ok &=
+                faults::run(backend, cycles, members, contracts_per_member, &logs.dir).await?;
         }
-        if !all_ok && args.logs.is_none() {
-            println!("logs kept in {}", logs.keep().display());
-        }
-        return Ok(all_ok);
+        return Ok(logs.finish(all_ok));
     }
     if let Some(kills) = args.crash {
-        let logs = tempfile::tempdir()?;
-        let log_dir = args.logs.clone().unwrap_or_else(|| logs.path().to_owned());
-        std::fs::create_dir_all(&log_dir)?;
+        let logs = Logs::new(args)?;
         let mut all_ok = true;
         for &backend in &args.backend {
             all_ok &= crash::run(
                 backend,
                 kills,
-                args.members.min(20),
-                args.contracts_per_member.min(10),
+                members,
+                contracts_per_member,
                 &args.postgres_url,
-                &log_dir,
+                &logs.dir,
             )
             .await?;
         }
-        if !all_ok && args.logs.is_none() {
-            println!("logs kept in {}", logs.keep().display());
-        }
-        return Ok(all_ok);
+        return Ok(logs.finish(all_ok));
     }
     let mut selected: Vec<&'static str> = scenarios::ALL
         .iter()

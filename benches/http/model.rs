@@ -21,9 +21,9 @@
 use super::driver::{Call, Connection, Reply};
 use super::invariants::Invariants;
 use super::scenarios::Tally;
-use super::server::{self, Backend, Database, Server, sportello};
-use super::setup::{self, Fixture, Member, PASSWORD, PRODUCT};
-use anyhow::{Context, bail};
+use super::server::{self, Backend, Database, Server};
+use super::setup::{self, Fixture, Member, PASSWORD, PRODUCT, expect, text};
+use anyhow::Context;
 use rand::Rng;
 use serde_json::json;
 use std::net::SocketAddr;
@@ -74,24 +74,6 @@ struct Counts {
     balances: AtomicU64,
 }
 
-fn expect(reply: &Reply, status: u16, what: &str) -> anyhow::Result<serde_json::Value> {
-    if reply.status != status {
-        bail!(
-            "{what}: {} {}",
-            reply.status,
-            String::from_utf8_lossy(&reply.body)
-        );
-    }
-    Ok(reply.json())
-}
-
-fn text(value: &serde_json::Value, field: &str) -> anyhow::Result<String> {
-    value[field]
-        .as_str()
-        .map(str::to_owned)
-        .with_context(|| format!("no {field} in {value}"))
-}
-
 struct Run {
     address: SocketAddr,
     operator: String,
@@ -117,7 +99,7 @@ impl Run {
                 .bearer(&self.operator),
             )
             .await;
-        let contract = expect(&reply, 201, "order")?;
+        let contract = expect(&reply, &[201], "order")?;
         let (code, access) = (
             text(&contract, "contract_id")?,
             text(&contract, "access_id")?,
@@ -131,7 +113,7 @@ impl Run {
                 .bearer(&client.token),
             )
             .await;
-        expect(&reply, 201, "link a new order")?;
+        expect(&reply, &[201], "link a new order")?;
         self.counts.orders.fetch_add(1, Ordering::Relaxed);
         client.held.push(Held {
             code,
@@ -165,7 +147,7 @@ impl Run {
                 .bearer(&self.operator),
             )
             .await;
-        let contract = expect(&reply, 201, "an order that has ended")?;
+        let contract = expect(&reply, &[201], "an order that has ended")?;
         client.held.push(Held {
             code: text(&contract, "contract_id")?,
             access: text(&contract, "access_id")?,
@@ -383,12 +365,7 @@ async fn run_on(
 ) -> anyhow::Result<bool> {
     let url = &database.url;
     let name = format!("{backend:?}").to_lowercase();
-    sportello(&["migrate"], url, &[])?;
-    sportello(
-        &["admin", "create-operator", "--email", setup::OPERATOR_EMAIL],
-        url,
-        &[("SPORTELLO_ADMIN_PASSWORD", setup::PASSWORD)],
-    )?;
+    setup::prepare_database(url)?;
     let address = server::free_address()?;
     let args: Vec<String> = [
         "serve",
@@ -422,7 +399,7 @@ async fn run_on(
             .bearer(&operator),
         )
         .await;
-    expect(&reply, 201, "product")?;
+    expect(&reply, &[201], "product")?;
     let reply = connection
         .send(
             &Call::post(
@@ -432,7 +409,7 @@ async fn run_on(
             .bearer(&operator),
         )
         .await;
-    let organization = expect(&reply, 201, "organization")?["id"]
+    let organization = expect(&reply, &[201], "organization")?["id"]
         .as_i64()
         .context("organization id")?;
     let run = Arc::new(Run {
@@ -455,7 +432,7 @@ async fn run_on(
                 .bearer(&operator),
             )
             .await;
-        expect(&reply, 201, "account")?;
+        expect(&reply, &[201], "account")?;
         let (cookie, token) = setup::sign_in(&mut connection, &email).await?;
         let mut client = Client {
             token: token.clone(),

@@ -142,23 +142,9 @@ impl Server {
         ready_path: &str,
         log: PathBuf,
     ) -> anyhow::Result<Self> {
-        Self::start_with_env(name, program, args, address, ready_path, log, &[]).await
-    }
-
-    /// [`Self::start`] with variables added to the environment.
-    pub async fn start_with_env(
-        name: &'static str,
-        program: &std::path::Path,
-        args: &[String],
-        address: SocketAddr,
-        ready_path: &str,
-        log: PathBuf,
-        env: &[(&str, &str)],
-    ) -> anyhow::Result<Self> {
         let file = std::fs::File::create(&log)?;
         let child = Command::new(program)
             .args(args)
-            .envs(env.iter().copied())
             .env_remove("SPORTELLO_DATABASE_URL")
             .stdin(Stdio::null())
             .stdout(file.try_clone()?)

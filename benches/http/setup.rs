@@ -79,7 +79,7 @@ pub async fn parallel(address: SocketAddr, calls: Vec<Call>, connections: usize)
     all
 }
 
-fn expect(reply: &Reply, statuses: &[u16], what: &str) -> anyhow::Result<serde_json::Value> {
+pub fn expect(reply: &Reply, statuses: &[u16], what: &str) -> anyhow::Result<serde_json::Value> {
     if !statuses.contains(&reply.status) {
         bail!(
             "{what}: HTTP {} {}",
@@ -90,11 +90,22 @@ fn expect(reply: &Reply, statuses: &[u16], what: &str) -> anyhow::Result<serde_j
     Ok(reply.json())
 }
 
-fn text(value: &serde_json::Value, field: &str) -> anyhow::Result<String> {
+pub fn text(value: &serde_json::Value, field: &str) -> anyhow::Result<String> {
     value[field]
         .as_str()
         .map(str::to_owned)
         .with_context(|| format!("no {field} in {value}"))
+}
+
+/// Migrates a fresh database and creates the harness's operator on it.
+pub fn prepare_database(url: &str) -> anyhow::Result<()> {
+    super::server::sportello(&["migrate"], url, &[])?;
+    super::server::sportello(
+        &["admin", "create-operator", "--email", OPERATOR_EMAIL],
+        url,
+        &[("SPORTELLO_ADMIN_PASSWORD", PASSWORD)],
+    )?;
+    Ok(())
 }
 
 /// Signs in through the API: `(session cookie, token)`.

@@ -1,5 +1,6 @@
 //! Integration tests: one binary (link time matters), one module per kind.
 
+mod access_ids;
 mod api;
 mod api_docs;
 mod audit;
