@@ -375,6 +375,62 @@ describe('requests: plans, filing, CSP customers and refunds', { timeout: 300_00
     assert.match(ids.accessId ?? '(none)', ACCESS_ID_RE, 'Access ID on the card');
   });
 
+  /** On "New support request": SQL Server, then `version`, each with "Show plans". */
+  const choosePlansFor = async (version) => {
+    await main().getByRole('link', { name: 'New support request', exact: true }).first().click();
+    await expectPath('/support/new');
+    await productSelect().selectOption(SQL_SERVER.code);
+    await showPlans();
+    await versionSelect(SQL_SERVER.name).selectOption(version);
+    await showPlans();
+    await planSection().waitFor();
+  };
+  const unavailableItems = async () =>
+    (await planSection().locator('details').getByRole('listitem').allTextContents()).map(squash);
+
+  step('the Partner admin, not linked yet, is offered "Use this contract myself" and takes it', async () => {
+    await mainNav().getByRole('link', { name: 'Support', exact: true }).click();
+    await expectPath('/support');
+    await choosePlansFor('2022');
+    await visit(page, 'requests-admin-not-linked');
+    assert.equal(await planRadios().count(), 0, 'nothing eligible before the contract is linked');
+    const items = await unavailableItems();
+    assert.equal(items.length, 1, `one unavailable plan: ${JSON.stringify(items)}`);
+    assert.ok(items[0].includes('Your organization holds this contract, but it is not linked to your account.'),
+      `the reason says the contract is not linked: "${items[0]}"`);
+    assert.ok(items[0].includes('You administer this organization: use this contract yourself, in one step.'),
+      `the way out is offered: "${items[0]}"`);
+    assert.ok(!items[0].includes(ids.accessId), 'no Access ID on the request page');
+    await planSection().getByRole('button', { name: 'Use this contract myself', exact: true }).click();
+    await page.waitForLoadState('load');
+    await expectPath('/support/new');
+    await planSection().waitFor();
+    await visit(page, 'requests-admin-used-myself');
+    await assertNoAlert('after "Use this contract myself"');
+    const expected = `Contract ${ids.contractId} is now linked to your account: you can file support requests under it.`;
+    assert.ok((await statuses()).includes(expected),
+      `a status message "${expected}" (statuses: ${JSON.stringify(await statuses())})`);
+    const labels = await planLabels();
+    assert.deepEqual(labels, [`${PRODUCT_SUPPORT} · Contract ID ${ids.contractId} · 20 incidents left`],
+      'the contract is now the eligible plan, for the same product and version');
+    assert.equal(await versionSelect(SQL_SERVER.name).inputValue(), '2022', 'the version chosen is kept');
+    assert.equal(await page.getByRole('button', { name: 'Submit request', exact: true }).count(), 1,
+      'the request can be filed right away');
+  });
+
+  step('the Member, not linked yet, is told whom to ask for the Access ID', async () => {
+    await switchTo(MEMBER, 'member-before-link');
+    await mainNav().getByRole('link', { name: 'Support', exact: true }).click();
+    await choosePlansFor('2022');
+    await visit(page, 'requests-member-not-linked');
+    const items = await unavailableItems();
+    assert.equal(items.length, 1, `one unavailable plan: ${JSON.stringify(items)}`);
+    assert.ok(items[0].includes(`Ask ${PARTNER_ADMIN.name} for its Access ID, then link it yourself under Support.`),
+      `the Member is told to ask the Partner admin: "${items[0]}"`);
+    assert.equal(await planSection().getByRole('button', { name: 'Use this contract myself' }).count(), 0,
+      'a Member is not offered the one-step link');
+  });
+
   step('set-up: the Member links the contract on /support', async () => {
     await switchTo(MEMBER, 'member');
     await expectPath('/benefits');
@@ -447,8 +503,12 @@ describe('requests: plans, filing, CSP customers and refunds', { timeout: 300_00
     await visit(page, 'requests-member-2017-unavailable-open');
     const items = (await details.getByRole('listitem').allTextContents()).map(squash);
     assert.equal(items.length, 1, `one unavailable plan: ${JSON.stringify(items)}`);
-    const expected = `${PRODUCT_SUPPORT} · Contract ID ${ids.contractId}: ${OLDER_VERSION_TEXT}`;
-    assert.equal(items[0], expected, 'the unavailable plan names the contract and the older-version reason');
+    const expected = `${PRODUCT_SUPPORT} · Contract ID ${ids.contractId}: ${OLDER_VERSION_TEXT} ` +
+      'Choose a version it covers: 2022 and 2019.';
+    assert.ok(items[0].startsWith(expected),
+      `the unavailable plan names the contract, the older-version reason and the versions it covers: "${items[0]}"`);
+    const offered = (await details.getByRole('link').allTextContents()).map(squash);
+    assert.deepEqual(offered, ['SQL Server 2022', 'SQL Server 2019'], 'each covered version is one click away');
   });
 
   step('SQL Server 2022: the contract is eligible with 20 incidents left', async () => {
@@ -489,8 +549,9 @@ describe('requests: plans, filing, CSP customers and refunds', { timeout: 300_00
     await planSection().waitFor();
     assert.equal(await planRadios().count(), 0, 'the plans are those for SQL Server 2017: none can be used');
     const items = (await planSection().locator('details').getByRole('listitem').allTextContents()).map(squash);
-    assert.deepEqual(items, [`${PRODUCT_SUPPORT} · Contract ID ${ids.contractId}: ${OLDER_VERSION_TEXT}`],
-      'the contract is unavailable for 2017, with its reason');
+    assert.equal(items.length, 1, `one unavailable plan: ${JSON.stringify(items)}`);
+    assert.ok(items[0].startsWith(`${PRODUCT_SUPPORT} · Contract ID ${ids.contractId}: ${OLDER_VERSION_TEXT}`),
+      `the contract is unavailable for 2017, with its reason: "${items[0]}"`);
     assert.equal(await page.getByRole('button', { name: 'Submit request', exact: true }).count(), 0,
       'nothing to submit for 2017');
   });

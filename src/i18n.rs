@@ -50,6 +50,25 @@ pub fn t_args(language: Language, key: &str, args: &[(&str, String)]) -> String 
         .unwrap_or_else(|| key.to_owned())
 }
 
+/// `items` as a sentence's list: "A", "A and B", "A, B and C" ("e" in Italian). Past `most`
+/// items, the rest are counted ("A, B, C and 4 others").
+pub fn list(language: Language, items: &[String], most: usize) -> String {
+    let most = most.max(1);
+    let mut shown: Vec<String> = items.iter().take(most).cloned().collect();
+    if items.len() > most {
+        shown.push(t_args(
+            language,
+            "list-others",
+            &[("count", (items.len() - most).to_string())],
+        ));
+    }
+    match shown.as_slice() {
+        [] => String::new(),
+        [one] => one.clone(),
+        [init @ .., last] => format!("{} {} {last}", init.join(", "), t(language, "list-and")),
+    }
+}
+
 /// Whether `key` exists in `language` itself, without falling back.
 pub fn has_message(language: Language, key: &str) -> bool {
     // A message that needs arguments fails to format without them (a `FluentError`), but it
@@ -57,5 +76,33 @@ pub fn has_message(language: Language, key: &str) -> bool {
     match LOCALES.lookup_single_language::<&str>(langid(language), key, None) {
         Ok(_) => true,
         Err(error) => format!("{error:?}").starts_with("FluentError"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn names(n: usize) -> Vec<String> {
+        ["Ada", "Bruno", "Carla", "Dario", "Elsa"][..n]
+            .iter()
+            .map(|s| (*s).to_owned())
+            .collect()
+    }
+
+    #[test]
+    fn lists_read_as_sentences_in_each_language() {
+        assert_eq!(list(Language::En, &names(0), 3), "");
+        assert_eq!(list(Language::En, &names(1), 3), "Ada");
+        assert_eq!(list(Language::En, &names(2), 3), "Ada and Bruno");
+        assert_eq!(list(Language::It, &names(3), 3), "Ada, Bruno e Carla");
+        assert_eq!(
+            list(Language::En, &names(4), 3),
+            "Ada, Bruno, Carla and 1 other"
+        );
+        assert_eq!(
+            list(Language::It, &names(5), 3),
+            "Ada, Bruno, Carla e altri 2"
+        );
     }
 }

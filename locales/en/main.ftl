@@ -367,6 +367,20 @@ unavailable-exhausted = No incidents left.
 unavailable-older_version = Covers only the newest version and the previous one while in mainstream support: this version is older.
 unavailable-wrong_scope = Does not cover this kind of product (on-premises or cloud).
 unavailable-not_started = Starts on { $start }.
+unavailable-not_linked = Your organization holds this contract, but it is not linked to your account.
+fix-link-you = You administer this organization: use this contract yourself, in one step.
+fix-link-admins = Ask { $who } for its Access ID, then link it yourself under Support.
+fix-choose-version = Choose a version it covers: { $versions }.
+fix-order-plan-you = Your organization can order a paid plan (Premier or Advanced Support for Partners) that covers it.
+fix-order-plan-admins = Ask { $who } about a paid plan (Premier or Advanced Support for Partners) that covers it.
+fix-wait-for-start = It can be used from { $start }.
+fix-who-admins = your organization's admins
+fix-who-names = { $names }
+list-and = and
+list-others = { $count ->
+    [one] { $count } other
+   *[other] { $count } others
+}
 request-status-open = Open
 request-status-in_progress = In progress
 request-status-waiting_on_customer = Waiting on customer
@@ -418,3 +432,6 @@ contract-revoked = { $email } no longer holds this contract.
 contract-chart-legend = The blue line counts incidents used; the dashed line is the allotment ({ $allotted }).
 support-new-request = New support request
 support-my-requests = My support requests
+contract-use-myself = Use this contract myself
+contract-use-myself-hint = Links it to your own account, so you can file support requests under it.
+contract-used-myself = Contract { $contract_id } is now linked to your account: you can file support requests under it.

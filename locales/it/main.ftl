@@ -367,6 +367,20 @@ unavailable-exhausted = Nessun incidente rimasto.
 unavailable-older_version = Copre solo la versione più recente e la precedente finché è in supporto mainstream: questa versione è precedente.
 unavailable-wrong_scope = Non copre questo tipo di prodotto (locale o cloud).
 unavailable-not_started = Inizia il { $start }.
+unavailable-not_linked = La tua organizzazione ha questo contratto, ma non è collegato al tuo account.
+fix-link-you = Amministri questa organizzazione: usa tu stesso questo contratto, in un passaggio.
+fix-link-admins = Chiedi { $who } il suo Access ID, poi collegalo tu stesso in Supporto.
+fix-choose-version = Scegli una versione che copre: { $versions }.
+fix-order-plan-you = La tua organizzazione può ordinare un piano a pagamento (Supporto Premier o Advanced per i partner) che lo copra.
+fix-order-plan-admins = Chiedi { $who } un piano a pagamento (Supporto Premier o Advanced per i partner) che lo copra.
+fix-wait-for-start = Si potrà usare dal { $start }.
+fix-who-admins = agli amministratori della tua organizzazione
+fix-who-names = a { $names }
+list-and = e
+list-others = { $count ->
+    [one] un altro
+   *[other] altri { $count }
+}
 request-status-open = Aperta
 request-status-in_progress = In lavorazione
 request-status-waiting_on_customer = In attesa del cliente
@@ -418,3 +432,6 @@ contract-revoked = { $email } non ha più questo contratto.
 contract-chart-legend = La linea blu conta gli incidenti usati; la linea tratteggiata è la dotazione ({ $allotted }).
 support-new-request = Nuova richiesta di supporto
 support-my-requests = Le mie richieste di supporto
+contract-use-myself = Usa questo contratto per me
+contract-use-myself-hint = Lo collega al tuo account, così puoi aprire richieste di supporto con questo contratto.
+contract-used-myself = Il contratto { $contract_id } è ora collegato al tuo account: puoi aprire richieste di supporto con questo contratto.

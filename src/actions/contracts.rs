@@ -121,6 +121,39 @@ pub async fn link(
         _ => return failed(Error::ContractNotFound).await,
     };
     store.release_attempts(&reserved).await?;
+    attach(store, policy, actor, contract, "ids", now).await
+}
+
+/// An admin of the contract's organization links it to their own account without typing its
+/// IDs ("Use this contract myself"): the same link, limit and audit entry as [`link`], with
+/// `via: "admin"`. Anyone else gets `not_found` (or `forbidden_role` inside the organization).
+pub async fn link_myself(
+    store: &Store,
+    policy: &Policy,
+    actor: &Actor,
+    contract_id: &str,
+    now: OffsetDateTime,
+) -> Result<(Contract, bool)> {
+    let contract = find(store, contract_id).await?;
+    if !actor.can(Permission::ManageContracts, Some(contract.organization_id)) {
+        return Err(if actor.sees_organization(contract.organization_id) {
+            Error::forbidden(Permission::ManageContracts)
+        } else {
+            Error::NotFound
+        });
+    }
+    attach(store, policy, actor, contract, "admin", now).await
+}
+
+/// Links `contract` to the actor's account (`via`: how the actor proved they may).
+async fn attach(
+    store: &Store,
+    policy: &Policy,
+    actor: &Actor,
+    contract: Contract,
+    via: &str,
+    now: OffsetDateTime,
+) -> Result<(Contract, bool)> {
     if store.is_linked(contract.id, actor.account_id).await? {
         return Ok((contract, false));
     }
@@ -134,14 +167,14 @@ pub async fn link(
                 Some(actor.account_id.0),
                 "contract.linked",
                 format!("contract:{}", contract.contract_id),
-                serde_json::json!({"account": actor.account_id.0}),
+                serde_json::json!({"account": actor.account_id.0, "via": via}),
             ),
             now,
         )
         .await?
     {
         LinkOutcome::Linked => {
-            tracing::info!(account = %actor.account_id, contract = %contract.contract_id, "contract linked");
+            tracing::info!(account = %actor.account_id, contract = %contract.contract_id, via, "contract linked");
             Ok((contract, true))
         }
         LinkOutcome::AlreadyLinked => Ok((contract, false)),

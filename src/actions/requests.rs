@@ -4,7 +4,8 @@
 use super::authorize;
 use crate::domain::contract::Contract;
 use crate::domain::eligibility::{
-    Candidate, Eligible, PlanRef, Request, Resolution, parse_plan, resolve,
+    Candidate, Eligible, Fix, PlanRef, Request, Resolution, Unavailable, fix, parse_plan, resolve,
+    would_serve,
 };
 use crate::domain::policy::{Policy, Scope};
 use crate::domain::product::Product;
@@ -35,7 +36,14 @@ pub struct Plans {
     pub product: Product,
     pub customer: Option<Customer>,
     pub resolution: Resolution,
-    /// The linked contracts, to name plans and balances.
+    /// What would make each unavailable plan usable, in the order of `resolution.unavailable`.
+    pub fixes: Vec<Fix>,
+    /// The display names of the organization's admins, who can link its contracts and order
+    /// plans (other than the account itself); read only when a plan is unavailable or none
+    /// is eligible.
+    pub admins: Vec<String>,
+    /// The linked contracts (and the unlinked ones listed as `not_linked`), to name plans and
+    /// balances.
     pub contracts: Vec<std::sync::Arc<Contract>>,
     /// Where each Contract ID is in `contracts`.
     index: std::collections::HashMap<crate::domain::identifiers::ContractId, usize>,
@@ -114,21 +122,60 @@ pub async fn plans(
         Some(id) => Some(customer_for(store, actor, id).await?),
         None => None,
     };
-    let contracts = store
+    let contracts: Vec<std::sync::Arc<Contract>> = store
         .linked_contracts(actor.account_id)
         .await?
         .into_iter()
         .map(|l| l.contract)
         .collect();
-    Ok(resolved(
+    // The organization's own contracts the account has not linked: those that would serve are
+    // listed as `not_linked`, with who can link them.
+    let unlinked = match (actor.organization_id, &customer) {
+        (Some(organization), None) if actor.partner_network => store
+            .contracts_of(organization)
+            .await?
+            .into_iter()
+            .filter(|c| !contracts.iter().any(|linked| linked.id == c.id))
+            .map(std::sync::Arc::new)
+            .collect(),
+        _ => Vec::new(),
+    };
+    let mut plans = resolved(
         policy,
         actor,
         product,
         query.version,
         customer,
         contracts,
+        unlinked,
         query.as_of,
-    ))
+    );
+    if !plans.resolution.unavailable.is_empty() || plans.resolution.eligible.is_empty() {
+        plans.admins = admins(store, actor).await?;
+    }
+    Ok(plans)
+}
+
+/// The display names of the accounts that administer the actor's organization, other than
+/// the actor (the first hundred, by email).
+async fn admins(store: &Store, actor: &Actor) -> Result<Vec<String>> {
+    let Some(organization) = actor.organization_id else {
+        return Ok(Vec::new());
+    };
+    Ok(store
+        .accounts(Some(organization), Page::first(100))
+        .await?
+        .items
+        .into_iter()
+        .filter(|account| {
+            account.id != actor.account_id
+                && account
+                    .roles
+                    .iter()
+                    .any(|role| role.allows(Permission::ManageContracts))
+        })
+        .map(|account| account.display_name)
+        .collect())
 }
 
 /// The plans for filing: like [`plans`], but reading only the contract the request names (if
@@ -160,6 +207,7 @@ async fn chosen_plan(
             input.version.as_deref(),
             customer,
             vec![terms.contract],
+            Vec::new(),
             as_of,
         );
         if plans.resolution.allows(plan) {
@@ -187,6 +235,7 @@ async fn chosen_plan(
             product,
             input.version.as_deref(),
             customer,
+            Vec::new(),
             Vec::new(),
             as_of,
         )),
@@ -217,43 +266,86 @@ async fn read_plan(
         input.version.as_deref(),
         customer,
         contracts,
+        Vec::new(),
         as_of,
     ))
 }
 
 /// Which of `contracts` (and the CSP plan) can serve a request for `product` and `version`,
 /// and why the others cannot. The CSP plan comes from the actor's organization as read when
-/// the actor was authenticated.
+/// the actor was authenticated. Of `unlinked` (the organization's contracts the account has
+/// not linked), those that would serve are listed as unavailable, `not_linked`.
+#[allow(clippy::too_many_arguments)]
 fn resolved(
     policy: &Policy,
     actor: &Actor,
     product: Product,
     version: Option<&str>,
     customer: Option<Customer>,
-    contracts: Vec<std::sync::Arc<Contract>>,
+    mut contracts: Vec<std::sync::Arc<Contract>>,
+    unlinked: Vec<std::sync::Arc<Contract>>,
     as_of: Date,
 ) -> Plans {
-    let candidates: Vec<Candidate<'_>> = contracts
-        .iter()
-        .map(|contract| Candidate {
+    fn candidate<'a>(policy: &Policy, contract: &'a Contract) -> Candidate<'a> {
+        Candidate {
             contract,
             recent_versions_only: policy
                 .benefit(&contract.plan_code)
                 .is_some_and(|b| b.recent_versions_only),
-        })
-        .collect();
+        }
+    }
+    let candidates: Vec<Candidate<'_>> = contracts.iter().map(|c| candidate(policy, c)).collect();
     let request = Request {
         product: &product,
         version: version.map(str::trim).filter(|v| !v.is_empty()),
         for_customer: customer.is_some(),
         account_is_csp: actor.csp,
     };
-    let resolution = resolve(
+    let mut resolution = resolve(
         &request,
         &candidates,
         policy.supported_previous_versions,
         as_of,
     );
+    let unlinked_candidates: Vec<Candidate<'_>> =
+        unlinked.iter().map(|c| candidate(policy, c)).collect();
+    let serving: Vec<_> = would_serve(
+        &request,
+        &unlinked_candidates,
+        policy.supported_previous_versions,
+        as_of,
+    )
+    .into_iter()
+    .cloned()
+    .collect();
+    drop(candidates);
+    drop(unlinked_candidates);
+    for contract in unlinked {
+        if serving.contains(&contract.contract_id) {
+            resolution
+                .unavailable
+                .push((contract.contract_id.clone(), Unavailable::NotLinked));
+            contracts.push(contract);
+        }
+    }
+    let fixes = resolution
+        .unavailable
+        .iter()
+        .map(|(contract_id, reason)| {
+            let contract = contracts
+                .iter()
+                .find(|c| &c.contract_id == contract_id)
+                .expect("every unavailable plan is one of the contracts read");
+            fix(
+                *reason,
+                contract,
+                &product,
+                policy.supported_previous_versions,
+                as_of,
+                actor.can(Permission::ManageContracts, Some(contract.organization_id)),
+            )
+        })
+        .collect();
     let index = contracts
         .iter()
         .enumerate()
@@ -263,6 +355,8 @@ fn resolved(
         product,
         customer,
         resolution,
+        fixes,
+        admins: Vec::new(),
         contracts,
         index,
     }

@@ -42,15 +42,19 @@ pub enum Unavailable {
     WrongScope,
     /// The term has not begun yet.
     NotStarted,
+    /// A contract of the account's own organization that would serve, but the account has not
+    /// linked it.
+    NotLinked,
 }
 
 impl Unavailable {
-    pub const ALL: [Unavailable; 5] = [
+    pub const ALL: [Unavailable; 6] = [
         Unavailable::Expired,
         Unavailable::Exhausted,
         Unavailable::OlderVersion,
         Unavailable::WrongScope,
         Unavailable::NotStarted,
+        Unavailable::NotLinked,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -60,6 +64,7 @@ impl Unavailable {
             Unavailable::OlderVersion => "older_version",
             Unavailable::WrongScope => "wrong_scope",
             Unavailable::NotStarted => "not_started",
+            Unavailable::NotLinked => "not_linked",
         }
     }
 
@@ -214,6 +219,108 @@ pub fn resolve(
     resolution
 }
 
+/// Of the organization's contracts the account has not linked, those that would serve the
+/// request if it linked them (in the order given).
+pub fn would_serve<'a>(
+    request: &Request,
+    unlinked: &[Candidate<'a>],
+    supported_previous: u32,
+    as_of: Date,
+) -> Vec<&'a ContractId> {
+    if request.for_customer {
+        return Vec::new();
+    }
+    unlinked
+        .iter()
+        .filter(|candidate| check(request, candidate, supported_previous, as_of).is_ok())
+        .map(|candidate| &candidate.contract.contract_id)
+        .collect()
+}
+
+/// What would make an unavailable plan usable, and who can do it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Fix {
+    /// Link the contract: the account can do it itself (`by_you`: it administers the
+    /// owning organization), or asks the organization's admins for the IDs.
+    Link { by_you: bool },
+    /// The plan covers these versions of the product (newest first): choose one of them.
+    ChooseVersion { versions: Vec<String> },
+    /// A paid plan would cover it: the organization's admins can order one (`by_you`: the
+    /// account is one of them).
+    OrderPlan { by_you: bool },
+    /// The term begins on `start`: the plan can be used from that day.
+    WaitForStart { start: Date },
+}
+
+impl Fix {
+    /// `link_contract`, `choose_version`, `order_plan` or `wait_for_start`.
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            Fix::Link { .. } => "link_contract",
+            Fix::ChooseVersion { .. } => "choose_version",
+            Fix::OrderPlan { .. } => "order_plan",
+            Fix::WaitForStart { .. } => "wait_for_start",
+        }
+    }
+
+    /// Whether the account itself can take the step.
+    pub fn by_you(&self) -> bool {
+        match self {
+            Fix::Link { by_you } | Fix::OrderPlan { by_you } => *by_you,
+            Fix::ChooseVersion { .. } | Fix::WaitForStart { .. } => true,
+        }
+    }
+}
+
+/// The fix for a contract unavailable for `reason`. `administers`: the account administers
+/// the contract's organization. A recent-versions plan refusing an older version offers the
+/// versions it covers on `as_of`; with none (a product without released versions), a paid
+/// plan.
+pub fn fix(
+    reason: Unavailable,
+    contract: &Contract,
+    product: &Product,
+    supported_previous: u32,
+    as_of: Date,
+    administers: bool,
+) -> Fix {
+    match reason {
+        Unavailable::NotLinked => Fix::Link {
+            by_you: administers,
+        },
+        Unavailable::NotStarted => Fix::WaitForStart {
+            start: contract.start,
+        },
+        Unavailable::OlderVersion => {
+            let versions = covered_versions(product, supported_previous, as_of);
+            if versions.is_empty() {
+                Fix::OrderPlan {
+                    by_you: administers,
+                }
+            } else {
+                Fix::ChooseVersion { versions }
+            }
+        }
+        Unavailable::Expired | Unavailable::Exhausted | Unavailable::WrongScope => Fix::OrderPlan {
+            by_you: administers,
+        },
+    }
+}
+
+/// The versions of `product` a recent-versions plan covers on `as_of`, newest first.
+pub fn covered_versions(product: &Product, supported_previous: u32, as_of: Date) -> Vec<String> {
+    let mut versions: Vec<&super::product::Version> = product
+        .versions
+        .iter()
+        .filter(|version| {
+            recent_version_coverage(product, &version.name, supported_previous, as_of)
+                == Coverage::Covered
+        })
+        .collect();
+    versions.sort_by_key(|v| std::cmp::Reverse(v.released));
+    versions.into_iter().map(|v| v.name.clone()).collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -299,6 +406,67 @@ mod tests {
         );
         assert_eq!(parse_plan("0000-0572-5"), None);
         assert_eq!(parse_plan("premier"), None);
+    }
+
+    #[test]
+    fn each_reason_has_its_fix() {
+        let windows = windows();
+        let active = contract(1, &[Scope::OnPremises], Some(20), 0);
+        let fix_for = |reason, administers| fix(reason, &active, &windows, 1, TODAY, administers);
+        // 2022 is still in mainstream support on TODAY, so the plan covers 2025 and 2022.
+        assert_eq!(
+            fix_for(Unavailable::OlderVersion, false),
+            Fix::ChooseVersion {
+                versions: vec!["2025".into(), "2022".into()]
+            }
+        );
+        assert_eq!(
+            fix_for(Unavailable::NotLinked, true),
+            Fix::Link { by_you: true }
+        );
+        assert!(!fix_for(Unavailable::NotLinked, false).by_you());
+        for reason in [
+            Unavailable::Expired,
+            Unavailable::Exhausted,
+            Unavailable::WrongScope,
+        ] {
+            assert_eq!(fix_for(reason, false), Fix::OrderPlan { by_you: false });
+        }
+        assert_eq!(
+            fix_for(Unavailable::NotStarted, false),
+            Fix::WaitForStart {
+                start: active.start
+            }
+        );
+        // Without released versions there is none to choose: a paid plan is the way.
+        assert_eq!(
+            fix(Unavailable::OlderVersion, &active, &azure(), 1, TODAY, true),
+            Fix::OrderPlan { by_you: true }
+        );
+    }
+
+    #[test]
+    fn only_unlinked_contracts_that_fit_would_serve() {
+        let windows = windows();
+        let fits = contract(2, &[Scope::OnPremises], Some(5), 0);
+        let exhausted = contract(3, &[Scope::OnPremises], Some(5), 5);
+        let cloud_only = contract(4, &[Scope::Cloud], None, 0);
+        let unlinked = [
+            candidate(&fits, true),
+            candidate(&exhausted, false),
+            candidate(&cloud_only, false),
+        ];
+        let newest = request(&windows, Some("2025"));
+        assert_eq!(
+            would_serve(&newest, &unlinked, 1, TODAY),
+            vec![&fits.contract_id]
+        );
+        assert!(would_serve(&request(&windows, Some("2019")), &unlinked, 1, TODAY).is_empty());
+        let for_customer = Request {
+            for_customer: true,
+            ..newest
+        };
+        assert!(would_serve(&for_customer, &unlinked, 1, TODAY).is_empty());
     }
 
     #[test]

@@ -227,6 +227,7 @@ fn rows() -> Vec<Row> {
             "UFFAAFN",
         ),
         row(Method::POST, "/contracts/{contract_id}/rotate", "UFFAAFN"),
+        row(Method::POST, "/contracts/{contract_id}/use", "UFFAAFN"),
         row(Method::GET, "/support/new", "UAAAAAA"),
         row(Method::POST, "/support/requests", "UAAAAAA"),
         row(Method::GET, "/support/requests", "UAAAAAA"),

@@ -634,7 +634,185 @@ async fn direction_controls_are_refused_in_text(backend: Backend) {
     assert_eq!(hebrew.status, StatusCode::CREATED, "{}", hebrew.text);
 }
 
+/// An organization's contract the account has not linked is listed, when it would serve, as
+/// `not_linked` with the way out: an admin links it in one step (`POST /contracts/{id}/use`,
+/// audited `via: admin`), a member is told whom to ask for the Access ID. Contracts that would
+/// not serve (another scope) are not listed; Access IDs never appear.
+async fn unlinked_contracts_say_who_can_link_them(backend: Backend) {
+    let app = TestApp::on(backend).await;
+    let operator = app.operator().await;
+    products(&app, &operator).await;
+    let org = app.organization("Fabrikam", Some("5510077"), false).await;
+    let admin = app
+        .caller("admin@fabrikam.com", Some(org), &[Role::GlobalAdmin])
+        .await;
+    let member = app
+        .caller("engineer@fabrikam.com", Some(org), &[Role::Member])
+        .await;
+    let held = issue(
+        app.store(),
+        org,
+        Some(20),
+        today() - Duration::days(5),
+        today() + Duration::days(300),
+    )
+    .await;
+
+    let asked = app
+        .get(
+            &admin,
+            "/api/v1/me/support-plans?product=sql-server&version=2022",
+        )
+        .await;
+    assert_eq!(asked.status, StatusCode::OK, "{}", asked.text);
+    assert!(
+        !asked.text.contains(held.access_id.as_str()),
+        "{}",
+        asked.text
+    );
+    let asked = asked.json();
+    assert_eq!(asked["eligible"], json!([]));
+    let item = &asked["unavailable"][0];
+    assert_eq!(item["contract_id"], held.contract_id.to_string());
+    assert_eq!(item["reason"], "not_linked");
+    assert_eq!(item["fix"]["action"], "link_contract");
+    assert_eq!(item["fix"]["by_you"], true);
+    assert!(item["fix"].get("who").is_none(), "{item}");
+
+    let told = app
+        .get(
+            &member,
+            "/api/v1/me/support-plans?product=sql-server&version=2022",
+        )
+        .await
+        .json();
+    let fix = &told["unavailable"][0]["fix"];
+    assert_eq!(fix["action"], "link_contract");
+    assert_eq!(fix["by_you"], false);
+    assert_eq!(fix["who"], json!(["admin"]));
+    assert!(
+        fix["detail"].as_str().is_some_and(|d| d.contains("admin")),
+        "{fix}"
+    );
+    let italian = app
+        .raw(
+            Request::builder()
+                .uri("/api/v1/me/support-plans?product=sql-server&version=2022")
+                .header(
+                    header::COOKIE,
+                    format!(
+                        "sportello_session={}",
+                        member.session.as_deref().unwrap_or_default()
+                    ),
+                )
+                .header("accept-language", "it")
+                .body(Body::empty())
+                .expect("request"),
+        )
+        .await
+        .json();
+    assert!(
+        italian["unavailable"][0]["fix"]["detail"]
+            .as_str()
+            .is_some_and(|d| d.starts_with("Chiedi a admin")),
+        "{italian}"
+    );
+    // A contract that would not serve this product is not offered.
+    let cloud = app
+        .get(&member, "/api/v1/me/support-plans?product=azure-vm")
+        .await
+        .json();
+    assert_eq!(cloud["unavailable"], json!([]), "{cloud}");
+
+    // The member may not take the admin's one-step link; an outsider does not see it.
+    let refused = app
+        .post(
+            &member,
+            &format!("/contracts/{}/use", held.contract_id),
+            json!({}),
+        )
+        .await;
+    assert_eq!(refused.status, StatusCode::FORBIDDEN, "{}", refused.text);
+    let elsewhere = app.organization("Northwind", Some("5510078"), false).await;
+    let outsider = app
+        .caller("admin@northwind.com", Some(elsewhere), &[Role::GlobalAdmin])
+        .await;
+    let hidden = app
+        .post(
+            &outsider,
+            &format!("/contracts/{}/use", held.contract_id),
+            json!({}),
+        )
+        .await;
+    assert_eq!(hidden.status, StatusCode::NOT_FOUND);
+
+    let used = app
+        .post(
+            &admin,
+            &format!("/contracts/{}/use", held.contract_id),
+            json!({"product": "sql-server", "version": "2022"}),
+        )
+        .await;
+    assert_eq!(used.status, StatusCode::SEE_OTHER, "{}", used.text);
+    assert_eq!(
+        used.location(),
+        format!(
+            "/support/new?product=sql-server&versions_of=sql-server&version=2022&linked={}#step-plan",
+            held.contract_id
+        )
+    );
+    let page = app
+        .get(
+            &admin,
+            used.location().split('#').next().unwrap_or_default(),
+        )
+        .await;
+    assert!(page.text.contains("contract-linked"), "{}", page.text);
+    let now = app
+        .get(
+            &admin,
+            "/api/v1/me/support-plans?product=sql-server&version=2022",
+        )
+        .await
+        .json();
+    assert_eq!(
+        now["eligible"][0]["contract_id"],
+        held.contract_id.to_string()
+    );
+    assert_eq!(now["unavailable"], json!([]));
+    // Using it again changes nothing and lands on the contract.
+    let again = app
+        .post(
+            &admin,
+            &format!("/contracts/{}/use", held.contract_id),
+            json!({}),
+        )
+        .await;
+    assert_eq!(
+        again.location(),
+        format!("/contracts/{}?linked_myself=1", held.contract_id)
+    );
+    let entries = app
+        .store()
+        .audit_entries(&Default::default(), sportello::store::Page::new(None, None))
+        .await
+        .expect("entries")
+        .items;
+    let links: Vec<_> = entries
+        .iter()
+        .filter(|e| e.action == "contract.linked")
+        .collect();
+    assert_eq!(links.len(), 1, "linked once");
+    assert!(
+        links[0].details.contains(r#""via":"admin""#),
+        "{}",
+        links[0].details
+    );
+    assert_eq!(links[0].actor_email.as_deref(), Some("admin@fabrikam.com"));
+}
+
 on_both_backends!(
+    unlinked_contracts_say_who_can_link_them,
     direction_controls_are_refused_in_text,
     concurrent_creates_never_overspend,
     idempotent_retries_charge_once,

@@ -3,7 +3,7 @@
 use super::Paged;
 use crate::actions::requests::{self, FileInput, PlanQuery};
 use crate::domain::Language;
-use crate::domain::eligibility::Eligible;
+use crate::domain::eligibility::{Eligible, Fix};
 use crate::error::{Error, Result};
 use crate::http::AppState;
 use crate::http::context::RequestContext;
@@ -48,9 +48,34 @@ pub struct UnavailablePlan {
     pub plan: String,
     pub plan_name: String,
     pub contract_id: String,
-    /// `expired`, `exhausted`, `older_version`, `wrong_scope` or `not_started`.
+    /// `expired`, `exhausted`, `older_version`, `wrong_scope`, `not_started` or `not_linked`
+    /// (the organization holds the contract and it would serve, but this account has not
+    /// linked it).
     pub reason: String,
+    /// The reason as a sentence, in the request's language.
     pub detail: String,
+    /// What would make the plan usable, and who can do it.
+    pub fix: FixJson,
+}
+
+/// The step that would make an unavailable plan usable.
+#[derive(Serialize, ToSchema)]
+pub struct FixJson {
+    /// `link_contract` (link it: with its IDs, or in one step on the web by an admin of the
+    /// organization), `choose_version` (one of `versions`), `order_plan` (a paid plan that
+    /// covers it) or `wait_for_start`.
+    pub action: String,
+    /// The step as a sentence, in the request's language.
+    pub detail: String,
+    /// Whether the signed-in account can take the step itself.
+    pub by_you: bool,
+    /// For `choose_version`: the versions the plan covers, newest first.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub versions: Vec<String>,
+    /// When someone else must act: the display names of the organization's admins who can
+    /// (at most 100).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub who: Vec<String>,
 }
 
 #[derive(Serialize, ToSchema)]
@@ -132,7 +157,8 @@ pub fn plans_json(state: &AppState, plans: &requests::Plans, language: Language)
         .resolution
         .unavailable
         .iter()
-        .map(|(contract_id, reason)| {
+        .zip(&plans.fixes)
+        .map(|((contract_id, reason), fix)| {
             let contract = plans.contract(contract_id);
             let args = [
                 (
@@ -154,12 +180,52 @@ pub fn plans_json(state: &AppState, plans: &requests::Plans, language: Language)
                     &format!("unavailable-{}", reason.as_str()),
                     &args,
                 ),
+                fix: fix_json(fix, &plans.admins, language),
             }
         })
         .collect();
     PlansJson {
         eligible,
         unavailable,
+    }
+}
+
+fn fix_json(fix: &Fix, admins: &[String], language: Language) -> FixJson {
+    let by_you = fix.by_you();
+    let who = if by_you { Vec::new() } else { admins.to_vec() };
+    let who_text = if who.is_empty() {
+        crate::i18n::t(language, "fix-who-admins")
+    } else {
+        crate::i18n::t_args(
+            language,
+            "fix-who-names",
+            &[("names", crate::i18n::list(language, &who, 3))],
+        )
+    };
+    let (key, args, versions) = match fix {
+        Fix::Link { by_you: true } => ("fix-link-you", Vec::new(), Vec::new()),
+        Fix::Link { by_you: false } => ("fix-link-admins", vec![("who", who_text)], Vec::new()),
+        Fix::OrderPlan { by_you: true } => ("fix-order-plan-you", Vec::new(), Vec::new()),
+        Fix::OrderPlan { by_you: false } => {
+            ("fix-order-plan-admins", vec![("who", who_text)], Vec::new())
+        }
+        Fix::ChooseVersion { versions } => (
+            "fix-choose-version",
+            vec![("versions", crate::i18n::list(language, versions, 6))],
+            versions.clone(),
+        ),
+        Fix::WaitForStart { start } => (
+            "fix-wait-for-start",
+            vec![("start", start.to_string())],
+            Vec::new(),
+        ),
+    };
+    FixJson {
+        action: fix.as_str().to_owned(),
+        detail: crate::i18n::t_args(language, key, &args),
+        by_you,
+        versions,
+        who,
     }
 }
 

@@ -32,6 +32,8 @@ pub struct ListPage {
     manual: bool,
     /// Activations still waiting that have a job to process them (the rest wait for an operator).
     scheduled: Vec<i64>,
+    /// The contracts (row ids) the viewer linked to their own account.
+    linked: Vec<i64>,
 }
 
 impl ListPage {
@@ -99,6 +101,14 @@ impl ListPage {
     fn is_completed(&self, status: &ActivationStatus) -> bool {
         *status == ActivationStatus::Completed
     }
+
+    /// Whether to offer "Use this contract myself": the viewer sees the IDs, has not linked
+    /// the contract, and it can still be used.
+    fn offers_use(&self, contract: &crate::domain::contract::Contract) -> bool {
+        self.shows_ids
+            && !self.linked.contains(&contract.id)
+            && crate::actions::contracts::usable(contract, OffsetDateTime::now_utc().date()).is_ok()
+    }
 }
 
 #[derive(Deserialize)]
@@ -137,6 +147,17 @@ pub async fn list(
             scheduled.push(activation.id);
         }
     }
+    let linked = if shows_ids {
+        state
+            .store
+            .linked_contracts(actor.account_id)
+            .await?
+            .into_iter()
+            .map(|l| l.contract.id)
+            .collect()
+    } else {
+        Vec::new()
+    };
     let page = ListPage {
         layout: Layout::new(&context, "benefits-title"),
         organization,
@@ -149,6 +170,7 @@ pub async fn list(
         activation_delay: humantime::format_duration(state.settings.activation_delay).to_string(),
         manual: state.settings.activation_mode == crate::config::ActivationMode::Manual,
         scheduled,
+        linked,
     };
     render(StatusCode::OK, &page)
 }

@@ -211,9 +211,19 @@ pub struct ShowPage {
     revoked: Option<String>,
     /// The ledger shown is an older page, not the latest entries.
     older_page: bool,
+    /// The viewer has just linked it with "Use this contract myself".
+    linked_myself: bool,
 }
 
 impl ShowPage {
+    /// "Use this contract myself": for the organization's admins who have not linked it, while
+    /// it can be used.
+    fn offers_use(&self) -> bool {
+        self.detail.administered
+            && self.detail.linked_at.is_none()
+            && contracts::usable(&self.detail.contract, OffsetDateTime::now_utc().date()).is_ok()
+    }
+
     fn kind_text(&self, kind: &LedgerKind) -> String {
         self.layout.t(&format!("ledger-{}", kind.as_str()))
     }
@@ -243,6 +253,7 @@ impl ShowPage {
 pub struct ShowQuery {
     rotated: Option<String>,
     revoked: Option<String>,
+    linked_myself: Option<String>,
     /// A page of older ledger entries: those before this entry.
     before: Option<String>,
 }
@@ -305,12 +316,62 @@ pub async fn show(
             rotated: query.rotated.is_some(),
             revoked: query.revoked,
             older_page: before.is_some(),
+            linked_myself: query.linked_myself.is_some(),
         },
     )
 }
 
 #[derive(Deserialize)]
 pub struct EmptyForm {}
+
+/// Where "Use this contract myself" was pressed from: the new request page sends the product
+/// and version it was showing, to come back to them.
+#[derive(Deserialize, Default)]
+pub struct UseForm {
+    #[serde(default)]
+    product: Option<String>,
+    #[serde(default)]
+    version: Option<String>,
+}
+
+/// `POST /contracts/{contract_id}/use`: an admin of the organization links its contract to
+/// their own account, then returns to the request they were filing, or to the contract.
+pub async fn use_myself(
+    State(state): State<AppState>,
+    context: RequestContext,
+    Path(contract_id): Path<String>,
+    WebForm(form): WebForm<UseForm>,
+) -> Result<Response> {
+    let (contract, _) = contracts::link_myself(
+        &state.store,
+        &state.policy,
+        context.actor()?,
+        &contract_id,
+        OffsetDateTime::now_utc(),
+    )
+    .await?;
+    let back = match form.product.as_deref().map(str::trim) {
+        Some(product) if !product.is_empty() => {
+            let mut to = format!("/support/new?product={}", super::encode_component(product));
+            if let Some(version) = form
+                .version
+                .as_deref()
+                .map(str::trim)
+                .filter(|v| !v.is_empty())
+            {
+                to.push_str(&format!(
+                    "&versions_of={}&version={}",
+                    super::encode_component(product),
+                    super::encode_component(version)
+                ));
+            }
+            to.push_str(&format!("&linked={}#step-plan", contract.contract_id));
+            to
+        }
+        _ => format!("/contracts/{}?linked_myself=1", contract.contract_id),
+    };
+    Ok(see_other(&back))
+}
 
 /// `POST /contracts/{contract_id}/unlink`
 pub async fn unlink(

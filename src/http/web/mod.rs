@@ -80,6 +80,7 @@ pub fn routes(routes: Routes) -> Routes {
         .post("/support/link", contracts::link)
         .get("/contracts/{contract_id}", contracts::show)
         .post("/contracts/{contract_id}/unlink", contracts::unlink)
+        .post("/contracts/{contract_id}/use", contracts::use_myself)
         .post(
             "/contracts/{contract_id}/links/{account_id}/revoke",
             contracts::revoke,

@@ -35,6 +35,9 @@ pub struct Selection {
     /// (the product was changed since) is ignored.
     #[serde(default)]
     versions_of: Option<String>,
+    /// The Contract ID the account has just linked to itself from this page.
+    #[serde(default)]
+    linked: Option<String>,
 }
 
 /// The filing form's values, kept when it is shown again with errors.
@@ -95,6 +98,9 @@ pub struct NewPage {
     severities: Vec<Severity>,
     /// A fresh key per rendering, so a double submit files once.
     idempotency_key: String,
+    /// The contract the account has just linked from this page, when it is among the
+    /// eligible plans (a Contract ID in the address that is not one of them says nothing).
+    linked: Option<String>,
 }
 
 impl NewPage {
@@ -121,6 +127,25 @@ impl NewPage {
             .find(|p| p.code == product)
             .map_or(product, |p| p.name.as_str());
         format!("{name} {version}").trim().to_owned()
+    }
+
+    /// The code of the product the plans were resolved for.
+    fn plans_product(&self) -> &str {
+        self.product.as_ref().map_or("", |p| p.code.as_str())
+    }
+
+    /// This page for the same product and another version.
+    fn version_href(&self, version: &str) -> String {
+        let product = super::super::encode_component(self.plans_product());
+        let mut href = format!(
+            "/support/new?product={product}&versions_of={product}&version={}",
+            super::super::encode_component(version)
+        );
+        if let Some(customer) = &self.customer {
+            href.push_str(&format!("&customer={}", customer.id));
+        }
+        href.push_str("#step-plan");
+        href
     }
 
     fn is_on_premises(&self, product: &Product) -> bool {
@@ -304,6 +329,15 @@ async fn new_page(
             }
         }
     }
+    let linked = non_empty(selection.linked.as_deref())
+        .filter(|id| {
+            plans.as_ref().is_some_and(|p| {
+                p.eligible
+                    .iter()
+                    .any(|e| e.contract_id.as_deref() == Some(*id))
+            })
+        })
+        .map(str::to_owned);
     Ok(NewPage {
         layout: Layout::new(context, "request-new-title"),
         products,
@@ -318,6 +352,7 @@ async fn new_page(
         changed: None,
         severities: state.policy.severities.clone(),
         idempotency_key: fresh_key(),
+        linked,
     })
 }
 
@@ -358,6 +393,7 @@ async fn show_again(
         customer: Some(form.customer.clone()),
         // The version select was shown for the product the plans are for.
         versions_of: shown.as_ref().map(|(product, _)| product.clone()),
+        linked: None,
     };
     let mut page = new_page(
         state,
@@ -466,6 +502,7 @@ pub async fn file(
         version: Some(form.version.clone()),
         customer: Some(form.customer.clone()),
         versions_of: None,
+        linked: None,
     };
     let page = new_page(&state, &context, &selection, form, errors, refusal).await?;
     render(error.status(), &page)
