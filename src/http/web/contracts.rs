@@ -183,9 +183,11 @@ pub async fn link(
                 Error::MalformedId { field, .. } => Some((*field).to_owned()),
                 _ => None,
             };
+            // Both values come back as typed, to the one who typed them, so a mistyped
+            // character is corrected rather than the whole ID typed again (the page is
+            // `no-store`, like every signed-in page).
             page.contract_id = form.contract_id;
-            // The Access ID is a secret: never echoed back into the page.
-            page.access_id = String::new();
+            page.access_id = form.access_id;
             let mut response = render(error.status(), &page)?;
             if let Error::TooManyAttempts { retry_after_secs } = error
                 && let Ok(value) = axum::http::HeaderValue::from_str(&retry_after_secs.to_string())

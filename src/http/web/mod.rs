@@ -332,6 +332,25 @@ impl Layout {
     }
 }
 
+/// The name of a form field for an error summary (`field-label-…`); a field without a label of
+/// its own is named by its message instead.
+pub fn field_label(language: Language, field: &str, code: &str) -> String {
+    let key = format!(
+        "field-label-{}",
+        field.trim_end_matches("_id").replace('_', "-")
+    );
+    let key = match field {
+        "partner_id" => "field-label-partner-id".to_owned(),
+        "display_name" => "field-label-display-name".to_owned(),
+        _ => key,
+    };
+    if crate::i18n::has_message(language, &key) {
+        crate::i18n::t(language, &key)
+    } else {
+        field_message(language, code)
+    }
+}
+
 /// Messages for refused form fields, keyed by field name.
 #[derive(Default)]
 pub struct FormErrors(pub Vec<FieldError>);
@@ -345,11 +364,12 @@ impl FormErrors {
             .map(|error| field_message(*language, error.code))
     }
 
-    /// Every refused field as (field, message), for the summary above a form.
+    /// Every refused field as (field, its label), for the summary above a form: the summary
+    /// names the fields and links to them; each message is said once, beside its field.
     pub fn messages(&self, language: &Language) -> Vec<(&'static str, String)> {
         self.0
             .iter()
-            .map(|error| (error.field, field_message(*language, error.code)))
+            .map(|error| (error.field, field_label(*language, error.field, error.code)))
             .collect()
     }
 

@@ -97,7 +97,12 @@ impl OrderPage {
         self.errors
             .0
             .iter()
-            .map(|e| (e.field, self.error(e.field).unwrap_or_default()))
+            .map(|e| {
+                (
+                    e.field,
+                    super::field_label(self.layout.language, e.field, e.code),
+                )
+            })
             .collect()
     }
 }

@@ -193,8 +193,8 @@ impl NewPage {
                     "plan" => self.layout.t("request-plan"),
                     _ => self.layout.t("request-product"),
                 };
-                let message = self.error(e.field).unwrap_or_default();
-                (e.field, format!("{label}: {message}"))
+                // The message itself is said once, beside the field.
+                (e.field, label)
             })
             .collect()
     }
