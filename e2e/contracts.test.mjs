@@ -344,7 +344,7 @@ describe('contracts: linking, revoking and rotating', { timeout: 240_000 }, () =
     assert.ok(!(await page.content()).includes(ids.accessId), 'the Access ID is nowhere in the page');
     assert.equal(await page.getByRole('region', { name: 'Linked accounts' }).count(), 0,
       'no "Linked accounts" section for a non-admin');
-    assert.equal(await page.getByRole('button', { name: 'Rotate the Access ID' }).count(), 0,
+    assert.equal(await page.getByRole('link', { name: 'Rotate the Access ID…' }).count(), 0,
       'no "Rotate the Access ID" for a non-admin');
   });
 
@@ -389,16 +389,41 @@ describe('contracts: linking, revoking and rotating', { timeout: 240_000 }, () =
     await links.waitFor();
     const row = links.getByRole('row').filter({ hasText: PERSONAL.email });
     assert.equal(await row.count(), 1, `a "Linked accounts" row with ${PERSONAL.email}`);
-    await row.getByRole('button', { name: `Revoke link ${PERSONAL.email}`, exact: true }).waitFor();
-    await page.getByRole('button', { name: 'Rotate the Access ID', exact: true }).waitFor();
+    await row.getByRole('link', { name: `Revoke link… ${PERSONAL.email}`, exact: true }).waitFor();
+    await page.getByRole('link', { name: 'Rotate the Access ID…', exact: true }).waitFor();
+  });
+
+  step('revoking asks first, saying whose access ends, and Cancel changes nothing', async () => {
+    const links = page.getByRole('region', { name: 'Linked accounts', exact: true });
+    await links.getByRole('link', { name: `Revoke link… ${PERSONAL.email}`, exact: true }).click();
+    await page.waitForLoadState('load');
+    assert.match(new URL(page.url()).pathname, new RegExp(`^/contracts/${ids.contractId}/links/\\d+/revoke$`),
+      'the confirmation page of the revocation');
+    await visit(page, 'contracts-admin-revoke-confirm');
+    await page.getByRole('heading', { name: `Revoke the link of ${PERSONAL.email}?`, exact: true, level: 1 }).waitFor();
+    const what = squash(await page.getByRole('region', { name: 'What will happen', exact: true }).textContent());
+    assert.ok(what.includes(PERSONAL.email) && what.includes(ids.contractId)
+      && what.includes('will no longer be able to file support requests'),
+      `the confirmation names the account and the contract: "${what}"`);
+    await page.getByRole('link', { name: 'Cancel, change nothing', exact: true }).click();
+    await page.waitForLoadState('load');
+    await expectPath(`/contracts/${ids.contractId}`);
+    const row = page.getByRole('region', { name: 'Linked accounts', exact: true }).getByRole('row').filter({ hasText: PERSONAL.email });
+    assert.equal(await row.count(), 1, 'after Cancel the link is still there');
   });
 
   step('the Partner admin revokes the link', async () => {
-    await page.getByRole('button', { name: `Revoke link ${PERSONAL.email}`, exact: true }).click();
+    const links = page.getByRole('region', { name: 'Linked accounts', exact: true });
+    await links.getByRole('link', { name: `Revoke link… ${PERSONAL.email}`, exact: true }).click();
+    await page.waitForLoadState('load');
+    await page.getByRole('button', { name: 'Revoke link', exact: true }).click();
     await page.waitForLoadState('load');
     await expectPath(`/contracts/${ids.contractId}`);
     await visit(page, 'contracts-admin-revoked');
     await assertNoAlert('after revoking the link');
+    const revoked = `${PERSONAL.email} no longer holds contract ${ids.contractId}.`;
+    assert.ok((await statuses()).includes(revoked),
+      `a status "${revoked}" (statuses: ${JSON.stringify(await statuses())})`);
     const links = page.getByRole('region', { name: 'Linked accounts', exact: true });
     assert.equal(await links.getByRole('row').filter({ hasText: PERSONAL.email }).count(), 0,
       `no row with ${PERSONAL.email} any more`);
@@ -406,15 +431,27 @@ describe('contracts: linking, revoking and rotating', { timeout: 240_000 }, () =
       `"No account has linked this contract yet." (section: "${squash(await links.textContent())}")`);
   });
 
-  step('the Partner admin rotates the Access ID', async () => {
+  step('the Partner admin rotates the Access ID, after a page that says what it does', async () => {
+    await page.getByRole('link', { name: 'Rotate the Access ID…', exact: true }).click();
+    await page.waitForLoadState('load');
+    await expectPath(`/contracts/${ids.contractId}/rotate`);
+    await visit(page, 'contracts-admin-rotate-confirm');
+    await page.getByRole('heading', { name: 'Rotate the Access ID?', exact: true, level: 1 }).waitFor();
+    const what = squash(await page.getByRole('region', { name: 'What will happen', exact: true }).textContent());
+    assert.ok(what.includes(ids.accessId) && what.includes('stops working for everyone who has it'),
+      `the confirmation names the Access ID that stops working: "${what}"`);
+    assert.ok(what.includes('No account has linked this contract'), `and who keeps access: "${what}"`);
     await page.getByRole('button', { name: 'Rotate the Access ID', exact: true }).click();
     await page.waitForLoadState('load');
     await expectPath(`/contracts/${ids.contractId}`);
     await visit(page, 'contracts-admin-rotated');
     await assertNoAlert('after rotating the Access ID');
-    const rotated = (await statuses()).filter((s) => s.startsWith('The Access ID was rotated'));
+    const rotated = (await statuses()).filter((s) => s.startsWith(`Contract ${ids.contractId} has a new Access ID`));
     assert.equal(rotated.length, 1,
-      `a status "The Access ID was rotated…" (statuses: ${JSON.stringify(await statuses())})`);
+      `a status "Contract … has a new Access ID…" (statuses: ${JSON.stringify(await statuses())})`);
+    await page.reload();
+    assert.equal((await statuses()).filter((s) => s.includes('has a new Access ID')).length, 0,
+      'the message is shown once: not again after a reload');
     ids.newAccessId = await codeFact(page.getByRole('main'), 'Access ID');
     assert.match(ids.newAccessId ?? '(none)', ACCESS_ID_RE, 'the new Access ID');
     assert.notEqual(ids.newAccessId, ids.accessId, 'the Access ID changed');

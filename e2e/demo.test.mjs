@@ -433,6 +433,20 @@ describe('demo: every demo account and the operator console', { timeout: 300_000
       assert.ok((await mainText()).includes(TAILSPIN_REASON), 'the rejection reason is shown');
     });
 
+    test('approving an activation says what changed, once', async () => {
+      await page.goto('/operator/activations?status=requested');
+      const row = main().getByRole('row').filter({ hasText: 'Fabrikam (Silver, cloud)' }).first();
+      await row.getByRole('button', { name: 'Approve', exact: true }).click();
+      await page.waitForURL((url) => url.pathname === '/operator/activations');
+      await visit(page, 'demo-operator-activation-approved');
+      const said = (await main().getByRole('status').allTextContents()).map(squash);
+      assert.ok(said.some((s) => /^Approved: .+ for Fabrikam \(Silver, cloud\)\. Contract \d{4}-\d{4}-\d was issued and admin@fabrikam\.demo was told by e-mail\.$/.test(s)),
+        `a message naming the benefit, the organization, the contract and who was told: ${JSON.stringify(said)}`);
+      await page.reload();
+      const again = (await main().getByRole('status').allTextContents()).map(squash);
+      assert.ok(!again.some((s) => s.startsWith('Approved:')), `shown once: ${JSON.stringify(again)}`);
+    });
+
     test('Import memberships', async () => {
       await go('Import memberships', '/operator/memberships/import', 'demo-operator-import');
       await assertSensible('import', { h1: 'Import memberships', email });
@@ -457,6 +471,17 @@ describe('demo: every demo account and the operator console', { timeout: 300_000
       assert.match(await mainText(), new RegExp(escapeRe(number)));
       assert.equal(await consoleNav().getByRole('link', { name: 'Request queue', exact: true }).getAttribute('aria-current'), 'page',
         'the queue stays current in the navigation');
+
+      // A status change says what the request is now and who is told.
+      const select = main().getByLabel('New status', { exact: true });
+      const label = squash(await select.locator('option').first().textContent());
+      await select.selectOption({ index: 0 });
+      await main().getByRole('button', { name: 'Change status', exact: true }).click();
+      await expectPath(`/support/requests/${number}`);
+      await visit(page, 'demo-operator-request-status-changed');
+      const said = (await main().getByRole('status').allTextContents()).map(squash);
+      assert.ok(said.some((s) => s.startsWith(`${number} is now "${label}"; `) && s.endsWith('is told of the change.')),
+        `a message with the new status: ${JSON.stringify(said)}`);
     });
 
     test('Products', async () => {

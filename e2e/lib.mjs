@@ -5,8 +5,9 @@
 //   /healthz. stop() ends it.
 // - openBrowser(): Debian's /usr/bin/chromium through playwright-core (no downloaded browser),
 //   with every request that does not go to 127.0.0.1 blocked and recorded as a failure.
-// - visit(page, name): after each navigation, saves e2e/screenshots/<NN>-<name>.png and runs
-//   axe-core; any serious or critical violation fails the test.
+// - visit(page, name): after each navigation, saves e2e/screenshots/<NN>-<name>.png (and
+//   <NN>-<name>-phone.png at 390 px), fails if the page scrolls sideways at phone width, and
+//   runs axe-core; any serious or critical violation fails the test.
 
 import { spawn } from 'node:child_process';
 import { createRequire } from 'node:module';
@@ -260,9 +261,62 @@ function formatViolations(violations) {
   }).join('\n');
 }
 
+/** The phone width every page is checked at. */
+export const PHONE_WIDTH = 390;
+
+/**
+ * Every page at phone width: nothing may scroll sideways (a table may scroll inside its own
+ * box). Saves <NN>-<name>-phone.png beside the desktop screenshot and fails, naming the widest
+ * elements, when the document is wider than the screen. The viewport is restored after.
+ */
+async function checkPhoneWidth(page, name, desktopFile) {
+  const before = page.viewportSize();
+  const phone = !before || before.width <= PHONE_WIDTH;
+  if (!phone) await page.setViewportSize({ width: PHONE_WIDTH, height: 844 });
+  try {
+    const found = await page.evaluate(() => {
+      const width = document.documentElement.clientWidth;
+      const overflow = document.documentElement.scrollWidth - width;
+      if (overflow <= 1) return { overflow, culprits: [] };
+      // The outermost elements that stick out (not inside a box that scrolls by itself).
+      const scrolls = (el) => {
+        for (let p = el.parentElement; p; p = p.parentElement) {
+          const style = getComputedStyle(p);
+          if (['auto', 'scroll', 'hidden', 'clip'].includes(style.overflowX) && p !== document.documentElement
+            && p !== document.body) return true;
+        }
+        return false;
+      };
+      const culprits = [];
+      for (const el of document.body.querySelectorAll('*')) {
+        const r = el.getBoundingClientRect();
+        // An absolutely placed element escapes a scrolling box that is not its containing block.
+        const placed = ['absolute', 'fixed'].includes(getComputedStyle(el).position);
+        if (r.right <= width + 1 || (scrolls(el) && !placed)) continue;
+        if (el.parentElement && el.parentElement.getBoundingClientRect().right > width + 1
+          && !scrolls(el.parentElement) && culprits.some((c) => c.el === el.parentElement)) continue;
+        culprits.push({ el, text: `<${el.tagName.toLowerCase()}${el.className ? ` class="${el.className}"` : ''}> ` +
+          `right edge at ${Math.round(r.right)}px: "${(el.textContent || '').trim().slice(0, 60)}"` });
+        if (culprits.length >= 6) break;
+      }
+      return { overflow, culprits: culprits.map((c) => c.text) };
+    });
+    const file = desktopFile.replace(/\.png$/, '-phone.png');
+    await page.screenshot({ path: file, fullPage: true });
+    if (found.overflow > 1) {
+      throw new Error(`"${name}" (${page.url()}) scrolls sideways at ${PHONE_WIDTH} px: the page is ` +
+        `${found.overflow}px wider than the screen; screenshot ${file}. Sticking out:\n  ` +
+        found.culprits.join('\n  '));
+    }
+  } finally {
+    if (!phone) await page.setViewportSize(before);
+  }
+}
+
 /**
  * Call after each navigation: waits for the page to settle, saves a full-page screenshot as
- * e2e/screenshots/<NN>-<name>.png, and runs axe-core. Serious or critical violations throw;
+ * e2e/screenshots/<NN>-<name>.png, checks the page at phone width (see checkPhoneWidth), and
+ * runs axe-core. Serious or critical violations throw;
  * minor and moderate ones are printed.
  */
 export async function visit(page, name) {
@@ -274,6 +328,8 @@ export async function visit(page, name) {
 
   const check = checkers.get(page);
   if (check) check();
+
+  await checkPhoneWidth(page, name, file);
 
   // An unstyled page (stylesheet missing, empty, or blocked by the CSP) is a failure too.
   const sheets = await page.evaluate(() => [...document.styleSheets].map((sheet) => {

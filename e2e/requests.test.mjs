@@ -757,7 +757,7 @@ describe('requests: plans, filing, CSP customers and refunds', { timeout: 300_00
     await expectPath(`/support/requests/${numbers.member}`);
     await visit(page, 'requests-operator-refunded');
     await assertNoAlert('after giving the incident back');
-    const expected = 'The incident was given back to the contract.';
+    const expected = `The incident was given back to contract ${ids.contractId}: 20 left now.`;
     assert.ok((await statuses()).includes(expected),
       `a status "${expected}" (statuses: ${JSON.stringify(await statuses())})`);
     assert.equal(await fact(requestFacts(), 'Incident'), 'Given back Product defect', 'Incident');

@@ -359,7 +359,6 @@ contract-revoke = Revoke link
 contract-rotate-title = Access ID leaked?
 contract-rotate-lead = Rotating gives the contract a new Access ID: accounts already linked keep their link, the old Access ID stops working for new links.
 contract-rotate = Rotate the Access ID
-contract-rotated = The Access ID was rotated. The old one no longer links this contract; give the new one only to people who need it.
 error-malformed_id = This is not a valid ID
 error-malformed_id-detail = The { $field } is not valid: { $reason } Check it against the one you were given.
 id-field-contract_id = Contract ID
@@ -452,10 +451,48 @@ field-unknown_paid_plan = Choose premier or advanced.
 field-invalid_term = The term must be 1 to 36600 days.
 field-date_out_of_range = With this start, the term would end after 9999-12-31: choose an earlier start or a shorter term.
 field-invalid_allotment = The allotment must be at least 1 incident, or unlimited.
-contract-revoked = { $email } no longer holds this contract.
 contract-chart-legend = The blue line counts incidents used; the dashed line is the allotment ({ $allotted }).
 support-new-request = New support request
 support-my-requests = My support requests
 contract-use-myself = Use this contract myself
 contract-use-myself-hint = Links it to your own account, so you can file support requests under it.
 contract-used-myself = Contract { $contract_id } is now linked to your account: you can file support requests under it.
+
+## Confirmation pages: a destructive action says what will happen, and to whom, before it is taken.
+confirm-what-happens = What will happen
+confirm-cancel = Cancel, change nothing
+confirm-back-to-contract = Contract { $contract_id }
+confirm-revoke-title = Revoke the link of { $email }?
+confirm-revoke-what = { $who } will no longer be able to file support requests against contract { $contract_id }, starting now.
+confirm-revoke-after = Requests already filed stay as they are, with their history. The account can link the contract again with its Access ID: if it should not, rotate the Access ID too.
+confirm-rotate-title = Rotate the Access ID?
+confirm-rotate-what = Contract { $contract_id } gets a new Access ID at once. The current one, { $access_id }, stops working for everyone who has it: nobody can link the contract with it any more.
+confirm-rotate-holders = { $count ->
+    [0] No account has linked this contract, so nobody loses access.
+    [one] The one account that linked the contract keeps its link and can go on filing requests.
+   *[other] The { $count } accounts that linked the contract keep their links and can go on filing requests.
+}
+confirm-rotate-after = Afterwards, give the new Access ID only to the people who need it; the page shows it.
+confirm-rotate-affected = Accounts that keep their link
+confirm-remove-membership-title = Remove this membership?
+confirm-remove-membership-what = The membership { $membership } of { $organization } is deleted, as if it had never been entered.
+confirm-remove-membership-benefits = The benefits it entitled disappear from { $organization }'s benefits page at once; contracts already activated are not affected.
+confirm-remove-membership-instead = A membership that a benefit was activated from cannot be removed: set its last day with "End" instead.
+confirm-remove-membership = Remove the membership
+confirm-revoke-token-title = Revoke the token "{ $name }"?
+confirm-revoke-token-what = Every script or integration that uses the token "{ $name }" is refused from now on (401 Unauthorized, on every instance within a minute). It cannot be restored: create a new token and update the scripts that need one.
+confirm-revoke-token-never-used = The token has never been used.
+confirm-revoke-token-last-used = The token was last used { $at }.
+
+## One-time messages after an action: what changed.
+flash-link-revoked = { $email } no longer holds contract { $contract_id }.
+flash-access-id-rotated = Contract { $contract_id } has a new Access ID (shown below). The old one no longer links the contract; accounts already linked keep their link.
+flash-membership-removed = The membership { $membership } was removed.
+flash-membership-ended = The membership { $membership } now ends on its new last day.
+flash-token-revoked = The token "{ $name }" was revoked: it no longer works.
+flash-activation-approved = Approved: { $benefit } for { $organization }. Contract { $contract_id } was issued and { $email } was told by e-mail.
+flash-activation-rejected = Rejected: { $benefit } for { $organization }. { $email } was told the reason by e-mail.
+flash-request-status = { $number } is now "{ $status }"; { $email } is told of the change.
+flash-request-commented = Your comment was added.
+flash-request-refunded = The incident was given back to contract { $contract_id }: { $remaining } left now.
+flash-request-refunded-plan = The incident was given back to { $plan }.

@@ -70,9 +70,6 @@ request-changed-unknown = Nothing was filed and no incident was used. Check the 
 ## One request
 request-title = Support request
 request-filed = Your request was filed. Support will answer by the first-response time below.
-request-updated = The status was changed.
-request-commented = Your comment was added.
-request-refunded = The incident was given back to the contract.
 request-facts = Details
 request-number = Number
 request-status = Status

@@ -359,7 +359,6 @@ contract-revoke = Revoca collegamento
 contract-rotate-title = L'ID di accesso è stato divulgato?
 contract-rotate-lead = La rotazione assegna al contratto un nuovo ID di accesso: gli account già collegati restano collegati, il vecchio ID di accesso non funziona più per nuovi collegamenti.
 contract-rotate = Ruota l'ID di accesso
-contract-rotated = L'ID di accesso è stato ruotato. Il vecchio non collega più questo contratto; comunica il nuovo solo a chi ne ha bisogno.
 error-malformed_id = Questo non è un ID valido
 error-malformed_id-detail = L'{ $field } non è valido: { $reason } Confrontalo con quello che ti è stato dato.
 id-field-contract_id = ID contratto
@@ -452,10 +451,48 @@ field-unknown_paid_plan = Scegli premier o advanced.
 field-invalid_term = La durata deve essere da 1 a 36600 giorni.
 field-date_out_of_range = Con questo inizio la durata finirebbe dopo il 9999-12-31: scegli un inizio precedente o una durata più breve.
 field-invalid_allotment = La dotazione deve essere di almeno 1 incidente, oppure illimitata.
-contract-revoked = { $email } non ha più questo contratto.
 contract-chart-legend = La linea blu conta gli incidenti usati; la linea tratteggiata è la dotazione ({ $allotted }).
 support-new-request = Nuova richiesta di supporto
 support-my-requests = Le mie richieste di supporto
 contract-use-myself = Usa questo contratto per me
 contract-use-myself-hint = Lo collega al tuo account, così puoi aprire richieste di supporto con questo contratto.
 contract-used-myself = Il contratto { $contract_id } è ora collegato al tuo account: puoi aprire richieste di supporto con questo contratto.
+
+## Confirmation pages: a destructive action says what will happen, and to whom, before it is taken.
+confirm-what-happens = Cosa succederà
+confirm-cancel = Annulla, non cambiare nulla
+confirm-back-to-contract = Contratto { $contract_id }
+confirm-revoke-title = Revocare il collegamento di { $email }?
+confirm-revoke-what = { $who } non potrà più aprire richieste di supporto sul contratto { $contract_id }, da subito.
+confirm-revoke-after = Le richieste già aperte restano come sono, con la loro cronologia. L'account può collegare di nuovo il contratto con il suo Access ID: se non deve, rigenera anche l'Access ID.
+confirm-rotate-title = Rigenerare l'Access ID?
+confirm-rotate-what = Il contratto { $contract_id } riceve subito un nuovo Access ID. Quello attuale, { $access_id }, smette di funzionare per chiunque lo abbia: nessuno potrà più collegare il contratto con esso.
+confirm-rotate-holders = { $count ->
+    [0] Nessun account ha collegato questo contratto, quindi nessuno perde l'accesso.
+    [one] L'unico account che ha collegato il contratto mantiene il collegamento e può continuare ad aprire richieste.
+   *[other] I { $count } account che hanno collegato il contratto mantengono il collegamento e possono continuare ad aprire richieste.
+}
+confirm-rotate-after = Poi comunica il nuovo Access ID solo a chi ne ha bisogno; la pagina lo mostra.
+confirm-rotate-affected = Account che mantengono il collegamento
+confirm-remove-membership-title = Rimuovere questa membership?
+confirm-remove-membership-what = La membership { $membership } di { $organization } viene eliminata, come se non fosse mai stata inserita.
+confirm-remove-membership-benefits = I benefit a cui dava diritto spariscono subito dalla pagina dei benefit di { $organization }; i contratti già attivati non cambiano.
+confirm-remove-membership-instead = Una membership da cui è stato attivato un benefit non si può rimuovere: imposta invece il suo ultimo giorno con "Termina".
+confirm-remove-membership = Rimuovi la membership
+confirm-revoke-token-title = Revocare il token "{ $name }"?
+confirm-revoke-token-what = Ogni script o integrazione che usa il token "{ $name }" viene rifiutato da ora in poi (401 Unauthorized, su ogni istanza entro un minuto). Non si può ripristinare: crea un nuovo token e aggiorna gli script che ne hanno bisogno.
+confirm-revoke-token-never-used = Il token non è mai stato usato.
+confirm-revoke-token-last-used = Il token è stato usato l'ultima volta il { $at }.
+
+## One-time messages after an action: what changed.
+flash-link-revoked = { $email } non ha più il contratto { $contract_id }.
+flash-access-id-rotated = Il contratto { $contract_id } ha un nuovo Access ID (qui sotto). Quello vecchio non collega più il contratto; gli account già collegati mantengono il collegamento.
+flash-membership-removed = La membership { $membership } è stata rimossa.
+flash-membership-ended = La membership { $membership } ora termina nel nuovo ultimo giorno.
+flash-token-revoked = Il token "{ $name }" è stato revocato: non funziona più.
+flash-activation-approved = Approvata: { $benefit } per { $organization }. Il contratto { $contract_id } è stato emesso e { $email } è stato avvisato via e-mail.
+flash-activation-rejected = Rifiutata: { $benefit } per { $organization }. { $email } ha ricevuto il motivo via e-mail.
+flash-request-status = { $number } ora è "{ $status }"; { $email } viene avvisato del cambiamento.
+flash-request-commented = Il commento è stato aggiunto.
+flash-request-refunded = L'incidente è stato restituito al contratto { $contract_id }: ora ne restano { $remaining }.
+flash-request-refunded-plan = L'incidente è stato restituito a { $plan }.

@@ -70,9 +70,6 @@ request-changed-unknown = Non è stata aperta nessuna richiesta e non è stato u
 ## Una richiesta
 request-title = Richiesta di supporto
 request-filed = La richiesta è stata aperta. Il supporto risponderà entro il tempo di prima risposta indicato qui sotto.
-request-updated = Lo stato è stato cambiato.
-request-commented = Il commento è stato aggiunto.
-request-refunded = L'incidente è stato restituito al contratto.
 request-facts = Dettagli
 request-number = Numero
 request-status = Stato

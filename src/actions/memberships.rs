@@ -83,6 +83,20 @@ pub async fn end(
         .ok_or(Error::NotFound)
 }
 
+/// One membership of an organization, as the operators see it.
+pub async fn get(
+    store: &Store,
+    actor: &Actor,
+    organization: OrganizationId,
+    id: i64,
+) -> Result<Membership> {
+    authorize(actor, Permission::ManageOrganizations, None)?;
+    store
+        .membership(organization, id)
+        .await?
+        .ok_or(Error::NotFound)
+}
+
 /// Removes a membership entered by mistake; one that an activation came from can only end.
 pub async fn remove(
     store: &Store,

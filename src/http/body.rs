@@ -60,6 +60,7 @@ pub async fn read_whole(request: Request, next: Next) -> Response {
             client_address: String::new(),
             csrf_token: String::new(),
             path,
+            flash: None,
         };
         response = render_error(&context, error);
     }

@@ -43,6 +43,8 @@ pub struct RequestContext {
     /// The session's CSRF token, or for anonymous pages the double-submit cookie's value.
     pub csrf_token: String,
     pub path: String,
+    /// The one-time message the page shows after a form post.
+    pub flash: Option<crate::http::web::flash::Flash>,
 }
 
 impl RequestContext {
@@ -145,7 +147,14 @@ pub async fn authenticate(
         client_address: client_address(&request, state.settings.trust_forwarded_for),
         csrf_token: String::new(),
         path,
+        flash: None,
     };
+    let flash_cookie = cookie_value(headers, crate::http::web::flash::FLASH_COOKIE);
+    if !is_api {
+        context.flash = flash_cookie
+            .as_deref()
+            .and_then(crate::http::web::flash::Flash::decode);
+    }
     let resolved = resolve(&state, headers, &mut context, now).await;
     // A body that was not taken is the first thing to say: nothing else was looked at.
     if let Some(refused) = request.extensions().get::<BodyRefused>() {
@@ -203,6 +212,13 @@ pub async fn authenticate(
     if let Some(token) = new_csrf_cookie {
         let cookie = build_cookie(CSRF_COOKIE, token, true, state.settings.secure_cookies());
         response.headers_mut().append(SET_COOKIE, cookie);
+    }
+    // A flash is shown by the first page after its redirect, then gone.
+    if flash_cookie.is_some() && crate::http::web::flash::shown_by(&response) {
+        response.headers_mut().append(
+            SET_COOKIE,
+            removal_cookie(crate::http::web::flash::FLASH_COOKIE),
+        );
     }
     response
 }

@@ -1,6 +1,7 @@
 //! Operator console: the activation queue (manual mode) and its history.
 
-use super::{Layout, Pager, console_page, render, see_other};
+use super::flash::{Flash, see_other_with};
+use super::{Layout, Pager, console_page, render};
 use crate::actions::activations;
 use crate::domain::activation::{Activation, ActivationStatus};
 use crate::domain::organization::Organization;
@@ -103,7 +104,7 @@ pub async fn approve(
     Path(activation_id): Path<i64>,
     WebForm(_): WebForm<ApproveForm>,
 ) -> Result<Response> {
-    activations::approve(
+    let activation = activations::approve(
         &state.store,
         &state.policy,
         context.actor()?,
@@ -111,7 +112,45 @@ pub async fn approve(
         OffsetDateTime::now_utc(),
     )
     .await?;
-    Ok(see_other("/operator/activations"))
+    let contract = match activation.contract_id {
+        Some(id) => state.store.contract(id).await?,
+        None => None,
+    };
+    let flash = Flash::new("flash-activation-approved")
+        .arg("benefit", benefit_name(&state, &context, &activation))
+        .arg(
+            "organization",
+            organization_name(&state, &activation).await?,
+        )
+        .arg(
+            "contract_id",
+            contract.map_or_else(String::new, |c| c.contract_id.to_string()),
+        )
+        .arg("email", &activation.requested_by_email);
+    Ok(see_other_with(
+        "/operator/activations",
+        &flash,
+        state.settings.secure_cookies(),
+    ))
+}
+
+fn benefit_name(state: &AppState, context: &RequestContext, activation: &Activation) -> String {
+    state
+        .policy
+        .plan_name(
+            &activation.benefit_code,
+            context.language == crate::domain::Language::It,
+        )
+        .unwrap_or(&activation.benefit_code)
+        .to_owned()
+}
+
+async fn organization_name(state: &AppState, activation: &Activation) -> Result<String> {
+    Ok(state
+        .store
+        .organization(activation.organization_id)
+        .await?
+        .map_or_else(|| activation.organization_id.to_string(), |o| o.name))
 }
 
 #[derive(Deserialize)]
@@ -127,7 +166,7 @@ pub async fn reject(
     Path(activation_id): Path<i64>,
     WebForm(form): WebForm<RejectForm>,
 ) -> Result<Response> {
-    activations::reject(
+    let activation = activations::reject(
         &state.store,
         &state.policy,
         context.actor()?,
@@ -136,5 +175,16 @@ pub async fn reject(
         OffsetDateTime::now_utc(),
     )
     .await?;
-    Ok(see_other("/operator/activations"))
+    let flash = Flash::new("flash-activation-rejected")
+        .arg("benefit", benefit_name(&state, &context, &activation))
+        .arg(
+            "organization",
+            organization_name(&state, &activation).await?,
+        )
+        .arg("email", &activation.requested_by_email);
+    Ok(see_other_with(
+        "/operator/activations",
+        &flash,
+        state.settings.secure_cookies(),
+    ))
 }

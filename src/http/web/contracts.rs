@@ -209,8 +209,6 @@ pub struct ShowPage {
     text: ContractText,
     detail: ContractDetail,
     chart: String,
-    rotated: bool,
-    revoked: Option<String>,
     /// The ledger shown is an older page, not the latest entries.
     older_page: bool,
     /// The viewer has just linked it with "Use this contract myself".
@@ -253,8 +251,6 @@ impl ShowPage {
 
 #[derive(Deserialize, Default)]
 pub struct ShowQuery {
-    rotated: Option<String>,
-    revoked: Option<String>,
     linked_myself: Option<String>,
     /// A page of older ledger entries: those before this entry.
     before: Option<String>,
@@ -315,8 +311,6 @@ pub async fn show(
             text,
             detail,
             chart,
-            rotated: query.rotated.is_some(),
-            revoked: query.revoked,
             older_page: before.is_some(),
             linked_myself: query.linked_myself.is_some(),
         },
@@ -395,6 +389,70 @@ pub async fn unlink(
     )))
 }
 
+/// The contract as its administrator sees it, for a confirmation page; others are refused as
+/// the action itself would refuse them.
+async fn administered(
+    state: &AppState,
+    context: &RequestContext,
+    contract_id: &str,
+) -> Result<ContractDetail> {
+    let actor = context.actor()?;
+    let detail = contracts::show(&state.store, actor, contract_id).await?;
+    if !detail.administered {
+        return Err(Error::forbidden(crate::domain::Permission::ManageContracts));
+    }
+    Ok(detail)
+}
+
+fn holder_line(holder: &crate::store::links::LinkHolder) -> String {
+    if holder.display_name.trim().is_empty() {
+        holder.email.clone()
+    } else {
+        format!("{} ({})", holder.display_name, holder.email)
+    }
+}
+
+/// `GET /contracts/{contract_id}/links/{account_id}/revoke`: what revoking will do.
+pub async fn confirm_revoke(
+    State(state): State<AppState>,
+    context: RequestContext,
+    Path((contract_id, account_id)): Path<(String, i64)>,
+) -> Result<Response> {
+    let detail = administered(&state, &context, &contract_id).await?;
+    let holder = detail
+        .holders
+        .iter()
+        .find(|holder| holder.account_id.0 == account_id)
+        .ok_or(Error::NotFound)?;
+    let code = detail.contract.contract_id.as_str();
+    let mut layout = Layout::new(&context, "confirm-revoke-title");
+    layout.title = layout.t1("confirm-revoke-title", "email", &holder.email);
+    let page = super::confirm::ConfirmPage {
+        action: format!(
+            "/contracts/{}/links/{account_id}/revoke",
+            super::encode_component(code)
+        ),
+        cancel: format!("/contracts/{}#links-heading", super::encode_component(code)),
+        back_label: layout.t1("confirm-back-to-contract", "contract_id", code),
+        consequences: vec![
+            layout.t2(
+                "confirm-revoke-what",
+                "who",
+                holder_line(holder),
+                "contract_id",
+                code,
+            ),
+            layout.t("confirm-revoke-after"),
+        ],
+        affected_title: String::new(),
+        affected: Vec::new(),
+        confirm_label: layout.t("contract-revoke"),
+        fields: Vec::new(),
+        layout,
+    };
+    page.respond()
+}
+
 /// `POST /contracts/{contract_id}/links/{account_id}/revoke`
 pub async fn revoke(
     State(state): State<AppState>,
@@ -402,18 +460,71 @@ pub async fn revoke(
     Path((contract_id, account_id)): Path<(String, i64)>,
     WebForm(_): WebForm<EmptyForm>,
 ) -> Result<Response> {
+    let actor = context.actor()?;
+    let email = contracts::show(&state.store, actor, &contract_id)
+        .await
+        .ok()
+        .and_then(|detail| {
+            detail
+                .holders
+                .into_iter()
+                .find(|holder| holder.account_id.0 == account_id)
+                .map(|holder| holder.email)
+        });
     contracts::revoke(
         &state.store,
-        context.actor()?,
+        actor,
         &contract_id,
         AccountId(account_id),
         OffsetDateTime::now_utc(),
     )
     .await?;
-    Ok(see_other(&format!(
-        "/contracts/{}",
-        super::encode_component(&contract_id)
-    )))
+    let flash = super::flash::Flash::new("flash-link-revoked")
+        .arg("email", email.unwrap_or_else(|| format!("#{account_id}")))
+        .arg("contract_id", &contract_id);
+    Ok(super::flash::see_other_with(
+        &format!("/contracts/{}", super::encode_component(&contract_id)),
+        &flash,
+        state.settings.secure_cookies(),
+    ))
+}
+
+/// `GET /contracts/{contract_id}/rotate`: what rotating the Access ID will do, and to whom.
+pub async fn confirm_rotate(
+    State(state): State<AppState>,
+    context: RequestContext,
+    Path(contract_id): Path<String>,
+) -> Result<Response> {
+    let detail = administered(&state, &context, &contract_id).await?;
+    let code = detail.contract.contract_id.as_str();
+    let layout = Layout::new(&context, "confirm-rotate-title");
+    let holders = detail.holders.len();
+    let page = super::confirm::ConfirmPage {
+        action: format!("/contracts/{}/rotate", super::encode_component(code)),
+        cancel: format!("/contracts/{}", super::encode_component(code)),
+        back_label: layout.t1("confirm-back-to-contract", "contract_id", code),
+        consequences: vec![
+            layout.t2(
+                "confirm-rotate-what",
+                "contract_id",
+                code,
+                "access_id",
+                detail.contract.access_id.to_string(),
+            ),
+            layout.t1("confirm-rotate-holders", "count", holders),
+            layout.t("confirm-rotate-after"),
+        ],
+        affected_title: if holders == 0 {
+            String::new()
+        } else {
+            layout.t("confirm-rotate-affected")
+        },
+        affected: detail.holders.iter().map(holder_line).collect(),
+        confirm_label: layout.t("contract-rotate"),
+        fields: Vec::new(),
+        layout,
+    };
+    page.respond()
 }
 
 /// `POST /contracts/{contract_id}/rotate`
@@ -424,8 +535,9 @@ pub async fn rotate(
     WebForm(_): WebForm<EmptyForm>,
 ) -> Result<Response> {
     contracts::rotate(&state.store, context.actor()?, &contract_id).await?;
-    Ok(see_other(&format!(
-        "/contracts/{}?rotated=1",
-        super::encode_component(&contract_id)
-    )))
+    Ok(super::flash::see_other_with(
+        &format!("/contracts/{}", super::encode_component(&contract_id)),
+        &super::flash::Flash::new("flash-access-id-rotated").arg("contract_id", &contract_id),
+        state.settings.secure_cookies(),
+    ))
 }

@@ -70,7 +70,7 @@ pub async fn end(
     Path((org_id, membership_id)): Path<(i64, i64)>,
     WebForm(form): WebForm<EndForm>,
 ) -> Result<Response> {
-    memberships::end(
+    let ended = memberships::end(
         &state.store,
         context.actor()?,
         OrganizationId(org_id),
@@ -78,11 +78,91 @@ pub async fn end(
         &form.end,
     )
     .await?;
-    Ok(see_other(&format!("/operator/organizations/{org_id}")))
+    let flash = super::flash::Flash::new("flash-membership-ended").arg(
+        "membership",
+        membership_name(
+            &memberships::competencies(&state.store).await?,
+            context.language,
+            &ended,
+        ),
+    );
+    Ok(super::flash::see_other_with(
+        &format!("/operator/organizations/{org_id}"),
+        &flash,
+        state.settings.secure_cookies(),
+    ))
 }
 
 #[derive(Deserialize)]
 pub struct RemoveForm {}
+
+/// A membership as pages name it: "Gold · Cloud platform, 2026-01-01 – 2026-12-31".
+fn membership_name(
+    competencies: &[crate::domain::membership::Competency],
+    language: crate::domain::Language,
+    membership: &crate::domain::membership::Membership,
+) -> String {
+    let offer = crate::i18n::t(language, &format!("offer-{}", membership.offer.as_str()));
+    let competency = membership.competency.as_ref().map(|code| {
+        competencies
+            .iter()
+            .find(|c| &c.code == code)
+            .map_or_else(|| code.clone(), |c| c.name.clone())
+    });
+    match competency {
+        Some(competency) => format!(
+            "{offer} · {competency}, {} – {}",
+            membership.start, membership.end
+        ),
+        None => format!("{offer}, {} – {}", membership.start, membership.end),
+    }
+}
+
+/// `GET /operator/organizations/{org_id}/memberships/{membership_id}/remove`: what removing
+/// will do.
+pub async fn confirm_remove(
+    State(state): State<AppState>,
+    context: RequestContext,
+    Path((org_id, membership_id)): Path<(i64, i64)>,
+) -> Result<Response> {
+    let actor = context.actor()?;
+    let organization =
+        crate::actions::organizations::get(&state.store, actor, OrganizationId(org_id)).await?;
+    let membership =
+        memberships::get(&state.store, actor, OrganizationId(org_id), membership_id).await?;
+    let layout = Layout::new(&context, "confirm-remove-membership-title");
+    let name = membership_name(
+        &memberships::competencies(&state.store).await?,
+        context.language,
+        &membership,
+    );
+    let page = super::confirm::ConfirmPage {
+        action: format!("/operator/organizations/{org_id}/memberships/{membership_id}/remove"),
+        cancel: format!("/operator/organizations/{org_id}"),
+        back_label: organization.name.clone(),
+        consequences: vec![
+            layout.t2(
+                "confirm-remove-membership-what",
+                "membership",
+                &name,
+                "organization",
+                &organization.name,
+            ),
+            layout.t1(
+                "confirm-remove-membership-benefits",
+                "organization",
+                &organization.name,
+            ),
+            layout.t("confirm-remove-membership-instead"),
+        ],
+        affected_title: String::new(),
+        affected: Vec::new(),
+        confirm_label: layout.t("confirm-remove-membership"),
+        fields: Vec::new(),
+        layout,
+    };
+    page.respond()
+}
 
 /// `POST /operator/organizations/{org_id}/memberships/{membership_id}/remove`
 pub async fn remove(
@@ -91,14 +171,23 @@ pub async fn remove(
     Path((org_id, membership_id)): Path<(i64, i64)>,
     WebForm(_): WebForm<RemoveForm>,
 ) -> Result<Response> {
-    memberships::remove(
-        &state.store,
-        context.actor()?,
-        OrganizationId(org_id),
-        membership_id,
-    )
-    .await?;
-    Ok(see_other(&format!("/operator/organizations/{org_id}")))
+    let actor = context.actor()?;
+    let membership =
+        memberships::get(&state.store, actor, OrganizationId(org_id), membership_id).await?;
+    memberships::remove(&state.store, actor, OrganizationId(org_id), membership_id).await?;
+    let flash = super::flash::Flash::new("flash-membership-removed").arg(
+        "membership",
+        membership_name(
+            &memberships::competencies(&state.store).await?,
+            context.language,
+            &membership,
+        ),
+    );
+    Ok(super::flash::see_other_with(
+        &format!("/operator/organizations/{org_id}"),
+        &flash,
+        state.settings.secure_cookies(),
+    ))
 }
 
 #[derive(Template)]

@@ -7,8 +7,10 @@ pub mod assets;
 pub mod audit;
 pub mod benefits;
 pub mod chart;
+pub mod confirm;
 pub mod contracts;
 pub mod customers;
+pub mod flash;
 pub mod memberships;
 pub mod orders;
 pub mod organizations;
@@ -44,6 +46,10 @@ pub fn routes(routes: Routes) -> Routes {
         .post("/language", sessions::language)
         .get("/account", profile::show)
         .post("/account/tokens", profile::create_token)
+        .get(
+            "/account/tokens/{token_id}/revoke",
+            profile::confirm_revoke_token,
+        )
         .post("/account/tokens/{token_id}/revoke", profile::revoke_token)
         .get("/operator/organizations", organizations::list)
         .post("/operator/organizations", organizations::create)
@@ -60,6 +66,10 @@ pub fn routes(routes: Routes) -> Routes {
         .post(
             "/operator/organizations/{org_id}/memberships/{membership_id}/end",
             memberships::end,
+        )
+        .get(
+            "/operator/organizations/{org_id}/memberships/{membership_id}/remove",
+            memberships::confirm_remove,
         )
         .post(
             "/operator/organizations/{org_id}/memberships/{membership_id}/remove",
@@ -81,10 +91,15 @@ pub fn routes(routes: Routes) -> Routes {
         .get("/contracts/{contract_id}", contracts::show)
         .post("/contracts/{contract_id}/unlink", contracts::unlink)
         .post("/contracts/{contract_id}/use", contracts::use_myself)
+        .get(
+            "/contracts/{contract_id}/links/{account_id}/revoke",
+            contracts::confirm_revoke,
+        )
         .post(
             "/contracts/{contract_id}/links/{account_id}/revoke",
             contracts::revoke,
         )
+        .get("/contracts/{contract_id}/rotate", contracts::confirm_rotate)
         .post("/contracts/{contract_id}/rotate", contracts::rotate)
         .get("/support/new", requests::compose)
         .post("/support/requests", requests::file)
@@ -180,6 +195,8 @@ pub struct Layout {
     pub csrf_token: String,
     pub path: String,
     pub title: String,
+    /// The one-time message after a form post, in the page's language.
+    pub flash: Option<String>,
 }
 
 impl Layout {
@@ -190,6 +207,10 @@ impl Layout {
             csrf_token: context.csrf_token.clone(),
             path: context.path.clone(),
             title: t(context.language, title_key),
+            flash: context
+                .flash
+                .as_ref()
+                .map(|flash| flash.message(context.language)),
         }
     }
 

@@ -1,6 +1,6 @@
 //! The signed-in account's own page: who am I, my organization and roles, my API tokens.
 
-use super::{FormErrors, Layout, render, see_other};
+use super::{FormErrors, Layout, render};
 use crate::actions::{accounts, organizations, tokens};
 use crate::domain::account::Account;
 use crate::domain::ids::TokenId;
@@ -87,6 +87,40 @@ pub async fn create_token(
 #[derive(Deserialize)]
 pub struct RevokeForm {}
 
+/// `GET /account/tokens/{token_id}/revoke`: what revoking the token will do.
+pub async fn confirm_revoke_token(
+    State(state): State<AppState>,
+    context: RequestContext,
+    Path(token_id): Path<i64>,
+) -> Result<Response> {
+    let token = tokens::list(&state.store, context.actor()?)
+        .await?
+        .into_iter()
+        .find(|token| token.id == TokenId(token_id))
+        .ok_or(crate::error::Error::NotFound)?;
+    let mut layout = Layout::new(&context, "confirm-revoke-token-title");
+    layout.title = layout.t1("confirm-revoke-token-title", "name", &token.name);
+    let last_used = token.last_used_at.map_or_else(
+        || layout.t("confirm-revoke-token-never-used"),
+        |at| layout.t1("confirm-revoke-token-last-used", "at", super::date_time(at)),
+    );
+    let page = super::confirm::ConfirmPage {
+        action: format!("/account/tokens/{token_id}/revoke"),
+        cancel: "/account#tokens-heading".to_owned(),
+        back_label: layout.t("nav-account"),
+        consequences: vec![
+            layout.t1("confirm-revoke-token-what", "name", &token.name),
+            last_used,
+        ],
+        affected_title: String::new(),
+        affected: Vec::new(),
+        confirm_label: layout.t("tokens-revoke"),
+        fields: Vec::new(),
+        layout,
+    };
+    page.respond()
+}
+
 /// `POST /account/tokens/{token_id}/revoke`
 pub async fn revoke_token(
     State(state): State<AppState>,
@@ -94,12 +128,24 @@ pub async fn revoke_token(
     Path(token_id): Path<i64>,
     WebForm(_): WebForm<RevokeForm>,
 ) -> Result<Response> {
+    let actor = context.actor()?;
+    let name = tokens::list(&state.store, actor)
+        .await?
+        .into_iter()
+        .find(|token| token.id == TokenId(token_id))
+        .map(|token| token.name);
     tokens::revoke(
         &state.store,
-        context.actor()?,
+        actor,
         TokenId(token_id),
         OffsetDateTime::now_utc(),
     )
     .await?;
-    Ok(see_other("/account"))
+    let flash = super::flash::Flash::new("flash-token-revoked")
+        .arg("name", name.unwrap_or_else(|| format!("#{token_id}")));
+    Ok(super::flash::see_other_with(
+        "/account#tokens-heading",
+        &flash,
+        state.settings.secure_cookies(),
+    ))
 }

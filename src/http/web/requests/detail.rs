@@ -9,7 +9,8 @@ use crate::http::AppState;
 use crate::http::context::RequestContext;
 use crate::http::error::problem;
 use crate::http::extract::{Path, Query, WebForm};
-use crate::http::web::{Layout, encode_component, render, see_other};
+use crate::http::web::flash::{Flash, see_other_with};
+use crate::http::web::{Layout, encode_component, render};
 use crate::store::requests::{RequestEvent, SupportRequest};
 use askama::Template;
 use axum::extract::State;
@@ -186,9 +187,6 @@ async fn show_page(
 #[derive(Deserialize, Default)]
 pub struct ShowQuery {
     filed: Option<String>,
-    updated: Option<String>,
-    commented: Option<String>,
-    refunded: Option<String>,
 }
 
 /// `GET /support/requests/{number}`
@@ -198,19 +196,11 @@ pub async fn show(
     Path(number): Path<String>,
     Query(query): Query<ShowQuery>,
 ) -> Result<Response> {
-    let key = if query.filed.is_some() {
-        Some("request-filed")
-    } else if query.updated.is_some() {
-        Some("request-updated")
-    } else if query.commented.is_some() {
-        Some("request-commented")
-    } else if query.refunded.is_some() {
-        Some("request-refunded")
-    } else {
-        None
-    };
     let feedback = Feedback {
-        notice: key.map(|key| crate::i18n::t(context.language, key)),
+        notice: query
+            .filed
+            .is_some()
+            .then(|| crate::i18n::t(context.language, "request-filed")),
         ..Feedback::default()
     };
     show_page(&state, &context, &number, feedback, StatusCode::OK).await
@@ -282,10 +272,21 @@ pub async fn status(
     )
     .await;
     match outcome {
-        Ok(request) => Ok(see_other(&format!(
-            "/support/requests/{}?updated=1",
-            encode_component(&request.number)
-        ))),
+        Ok(request) => {
+            let status = crate::i18n::t(
+                context.language,
+                &format!("request-status-{}", request.status),
+            );
+            let flash = Flash::new("flash-request-status")
+                .arg("number", &request.number)
+                .arg("status", status)
+                .arg("email", &request.created_by_email);
+            Ok(see_other_with(
+                &format!("/support/requests/{}", encode_component(&request.number)),
+                &flash,
+                state.settings.secure_cookies(),
+            ))
+        }
         Err(error) => refused(&state, &context, &number, error, None).await,
     }
 }
@@ -312,10 +313,14 @@ pub async fn comment(
     )
     .await;
     match outcome {
-        Ok(request) => Ok(see_other(&format!(
-            "/support/requests/{}?commented=1#history",
-            encode_component(&request.number)
-        ))),
+        Ok(request) => Ok(see_other_with(
+            &format!(
+                "/support/requests/{}#history",
+                encode_component(&request.number)
+            ),
+            &Flash::new("flash-request-commented"),
+            state.settings.secure_cookies(),
+        )),
         Err(error) => refused(&state, &context, &number, error, Some(form.body)).await,
     }
 }
@@ -342,10 +347,28 @@ pub async fn refund(
     )
     .await;
     match outcome {
-        Ok(request) => Ok(see_other(&format!(
-            "/support/requests/{}?refunded=1",
-            encode_component(&request.number)
-        ))),
+        Ok(request) => {
+            let contract = match request.contract_id {
+                Some(id) => state.store.contract(id).await?,
+                None => None,
+            };
+            let flash = match contract {
+                Some(contract) => Flash::new("flash-request-refunded")
+                    .arg("contract_id", contract.contract_id.to_string())
+                    .arg(
+                        "remaining",
+                        contract
+                            .remaining()
+                            .map_or_else(|| "∞".to_owned(), |n| n.to_string()),
+                    ),
+                None => Flash::new("flash-request-refunded-plan").arg("plan", &request.plan),
+            };
+            Ok(see_other_with(
+                &format!("/support/requests/{}", encode_component(&request.number)),
+                &flash,
+                state.settings.secure_cookies(),
+            ))
+        }
         Err(error) => refused(&state, &context, &number, error, None).await,
     }
 }
