@@ -124,6 +124,30 @@ pub async fn link(
     attach(store, policy, actor, contract, "ids", now).await
 }
 
+/// Whether the actor administers `contract`: `forbidden_role` for those inside its
+/// organization who may not, `not_found` for everyone else (who must not learn it exists).
+fn may_manage(actor: &Actor, contract: &Contract) -> Result<()> {
+    if actor.can(Permission::ManageContracts, Some(contract.organization_id)) {
+        Ok(())
+    } else if actor.sees_organization(contract.organization_id) {
+        Err(Error::forbidden(Permission::ManageContracts))
+    } else {
+        Err(Error::NotFound)
+    }
+}
+
+/// The contract with its holders, for one who administers it (the confirmation pages of
+/// rotating and revoking); refused exactly as [`rotate`] and [`revoke`] refuse.
+pub async fn administered(
+    store: &Store,
+    actor: &Actor,
+    contract_id: &str,
+) -> Result<ContractDetail> {
+    let contract = find(store, contract_id).await?;
+    may_manage(actor, &contract)?;
+    show(store, actor, contract_id).await
+}
+
 /// An admin of the contract's organization links it to their own account without typing its
 /// IDs ("Use this contract myself"): the same link, limit and audit entry as [`link`], with
 /// `via: "admin"`. Anyone else gets `not_found` (or `forbidden_role` inside the organization).
@@ -135,13 +159,7 @@ pub async fn link_myself(
     now: OffsetDateTime,
 ) -> Result<(Contract, bool)> {
     let contract = find(store, contract_id).await?;
-    if !actor.can(Permission::ManageContracts, Some(contract.organization_id)) {
-        return Err(if actor.sees_organization(contract.organization_id) {
-            Error::forbidden(Permission::ManageContracts)
-        } else {
-            Error::NotFound
-        });
-    }
+    may_manage(actor, &contract)?;
     attach(store, policy, actor, contract, "admin", now).await
 }
 
@@ -343,13 +361,7 @@ pub async fn revoke(
     now: OffsetDateTime,
 ) -> Result<()> {
     let contract = find(store, contract_id).await?;
-    if !actor.can(Permission::ManageContracts, Some(contract.organization_id)) {
-        return Err(if actor.sees_organization(contract.organization_id) {
-            Error::forbidden(Permission::ManageContracts)
-        } else {
-            Error::NotFound
-        });
-    }
+    may_manage(actor, &contract)?;
     if store
         .revoke_link(
             contract.id,
@@ -375,13 +387,7 @@ pub async fn revoke(
 /// An organization admin replaces a leaked Access ID: links stay, the old ID stops working.
 pub async fn rotate(store: &Store, actor: &Actor, contract_id: &str) -> Result<AccessId> {
     let contract = find(store, contract_id).await?;
-    if !actor.can(Permission::ManageContracts, Some(contract.organization_id)) {
-        return Err(if actor.sees_organization(contract.organization_id) {
-            Error::forbidden(Permission::ManageContracts)
-        } else {
-            Error::NotFound
-        });
-    }
+    may_manage(actor, &contract)?;
     let access_id = AccessId::generate(&mut rand::rng());
     store
         .rotate_access_id(

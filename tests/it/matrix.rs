@@ -176,6 +176,7 @@ fn rows() -> Vec<Row> {
         row(Method::POST, "/language", "AAAAAAA"),
         row(Method::GET, "/account", "UAAAAAA"),
         row(Method::POST, "/account/tokens", "UAAAAAA"),
+        row(Method::GET, "/account/tokens/{token_id}/revoke", "UNNNNNN"),
         row(Method::POST, "/account/tokens/{token_id}/revoke", "UNNNNNN"),
         row(Method::GET, "/operator/organizations", "UFFFFAF"),
         row(Method::POST, "/operator/organizations", "UFFFFAF"),
@@ -197,6 +198,11 @@ fn rows() -> Vec<Row> {
         row(
             Method::POST,
             "/operator/organizations/{org_id}/memberships/{membership_id}/end",
+            "UFFFFAF",
+        ),
+        row(
+            Method::GET,
+            "/operator/organizations/{org_id}/memberships/{membership_id}/remove",
             "UFFFFAF",
         ),
         row(
@@ -222,10 +228,16 @@ fn rows() -> Vec<Row> {
         row(Method::GET, "/contracts/{contract_id}", "UNNAAAN"),
         row(Method::POST, "/contracts/{contract_id}/unlink", "UNNNNNN"),
         row(
+            Method::GET,
+            "/contracts/{contract_id}/links/{account_id}/revoke",
+            "UFFAAFN",
+        ),
+        row(
             Method::POST,
             "/contracts/{contract_id}/links/{account_id}/revoke",
             "UFFAAFN",
         ),
+        row(Method::GET, "/contracts/{contract_id}/rotate", "UFFAAFN"),
         row(Method::POST, "/contracts/{contract_id}/rotate", "UFFAAFN"),
         row(Method::POST, "/contracts/{contract_id}/use", "UFFAAFN"),
         row(Method::GET, "/support/new", "UAAAAAA"),

@@ -396,12 +396,7 @@ async fn administered(
     context: &RequestContext,
     contract_id: &str,
 ) -> Result<ContractDetail> {
-    let actor = context.actor()?;
-    let detail = contracts::show(&state.store, actor, contract_id).await?;
-    if !detail.administered {
-        return Err(Error::forbidden(crate::domain::Permission::ManageContracts));
-    }
-    Ok(detail)
+    contracts::administered(&state.store, context.actor()?, contract_id).await
 }
 
 fn holder_line(holder: &crate::store::links::LinkHolder) -> String {

@@ -126,10 +126,12 @@ pub async fn confirm_remove(
     Path((org_id, membership_id)): Path<(i64, i64)>,
 ) -> Result<Response> {
     let actor = context.actor()?;
-    let organization =
-        crate::actions::organizations::get(&state.store, actor, OrganizationId(org_id)).await?;
+    // The membership first: it asks for the operator's permission, so anyone else is refused
+    // (403) before the organization lookup could tell whether it exists.
     let membership =
         memberships::get(&state.store, actor, OrganizationId(org_id), membership_id).await?;
+    let organization =
+        crate::actions::organizations::get(&state.store, actor, OrganizationId(org_id)).await?;
     let layout = Layout::new(&context, "confirm-remove-membership-title");
     let name = membership_name(
         &memberships::competencies(&state.store).await?,
