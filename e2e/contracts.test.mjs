@@ -424,11 +424,11 @@ describe('contracts: linking, revoking and rotating', { timeout: 240_000 }, () =
     const revoked = `${PERSONAL.email} no longer holds contract ${ids.contractId}.`;
     assert.ok((await statuses()).includes(revoked),
       `a status "${revoked}" (statuses: ${JSON.stringify(await statuses())})`);
-    const links = page.getByRole('region', { name: 'Linked accounts', exact: true });
-    assert.equal(await links.getByRole('row').filter({ hasText: PERSONAL.email }).count(), 0,
+    const after = page.getByRole('region', { name: 'Linked accounts', exact: true });
+    assert.equal(await after.getByRole('row').filter({ hasText: PERSONAL.email }).count(), 0,
       `no row with ${PERSONAL.email} any more`);
-    assert.equal(await links.getByText('No account has linked this contract yet.', { exact: true }).count(), 1,
-      `"No account has linked this contract yet." (section: "${squash(await links.textContent())}")`);
+    assert.equal(await after.getByText('No account has linked this contract yet.', { exact: true }).count(), 1,
+      `"No account has linked this contract yet." (section: "${squash(await after.textContent())}")`);
   });
 
   step('the Partner admin rotates the Access ID, after a page that says what it does', async () => {
