@@ -29,7 +29,7 @@ const PERSONAL = { email: 'pia.personal@mail.example', name: 'Pia Personal' };
 const PRODUCT = 'Partner product support';
 
 const CONTRACT_ID_RE = /^\d{4}-\d{4}-\d$/;
-const ACCESS_ID_RE = /^[0-9A-Z]{5}-[0-9A-Z]{5}-[0-9A-Z]{5}-[0-9A-Z]{5}-[0-9A-Z*~$=]$/;
+const ACCESS_ID_RE = /^[0-9A-Z]{5}-[0-9A-Z]{5}-[0-9A-Z]{5}-[0-9A-Z]{5}-[0-9A-Z]$/;
 /** Crockford's base32 digits: each is also a valid check character. */
 const CROCKFORD = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
 

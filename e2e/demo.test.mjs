@@ -48,7 +48,7 @@ const ACCOUNTS = [
 const PRODUCT_SUPPORT = 'Partner product support';
 const TAILSPIN_REASON = 'The program agreement for this year is not signed yet.';
 const CONTRACT_ID_RE = /^\d{4}-\d{4}-\d$/;
-const ACCESS_ID_RE = /^[0-9A-Z]{5}-[0-9A-Z]{5}-[0-9A-Z]{5}-[0-9A-Z]{5}-[0-9A-Z*~$=]$/;
+const ACCESS_ID_RE = /^[0-9A-Z]{5}-[0-9A-Z]{5}-[0-9A-Z]{5}-[0-9A-Z]{5}-[0-9A-Z]$/;
 const REQUEST_NUMBER_RE = /^SR-\d{4}-\d{6,}$/;
 const REQUEST_STATUSES = ['Open', 'In progress', 'Waiting on customer', 'Resolved', 'Closed'];
 

@@ -216,7 +216,7 @@ nav-activations = Activations
 nav-import = Import memberships
 benefits-title = Technical benefits
 benefits-lead = The technical support benefits { $organization } is entitled to through its memberships.
-benefits-requested-auto = Activation of { $benefit } requested. It is processed automatically in a moment: reload this page to see the Contract ID and Access ID.
+benefits-requested-auto = Activation of { $benefit } requested. It is processed automatically in a moment; the Contract ID and Access ID appear on this page when it is done.
 benefits-reload = Reload to see the result
 benefits-requested-manual = Activation of { $benefit } requested. The program's operators review it; this page shows the result when they have.
 benefits-none-title = No technical benefits yet
@@ -496,3 +496,11 @@ flash-request-status = { $number } is now "{ $status }"; { $email } is told of t
 flash-request-commented = Your comment was added.
 flash-request-refunded = The incident was given back to contract { $contract_id }: { $remaining } left now.
 flash-request-refunded-plan = The incident was given back to { $plan }.
+
+# Copy buttons (static/app.js; without JavaScript the IDs are plain text to select)
+copy = Copy
+copy-contract-id = Copy the Contract ID
+copy-access-id = Copy the Access ID
+copied-contract-id = Contract ID copied
+copied-access-id = Access ID copied
+benefits-requested-ready = { $benefit } is active: the support contract is issued and shown below.

@@ -216,7 +216,7 @@ nav-activations = Attivazioni
 nav-import = Importa iscrizioni
 benefits-title = Vantaggi tecnici
 benefits-lead = I vantaggi di supporto tecnico a cui { $organization } ha diritto tramite le sue iscrizioni.
-benefits-requested-auto = Attivazione di { $benefit } richiesta. Viene elaborata automaticamente tra poco: ricarica questa pagina per vedere l'ID contratto e l'ID di accesso.
+benefits-requested-auto = Attivazione di { $benefit } richiesta. Viene elaborata automaticamente tra poco; l'ID contratto e l'ID di accesso compaiono in questa pagina al termine.
 benefits-reload = Ricarica per vedere l'esito
 benefits-requested-manual = Attivazione di { $benefit } richiesta. Gli operatori del programma la esaminano; questa pagina mostra l'esito quando l'hanno fatto.
 benefits-none-title = Ancora nessun vantaggio tecnico
@@ -496,3 +496,11 @@ flash-request-status = { $number } ora è "{ $status }"; { $email } viene avvisa
 flash-request-commented = Il commento è stato aggiunto.
 flash-request-refunded = L'incidente è stato restituito al contratto { $contract_id }: ora ne restano { $remaining }.
 flash-request-refunded-plan = L'incidente è stato restituito a { $plan }.
+
+# Copy buttons (static/app.js; without JavaScript the IDs are plain text to select)
+copy = Copia
+copy-contract-id = Copia l'ID contratto
+copy-access-id = Copia l'ID di accesso
+copied-contract-id = ID contratto copiato
+copied-access-id = ID di accesso copiato
+benefits-requested-ready = { $benefit } è attivo: il contratto di supporto è stato emesso ed è riportato qui sotto.

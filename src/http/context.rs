@@ -149,7 +149,10 @@ pub async fn authenticate(
         path,
         flash: None,
     };
-    let flash_cookie = cookie_value(headers, crate::http::web::flash::FLASH_COOKIE);
+    // A page's live parts fetched again by static/app.js leave a flash to the page it was for.
+    let refreshing = headers.contains_key(crate::http::web::REFRESH_HEADER);
+    let flash_cookie =
+        cookie_value(headers, crate::http::web::flash::FLASH_COOKIE).filter(|_| !refreshing);
     if !is_api {
         context.flash = flash_cookie
             .as_deref()

@@ -244,7 +244,50 @@ async fn an_unreachable_database_answers_503(backend: Backend) {
     assert_eq!(ready.status, StatusCode::SERVICE_UNAVAILABLE);
 }
 
+/// A page fetched again by static/app.js (header `Sportello-Refresh`) neither shows nor clears
+/// the one-time message meant for the page it refreshes; the page itself does both.
+async fn live_refreshes_leave_the_flash_to_its_page(backend: Backend) {
+    use base64::Engine;
+    let app = TestApp::on(backend).await;
+    let operator = app.operator().await;
+    let flash = base64::engine::general_purpose::URL_SAFE_NO_PAD
+        .encode(br#"{"key":"flash-token-revoked","args":[["name","ci deploy"]]}"#);
+    let message = "ci deploy";
+    let get = |refresh: bool| {
+        let mut request = Request::builder()
+            .method(Method::GET)
+            .uri("/operator/organizations")
+            .header(
+                header::COOKIE,
+                format!(
+                    "sportello_session={}; sportello_flash={flash}",
+                    operator.session.as_deref().unwrap_or_default()
+                ),
+            );
+        if refresh {
+            request = request.header("Sportello-Refresh", "1");
+        }
+        request.body(Body::empty()).expect("request")
+    };
+    let clears = |reply: &crate::support::Reply| {
+        reply.headers.get_all(header::SET_COOKIE).iter().any(|v| {
+            v.to_str()
+                .unwrap_or_default()
+                .starts_with("sportello_flash=")
+        })
+    };
+    let refreshed = app.raw(get(true)).await;
+    assert_eq!(refreshed.status, StatusCode::OK, "{}", refreshed.text);
+    assert!(!refreshed.text.contains(message), "{}", refreshed.text);
+    assert!(!clears(&refreshed), "{:?}", refreshed.headers);
+    let page = app.raw(get(false)).await;
+    assert_eq!(page.status, StatusCode::OK, "{}", page.text);
+    assert!(page.text.contains(message), "{}", page.text);
+    assert!(clears(&page), "{:?}", page.headers);
+}
+
 on_both_backends!(
+    live_refreshes_leave_the_flash_to_its_page,
     an_unreachable_database_answers_503,
     web_forms_need_their_csrf_token,
     console_pages_show_errors_inline_and_keep_input,

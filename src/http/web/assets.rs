@@ -12,6 +12,11 @@ const FILES: &[(&str, &str, &[u8])] = &[
         include_bytes!("../../../static/app.css"),
     ),
     (
+        "app.js",
+        "text/javascript; charset=utf-8",
+        include_bytes!("../../../static/app.js"),
+    ),
+    (
         "api-docs.css",
         "text/css; charset=utf-8",
         include_bytes!("../../../static/api-docs.css"),

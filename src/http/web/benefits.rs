@@ -25,6 +25,7 @@ pub struct ListPage {
     benefits: Vec<BenefitView>,
     shows_ids: bool,
     may_activate: bool,
+    /// The message after an activation request, while it is in progress and once it is done.
     requested: Option<String>,
     policy: std::sync::Arc<Policy>,
     competencies: Vec<Competency>,
@@ -158,17 +159,45 @@ pub async fn list(
     } else {
         Vec::new()
     };
+    let manual = state.settings.activation_mode == crate::config::ActivationMode::Manual;
+    let in_progress = benefits.iter().any(|view| {
+        view.activation
+            .as_ref()
+            .is_some_and(|a| a.status == ActivationStatus::Requested)
+    });
+    // A job finishes in about the activation delay: look again every two seconds; an
+    // operator's decision can take longer, so every twenty.
+    let refresh = match (in_progress, manual || scheduled.is_empty()) {
+        (false, _) => None,
+        (true, false) => Some(2),
+        (true, true) => Some(20),
+    };
+    let layout = Layout::new(&context, "benefits-title").refreshing(refresh);
+    let requested = query.requested.as_deref().and_then(|code| {
+        let view = benefits.iter().find(|view| view.benefit.code == code)?;
+        let name = state
+            .policy
+            .plan_name(code, layout.language == crate::domain::Language::It)
+            .unwrap_or(code);
+        let key = match view.state {
+            BenefitState::Activating if manual => "benefits-requested-manual",
+            BenefitState::Activating => "benefits-requested-auto",
+            BenefitState::Active => "benefits-requested-ready",
+            _ => return None,
+        };
+        Some(layout.t1(key, "benefit", name))
+    });
     let page = ListPage {
-        layout: Layout::new(&context, "benefits-title"),
+        layout,
         organization,
         benefits,
         shows_ids,
         may_activate,
-        requested: query.requested,
+        requested,
         policy: state.policy.clone(),
         competencies: state.store.competencies().await?,
         activation_delay: humantime::format_duration(state.settings.activation_delay).to_string(),
-        manual: state.settings.activation_mode == crate::config::ActivationMode::Manual,
+        manual,
         scheduled,
         linked,
     };

@@ -188,6 +188,9 @@ pub fn console_page(after: Option<&str>) -> Result<crate::store::Page> {
     ))
 }
 
+/// Sent by `static/app.js` when it fetches a page again to update its live parts.
+pub const REFRESH_HEADER: &str = "sportello-refresh";
+
 /// What every page's frame needs: language, who is signed in, the CSRF token, navigation.
 pub struct Layout {
     pub language: Language,
@@ -197,6 +200,9 @@ pub struct Layout {
     pub title: String,
     /// The one-time message after a form post, in the page's language.
     pub flash: Option<String>,
+    /// Seconds after which the page's live parts are fetched again (`static/app.js`), while
+    /// something on it is still changing by itself.
+    pub refresh: Option<u32>,
 }
 
 impl Layout {
@@ -211,7 +217,14 @@ impl Layout {
                 .flash
                 .as_ref()
                 .map(|flash| flash.message(context.language)),
+            refresh: None,
         }
+    }
+
+    /// Keeps the page's `data-live` parts current every `seconds` (None: the page is settled).
+    pub fn refreshing(mut self, seconds: Option<u32>) -> Self {
+        self.refresh = seconds;
+        self
     }
 
     /// A message in the page's language.

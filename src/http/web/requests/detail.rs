@@ -166,7 +166,10 @@ async fn show_page(
         // The customer side's main choice, closing, comes first.
         transitions.sort_by_key(|to| *to != RequestStatus::Closed);
     }
-    let mut layout = Layout::new(context, "request-title");
+    // An open request changes by others' hands (an answer, a status): its status, facts and
+    // history stay current on the page.
+    let closed = request.status == RequestStatus::Closed.as_str();
+    let mut layout = Layout::new(context, "request-title").refreshing((!closed).then_some(15));
     layout.title = format!("{} · {}", request.number, request.title);
     let page = ShowPage {
         layout,
