@@ -153,7 +153,12 @@ describe('demo: every demo account and the operator console', { timeout: 300_000
       .filter({ has: page.locator('dt', { hasText: new RegExp(`^\\s*${escapeRe(term)}\\s*$`) }) })
       .locator('dd');
     if ((await dd.count()) === 0) return null;
-    return squash(await dd.first().textContent());
+    // The value itself, without the copy button static/app.js adds beside an ID.
+    return squash(await dd.first().evaluate((el) => {
+      const copy = el.cloneNode(true);
+      for (const extra of copy.querySelectorAll('.copy-button, .copy-status')) extra.remove();
+      return copy.textContent;
+    }));
   };
   const badge = async (scope) => squash(await scope.locator('.card-head .badge').first().textContent());
   /** The state badge of each benefit card on /benefits, by benefit name. */
@@ -519,6 +524,20 @@ describe('demo: every demo account and the operator console', { timeout: 300_000
     test('Outbox', async () => {
       await go('Outbox', '/operator/outbox', 'demo-operator-outbox');
       await assertSensible('outbox', { h1: 'Outbox', email });
+      // Opening a message shows its body inside its row; the page stays as wide as the screen.
+      const first = main().locator('table.data details').first();
+      await first.locator('summary').click();
+      await first.locator('pre').waitFor();
+      const wide = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+      assert.ok(wide <= 1, `an open message does not widen the page (${wide}px too wide)`);
+      const kind = await main().locator('table.data tbody td').nth(1).evaluate((td) => {
+        const range = document.createRange();
+        range.selectNodeContents(td);
+        const words = td.textContent.trim().split(/\s+/).length;
+        return { lines: new Set([...range.getClientRects()].map((r) => Math.round(r.top))).size, words };
+      });
+      assert.ok(kind.lines <= kind.words, `the Kind column wraps at spaces, not letter by letter: ${JSON.stringify(kind)}`);
+      await visit(page, 'demo-operator-outbox-open');
     });
 
     test('the API reference at /api/docs', async () => {

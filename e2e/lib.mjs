@@ -185,7 +185,7 @@ export async function startServer({ extraEnv = {}, demo = false } = {}) {
  * is aborted and recorded; assertNoExternalRequests() (also called by visit()) fails on them.
  * Sub-resources (stylesheets, images…) answering 4xx/5xx are recorded too.
  */
-export async function openBrowser({ baseURL, viewport = { width: 1280, height: 800 }, locale = 'en-US' }) {
+export async function openBrowser({ baseURL, viewport = { width: 1280, height: 800 }, locale = 'en-US', timezoneId = 'UTC' }) {
   if (!existsSync(CHROMIUM)) {
     throw new Error(`${CHROMIUM} is missing: install Debian's chromium (apt-get install -y chromium)`);
   }
@@ -197,6 +197,7 @@ export async function openBrowser({ baseURL, viewport = { width: 1280, height: 8
     baseURL,
     viewport,
     locale,
+    timezoneId,
   });
   context.setDefaultTimeout(10_000);
   context.setDefaultNavigationTimeout(15_000);
@@ -314,6 +315,33 @@ async function checkPhoneWidth(page, name, desktopFile) {
 }
 
 /**
+ * At desktop width no e-mail address and no date in a table cell breaks across lines: they wrap
+ * only at their spaces (a table too wide for them scrolls in its own box instead). Fails naming
+ * the broken values.
+ */
+export async function assertNoBrokenValues(page, name) {
+  const broken = await page.evaluate(() => {
+    const found = [];
+    const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+    for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+      if (!node.parentElement?.closest('table.data td')) continue;
+      for (const m of node.data.matchAll(/[^\s@]+@[^\s@]+\.[^\s@]+|\d{4}-\d{2}-\d{2}(?: \d{2}:\d{2})?/g)) {
+        const range = document.createRange();
+        range.setStart(node, m.index);
+        range.setEnd(node, m.index + m[0].length);
+        const tops = new Set([...range.getClientRects()].filter((r) => r.width > 0).map((r) => Math.round(r.top)));
+        if (tops.size > 1) found.push(m[0]);
+      }
+    }
+    return found;
+  });
+  if (broken.length) {
+    throw new Error(`"${name}" (${page.url()}) breaks values across lines at ${page.viewportSize()?.width} px: ` +
+      JSON.stringify(broken.slice(0, 8)));
+  }
+}
+
+/**
  * Call after each navigation: waits for the page to settle, saves a full-page screenshot as
  * e2e/screenshots/<NN>-<name>.png, checks the page at phone width (see checkPhoneWidth), and
  * runs axe-core. Serious or critical violations throw;
@@ -329,6 +357,7 @@ export async function visit(page, name) {
   const check = checkers.get(page);
   if (check) check();
 
+  if ((page.viewportSize()?.width ?? 0) > 1000) await assertNoBrokenValues(page, name);
   await checkPhoneWidth(page, name, file);
 
   // An unstyled page (stylesheet missing, empty, or blocked by the CSP) is a failure too.

@@ -20,7 +20,7 @@
 
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, openBrowser, visit } from './lib.mjs';
+import { startServer, openBrowser, visit, assertNoBrokenValues, PHONE_WIDTH } from './lib.mjs';
 
 const GOLD_ORG = 'Contoso Gold';
 const GOLD_PARTNER_ID = '4410001';
@@ -731,6 +731,31 @@ describe('requests: plans, filing, CSP customers and refunds', { timeout: 300_00
     }
     const customerText = squash(await page.getByRole('row').filter({ hasText: numbers.customer }).textContent());
     assert.ok(customerText.includes(`For ${CUSTOMER.name}`), `the customer request's row names the customer: "${customerText}"`);
+    // A common laptop width: every e-mail and date stays whole.
+    const size = page.viewportSize();
+    await page.setViewportSize({ width: 1366, height: 768 });
+    try {
+      await assertNoBrokenValues(page, 'request queue at 1366 px');
+      const box = await page.locator('.table-box').first().evaluate((el) => [el.scrollWidth, el.clientWidth]);
+      assert.ok(box[0] <= box[1] + 1, `the queue fits its card at 1366 px without scrolling: ${JSON.stringify(box)}`);
+    } finally {
+      await page.setViewportSize(size);
+    }
+    // On a phone each request is a card that names every column.
+    await page.setViewportSize({ width: PHONE_WIDTH, height: 844 });
+    try {
+      const cells = memberRow.getByRole('cell');
+      for (let i = 0; i < (await cells.count()); i += 1) {
+        const box = await cells.nth(i).boundingBox();
+        assert.ok(box && box.x >= 0 && box.x + box.width <= PHONE_WIDTH,
+          `cell ${i} of the queue row is on the phone's screen: ${JSON.stringify(box)}`);
+      }
+      const label = await memberRow.getByRole('cell').nth(5)
+        .evaluate((td) => getComputedStyle(td, '::before').content);
+      assert.equal(label, '"Product"', 'the phone card names the column of each value');
+    } finally {
+      await page.setViewportSize(size);
+    }
   });
 
   step('the operator opens the Member\'s request: status select and refund form', async () => {
@@ -770,7 +795,8 @@ describe('requests: plans, filing, CSP customers and refunds', { timeout: 300_00
   });
 
   step('the Member\'s open request page follows the operator\'s status change without a reload', async () => {
-    const member = await openBrowser({ baseURL: server.baseURL });
+    // The Member reads times in Rome's time zone, as their browser reports it.
+    const member = await openBrowser({ baseURL: server.baseURL, timezoneId: 'Europe/Rome' });
     try {
       const mp = member.page;
       await mp.goto('/sign-in');
@@ -802,6 +828,17 @@ describe('requests: plans, filing, CSP customers and refunds', { timeout: 300_00
         `the history shows the change and its comment: "${history}"`);
       assert.equal(await mp.evaluate(() => window.sportelloSamePage), true, 'the page was updated in place, not reloaded');
       await mp.getByLabel('Add a comment', { exact: true }).waitFor();
+      // Times are Rome's (the browser's zone, reported by static/app.js), the UTC instant kept.
+      const stamps = await mp.locator('#request-history time').evaluateAll((els) => els.map((el) => [el.textContent, el.dateTime]));
+      assert.ok(stamps.length >= 3, `the history's times are <time> elements: ${JSON.stringify(stamps)}`);
+      for (const [text, instant] of stamps) {
+        assert.match(text, /^\d{4}-\d{2}-\d{2} \d{2}:\d{2} CES?T$/, `a time in Rome's zone: ${text}`);
+        const utc = new Date(instant);
+        const rome = new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Rome', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).format(utc);
+        assert.ok(text.includes(rome), `${text} is ${instant} in Rome (${rome})`);
+      }
+      assert.match(squash(await mp.locator('#request-history').textContent()), /\((just now|a minute ago|\d+ minutes ago)\)/,
+        'the history says how long ago');
       await visit(mp, 'requests-member-live-status');
     } finally {
       await member.close();

@@ -55,6 +55,9 @@ pub enum Error {
     /// The membership is the source of an activation and cannot be removed (end it instead).
     #[error("membership in use")]
     MembershipInUse,
+    /// The change would leave an organization that has a Global admin without one.
+    #[error("the organization's last global admin")]
+    LastGlobalAdmin,
     /// A CSV import was refused; every bad row is listed.
     #[error("import rejected: {0:?}")]
     ImportRejected(Vec<crate::domain::csv_import::CsvProblem>),
@@ -141,6 +144,7 @@ impl Error {
             Self::UnknownBenefit => "unknown_benefit",
             Self::BenefitNotAvailable => "benefit_not_available",
             Self::MembershipInUse => "membership_in_use",
+            Self::LastGlobalAdmin => "last_global_admin",
             Self::ImportRejected(_) => "import_rejected",
             Self::ActivationProcessed => "activation_processed",
             Self::Database(error) if database_unavailable(error) => "database_unavailable",
@@ -172,9 +176,10 @@ impl Error {
             Self::ContractExpired { .. }
             | Self::ContractExhausted { .. }
             | Self::LinkLimitReached { .. } => StatusCode::CONFLICT,
-            Self::BenefitNotAvailable | Self::MembershipInUse | Self::ActivationProcessed => {
-                StatusCode::CONFLICT
-            }
+            Self::BenefitNotAvailable
+            | Self::MembershipInUse
+            | Self::LastGlobalAdmin
+            | Self::ActivationProcessed => StatusCode::CONFLICT,
             Self::ImportRejected(_) => StatusCode::UNPROCESSABLE_ENTITY,
             Self::Database(error) if database_unavailable(error) => StatusCode::SERVICE_UNAVAILABLE,
             Self::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,

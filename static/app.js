@@ -115,7 +115,20 @@
     setTimeout(tick, seconds * 1000);
   };
 
+  // The browser's time zone, for pages of accounts that did not choose one (the server reads
+  // the cookie; until it has, times are in UTC and say so).
+  const reportTimeZone = () => {
+    let zone = '';
+    try { zone = Intl.DateTimeFormat().resolvedOptions().timeZone || ''; } catch { return; }
+    if (!/^[A-Za-z0-9_+\/-]{1,64}$/.test(zone)) return;
+    const current = document.cookie.split('; ').find((c) => c.startsWith('sportello_tz='));
+    if (current === `sportello_tz=${zone}`) return;
+    const secure = window.location.protocol === 'https:' ? '; Secure' : '';
+    document.cookie = `sportello_tz=${zone}; Path=/; Max-Age=31536000; SameSite=Lax${secure}`;
+  };
+
   const start = () => {
+    reportTimeZone();
     addCopyButtons(document);
     startRefreshing();
   };

@@ -504,3 +504,54 @@ copy-access-id = Copy the Access ID
 copied-contract-id = Contract ID copied
 copied-access-id = Access ID copied
 benefits-requested-ready = { $benefit } is active: the support contract is issued and shown below.
+
+# Times, in the viewer's time zone
+time-just-now = just now
+time-minutes-ago = { $n ->
+    [one] a minute ago
+   *[other] { $n } minutes ago
+}
+time-hours-ago = { $n ->
+    [one] an hour ago
+   *[other] { $n } hours ago
+}
+time-days-ago = { $n ->
+    [one] a day ago
+   *[other] { $n } days ago
+}
+time-in-minutes = { $n ->
+    [one] in a minute
+   *[other] in { $n } minutes
+}
+time-in-hours = { $n ->
+    [one] in an hour
+   *[other] in { $n } hours
+}
+time-in-days = { $n ->
+    [one] in a day
+   *[other] in { $n } days
+}
+field-unknown_time_zone = Choose a time zone from the list, such as Europe/Rome.
+
+# The account's preferences
+preferences-title = Language and time zone
+preferences-language = Language
+preferences-language-hint = The language switch at the top of every page changes it too.
+preferences-time-zone = Time zone
+preferences-zone-browser = Your browser's time zone
+preferences-time-zone-now = Pages show times in { $zone } (now: { $time }). The API always answers in UTC.
+preferences-save = Save preferences
+flash-preferences-saved = Saved: pages are in { $language } and show times in { $zone }.
+
+# The contract's outlook at the pace of the last 90 days
+forecast-runs-out = At the pace of the last 90 days ({ $pace } per 30 days), the incidents run out on { $date }.
+forecast-expires-unused = At the pace of the last 90 days ({ $pace } per 30 days), { $count ->
+    [one] about 1 incident will expire unused on { $end }.
+   *[other] about { $count } incidents will expire unused on { $end }.
+}
+forecast-exhausted = No incidents are left: renew the membership or order a paid plan for more.
+forecast-ended = { $count ->
+    [0] The contract has ended; every incident was used.
+    [one] The contract has ended; 1 incident was never used.
+   *[other] The contract has ended; { $count } incidents were never used.
+}

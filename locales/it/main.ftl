@@ -504,3 +504,54 @@ copy-access-id = Copia l'ID di accesso
 copied-contract-id = ID contratto copiato
 copied-access-id = ID di accesso copiato
 benefits-requested-ready = { $benefit } è attivo: il contratto di supporto è stato emesso ed è riportato qui sotto.
+
+# Orari, nel fuso orario di chi legge
+time-just-now = proprio ora
+time-minutes-ago = { $n ->
+    [one] un minuto fa
+   *[other] { $n } minuti fa
+}
+time-hours-ago = { $n ->
+    [one] un'ora fa
+   *[other] { $n } ore fa
+}
+time-days-ago = { $n ->
+    [one] un giorno fa
+   *[other] { $n } giorni fa
+}
+time-in-minutes = { $n ->
+    [one] tra un minuto
+   *[other] tra { $n } minuti
+}
+time-in-hours = { $n ->
+    [one] tra un'ora
+   *[other] tra { $n } ore
+}
+time-in-days = { $n ->
+    [one] tra un giorno
+   *[other] tra { $n } giorni
+}
+field-unknown_time_zone = Scegli un fuso orario dall'elenco, per esempio Europe/Rome.
+
+# Le preferenze dell'account
+preferences-title = Lingua e fuso orario
+preferences-language = Lingua
+preferences-language-hint = Anche il selettore della lingua in cima a ogni pagina la cambia.
+preferences-time-zone = Fuso orario
+preferences-zone-browser = Il fuso orario del browser
+preferences-time-zone-now = Le pagine mostrano gli orari in { $zone } (adesso: { $time }). L'API risponde sempre in UTC.
+preferences-save = Salva le preferenze
+flash-preferences-saved = Salvato: le pagine sono in { $language } e mostrano gli orari in { $zone }.
+
+# Le previsioni del contratto al ritmo degli ultimi 90 giorni
+forecast-runs-out = Al ritmo degli ultimi 90 giorni ({ $pace } ogni 30 giorni), gli incidenti finiscono il { $date }.
+forecast-expires-unused = Al ritmo degli ultimi 90 giorni ({ $pace } ogni 30 giorni), { $count ->
+    [one] circa 1 incidente scadrà inutilizzato il { $end }.
+   *[other] circa { $count } incidenti scadranno inutilizzati il { $end }.
+}
+forecast-exhausted = Non restano incidenti: rinnova l'adesione o ordina un piano a pagamento per averne altri.
+forecast-ended = { $count ->
+    [0] Il contratto è terminato; tutti gli incidenti sono stati usati.
+    [one] Il contratto è terminato; 1 incidente non è mai stato usato.
+   *[other] Il contratto è terminato; { $count } incidenti non sono mai stati usati.
+}

@@ -9,7 +9,7 @@ use crate::domain::{
 };
 use crate::error::{Error, Result, Validator};
 use crate::secrets;
-use crate::store::accounts::NewAccount;
+use crate::store::accounts::{NewAccount, Removal};
 use crate::store::{Listing, Page, Store};
 use time::OffsetDateTime;
 
@@ -156,8 +156,92 @@ pub async fn set_roles(
     store.account(id).await?.ok_or(Error::NotFound)
 }
 
+/// An account taken out of its organization, and what it lost.
+pub struct Removed {
+    /// The account as it is now: no organization, no organization roles.
+    pub account: Account,
+    pub organization: OrganizationId,
+    pub removal: Removal,
+}
+
+/// Takes an account out of `organization` (operators, and the organization's Global admins
+/// and Partner admins): it keeps signing in as an account of no organization, loses its
+/// organization roles and its links to the organization's contracts. Never the organization's
+/// last Global admin (`last_global_admin`); an account of another organization is `not_found`.
+pub async fn remove_from_organization(
+    store: &Store,
+    actor: &Actor,
+    organization: OrganizationId,
+    id: AccountId,
+    now: OffsetDateTime,
+) -> Result<Removed> {
+    authorize(actor, Permission::ManageAccounts, Some(organization))?;
+    let account = store.account(id).await?.ok_or(Error::NotFound)?;
+    if account.organization_id != Some(organization) {
+        return Err(Error::NotFound);
+    }
+    let entry = crate::store::audit::AuditEntry::new(
+        Some(actor.account_id.0),
+        "account.removed_from_organization",
+        format!("account:{id}"),
+        serde_json::json!({"organization": organization.0}),
+    );
+    let removal = store
+        .remove_from_organization(id, organization, actor.account_id, &entry, now)
+        .await?;
+    tracing::info!(actor = %actor.account_id, account = %id, organization = %organization, "account removed from organization");
+    let account = store.account(id).await?.ok_or(Error::NotFound)?;
+    Ok(Removed {
+        account,
+        organization,
+        removal,
+    })
+}
+
+/// What removing `id` from its organization would do, for the page that asks first: the
+/// account, the organization and the Contract IDs of the organization's contracts it holds
+/// links to. Refused exactly as [`remove_from_organization`] would be, the last Global admin
+/// included, so the question is never asked for a removal that cannot happen.
+pub async fn removal_preview(
+    store: &Store,
+    actor: &Actor,
+    id: AccountId,
+) -> Result<(Account, OrganizationId, Vec<String>)> {
+    let account = store.account(id).await?.ok_or(Error::NotFound)?;
+    let organization = account.organization_id.ok_or(Error::NotFound)?;
+    authorize(actor, Permission::ManageAccounts, Some(organization))?;
+    if account.roles.contains(&Role::GlobalAdmin) {
+        let admins = store.global_admins(organization).await?;
+        if admins <= 1 {
+            return Err(Error::LastGlobalAdmin);
+        }
+    }
+    let contracts = store
+        .linked_contracts(id)
+        .await?
+        .into_iter()
+        .filter(|linked| linked.contract.organization_id == organization)
+        .map(|linked| linked.contract.contract_id.to_string())
+        .collect();
+    Ok((account, organization, contracts))
+}
+
 pub async fn set_language(store: &Store, actor: &Actor, language: Language) -> Result<()> {
     store.set_language(actor.account_id, language).await
+}
+
+/// Saves the time zone the account reads times in (an IANA name such as `Europe/Rome`, stored
+/// by its canonical name); `None` or an empty name goes back to the browser's.
+pub async fn set_time_zone(store: &Store, actor: &Actor, name: Option<&str>) -> Result<()> {
+    let name = match name.map(str::trim).filter(|name| !name.is_empty()) {
+        Some(name) => Some(
+            crate::domain::account::time_zone(name)
+                .ok_or_else(|| Error::field("time_zone", "unknown_time_zone"))?
+                .0,
+        ),
+        None => None,
+    };
+    store.set_time_zone(actor.account_id, name.as_deref()).await
 }
 
 /// Bootstraps an operator from the command line (no actor yet).

@@ -2,7 +2,9 @@
 
 use super::authorize;
 use crate::config::Settings;
+use crate::domain::Language;
 use crate::domain::contract::{Contract, ContractStatus};
+use crate::domain::forecast::Forecast;
 use crate::domain::identifiers::{AccessId, ContractId};
 use crate::domain::policy::Policy;
 use crate::domain::{AccountId, Actor, OrganizationId, Permission};
@@ -31,6 +33,10 @@ pub struct ContractDetail {
     pub holders: Vec<LinkHolder>,
     /// When the viewer linked it, if they did.
     pub linked_at: Option<OffsetDateTime>,
+    /// Net incidents used on each day of the term (consumes less refunds), in day order.
+    pub usage_by_day: Vec<(time::Date, i64)>,
+    /// When the incidents run out at the recent pace, or how many expire unused.
+    pub forecast: Option<crate::domain::forecast::Forecast>,
 }
 
 /// Reserves a link attempt against the per-account and per-address limits; the attempt
@@ -145,7 +151,7 @@ pub async fn administered(
 ) -> Result<ContractDetail> {
     let contract = find(store, contract_id).await?;
     may_manage(actor, &contract)?;
-    show(store, actor, contract_id).await
+    show(store, actor, contract_id, OffsetDateTime::now_utc().date()).await
 }
 
 /// An admin of the contract's organization links it to their own account without typing its
@@ -257,6 +263,46 @@ pub async fn unlink(
     }
 }
 
+/// A forecast in one sentence, in `language` (the contract page, the low-balance mail).
+pub fn forecast_sentence(forecast: &Forecast, language: Language) -> String {
+    use crate::i18n::t_args;
+    let pace = |per_30_days: f64| {
+        let text = if per_30_days.fract() == 0.0 {
+            format!("{per_30_days:.0}")
+        } else {
+            format!("{per_30_days:.1}")
+        };
+        match language {
+            Language::It => text.replace('.', ","),
+            Language::En => text,
+        }
+    };
+    match forecast {
+        Forecast::RunsOut { on, per_30_days } => t_args(
+            language,
+            "forecast-runs-out",
+            &[("date", on.to_string()), ("pace", pace(*per_30_days))],
+        ),
+        Forecast::ExpiresUnused {
+            unused,
+            end,
+            per_30_days,
+        } => t_args(
+            language,
+            "forecast-expires-unused",
+            &[
+                ("count", unused.to_string()),
+                ("end", end.to_string()),
+                ("pace", pace(*per_30_days)),
+            ],
+        ),
+        Forecast::Exhausted => t_args(language, "forecast-exhausted", &[]),
+        Forecast::Ended { unused } => {
+            t_args(language, "forecast-ended", &[("count", unused.to_string())])
+        }
+    }
+}
+
 async fn find(store: &Store, contract_id: &str) -> Result<Contract> {
     let code = ContractId::parse(contract_id).map_err(|_| Error::NotFound)?;
     store.contract_by_code(&code).await?.ok_or(Error::NotFound)
@@ -265,8 +311,14 @@ async fn find(store: &Store, contract_id: &str) -> Result<Contract> {
 /// One contract with its latest ledger entries, for an account that linked it, the owning
 /// organization's admins, or operators; anyone else gets `not_found`. Each ledger entry names
 /// its request and person only to those who may open that request ([`crate::domain::contract::LedgerEntry::seen_by`]).
-/// Two indexed reads (three for the contract's admins, who also see its links).
-pub async fn show(store: &Store, actor: &Actor, contract_id: &str) -> Result<ContractDetail> {
+/// Three indexed reads (four for the contract's admins, who also see its links): the contract,
+/// its latest ledger entries and its use per day, from which the forecast on `today` is drawn.
+pub async fn show(
+    store: &Store,
+    actor: &Actor,
+    contract_id: &str,
+    today: time::Date,
+) -> Result<ContractDetail> {
     let (view, administered) = visible(store, actor, contract_id).await?;
     let holders = if administered {
         store.link_holders(view.contract.id).await?
@@ -280,6 +332,8 @@ pub async fn show(store: &Store, actor: &Actor, contract_id: &str) -> Result<Con
         actor,
         view.contract.organization_id,
     );
+    let usage_by_day = store.usage_by_day(view.contract.id).await?;
+    let forecast = crate::domain::forecast::forecast(&view.contract, &usage_by_day, today);
     Ok(ContractDetail {
         ledger,
         contract: view.contract,
@@ -287,6 +341,8 @@ pub async fn show(store: &Store, actor: &Actor, contract_id: &str) -> Result<Con
         administered,
         holders,
         linked_at: view.linked_at,
+        usage_by_day,
+        forecast,
     })
 }
 

@@ -540,6 +540,22 @@ pub async fn file(
         .map(|c| c.contract_id.to_string())
         .unwrap_or_default();
     let contract_row = contract.as_ref().map(|c| c.id).unwrap_or_default();
+    // Near a threshold the notice also says when the incidents run out at the recent pace:
+    // the contract's use per day is read then (one indexed query), not on every filing.
+    let near_threshold = contract
+        .as_ref()
+        .and_then(Contract::remaining)
+        .is_some_and(|left| {
+            policy
+                .low_balance_thresholds
+                .iter()
+                .any(|t| i64::from(*t) < left && left - i64::from(*t) <= 8)
+        });
+    let outlook = match contract.as_ref().filter(|_| near_threshold) {
+        Some(c) => Some((c.clone(), store.usage_by_day(c.id).await?)),
+        None => None,
+    };
+    let today = now.date();
     let (account, email) = (actor.account_id.0, actor.email.clone());
     // Rendered only when a filing leaves a threshold's count of incidents: once per contract
     // and threshold, however many filings there are.
@@ -547,6 +563,26 @@ pub async fn file(
         let threshold = u32::try_from(remaining)
             .ok()
             .filter(|r| thresholds.contains(r))?;
+        // The forecast as of this filing: the balance it leaves, and one more used today.
+        let forecast = outlook.as_ref().and_then(|(contract, usage)| {
+            let mut after = contract.clone();
+            after.used = after.allotted? - remaining;
+            let mut usage = usage.clone();
+            usage.push((today, 1));
+            crate::domain::forecast::forecast(&after, &usage, today)
+        });
+        let mut body = t_args(
+            language,
+            "mail-low-balance-body",
+            &[
+                ("contract_id", contract_code.clone()),
+                ("remaining", remaining.to_string()),
+            ],
+        );
+        if let Some(forecast) = forecast {
+            body.push(' ');
+            body.push_str(&super::contracts::forecast_sentence(&forecast, language));
+        }
         Some(NewMessage {
             kind: "contract_low_balance".into(),
             account_id: Some(account),
@@ -556,14 +592,7 @@ pub async fn file(
                 "mail-low-balance-subject",
                 &[("contract_id", contract_code.clone())],
             ),
-            body: t_args(
-                language,
-                "mail-low-balance-body",
-                &[
-                    ("contract_id", contract_code.clone()),
-                    ("remaining", remaining.to_string()),
-                ],
-            ),
+            body,
             dedupe_key: Some(format!("contract-{contract_row}-low-{threshold}")),
         })
     };

@@ -251,6 +251,7 @@ pub async fn actor(store: &Store, account: AccountId) -> Result<Option<Actor>> {
         csp,
         roles: account.roles,
         language: account.language,
+        time_zone: account.time_zone,
     }))
 }
 

@@ -194,6 +194,18 @@ mod tests {
     }
 }
 
+/// The IANA time zone called `name` (at most 64 characters, any letter case), with its
+/// canonical name, if the time zone database knows it.
+pub fn time_zone(name: &str) -> Option<(String, jiff::tz::TimeZone)> {
+    let name = name.trim();
+    if name.is_empty() || name.len() > 64 {
+        return None;
+    }
+    let zone = jiff::tz::TimeZone::get(name).ok()?;
+    let canonical = zone.iana_name().unwrap_or(name).to_owned();
+    Some((canonical, zone))
+}
+
 /// An account as shown to operators and to the account itself (never the password hash).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 pub struct Account {
@@ -204,6 +216,9 @@ pub struct Account {
     pub kind: AccountKind,
     /// The preferred interface language, if the account chose one.
     pub language: Option<Language>,
+    /// The time zone the web pages show times in (an IANA name), if the account chose one.
+    /// The API always speaks UTC.
+    pub time_zone: Option<String>,
     pub organization_id: Option<super::OrganizationId>,
     pub roles: Vec<super::Role>,
     #[serde(with = "time::serde::rfc3339")]

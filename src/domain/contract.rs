@@ -211,6 +211,7 @@ mod tests {
             csp: false,
             roles,
             language: None,
+            time_zone: None,
         }
     }
 

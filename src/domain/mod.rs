@@ -7,6 +7,7 @@ pub mod benefit;
 pub mod contract;
 pub mod csv_import;
 pub mod eligibility;
+pub mod forecast;
 pub mod identifiers;
 pub mod ids;
 pub mod membership;

@@ -136,6 +136,8 @@ pub struct Actor {
     pub csp: bool,
     pub roles: Vec<Role>,
     pub language: Option<Language>,
+    /// The time zone the account chose for the web pages (an IANA name).
+    pub time_zone: Option<String>,
 }
 
 impl Actor {
@@ -173,6 +175,7 @@ mod tests {
             csp: false,
             roles: roles.to_vec(),
             language: None,
+            time_zone: None,
         }
     }
 

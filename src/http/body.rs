@@ -61,6 +61,8 @@ pub async fn read_whole(request: Request, next: Next) -> Response {
             csrf_token: String::new(),
             path,
             flash: None,
+            time_zone: jiff::tz::TimeZone::UTC,
+            time_zone_from_browser: false,
         };
         response = render_error(&context, error);
     }

@@ -22,6 +22,8 @@ use time::OffsetDateTime;
 pub const SESSION_COOKIE: &str = "sportello_session";
 pub const CSRF_COOKIE: &str = "sportello_csrf";
 pub const LANGUAGE_COOKIE: &str = "sportello_lang";
+/// The browser's time zone, written by static/app.js (an IANA name).
+pub const TIME_ZONE_COOKIE: &str = "sportello_tz";
 pub const CSRF_HEADER: &str = "x-csrf-token";
 
 /// How the caller authenticated.
@@ -45,6 +47,11 @@ pub struct RequestContext {
     pub path: String,
     /// The one-time message the page shows after a form post.
     pub flash: Option<crate::http::web::flash::Flash>,
+    /// The time zone pages show times in: the account's choice, else the browser's (the
+    /// `sportello_tz` cookie static/app.js keeps), else UTC. The API speaks UTC.
+    pub time_zone: jiff::tz::TimeZone,
+    /// Whether that zone comes from the browser rather than the account's setting.
+    pub time_zone_from_browser: bool,
 }
 
 impl RequestContext {
@@ -148,6 +155,8 @@ pub async fn authenticate(
         csrf_token: String::new(),
         path,
         flash: None,
+        time_zone: jiff::tz::TimeZone::UTC,
+        time_zone_from_browser: false,
     };
     // A page's live parts fetched again by static/app.js leave a flash to the page it was for.
     let refreshing = headers.contains_key(crate::http::web::REFRESH_HEADER);
@@ -255,6 +264,20 @@ async fn resolve(
     }
     if let Some(language) = context.actor.as_ref().and_then(|actor| actor.language) {
         context.language = language;
+    }
+    let chosen = context
+        .actor
+        .as_ref()
+        .and_then(|actor| actor.time_zone.as_deref())
+        .and_then(crate::domain::account::time_zone);
+    if let Some((_, zone)) = chosen {
+        context.time_zone = zone;
+    } else if let Some((_, zone)) = cookie_value(headers, TIME_ZONE_COOKIE)
+        .as_deref()
+        .and_then(crate::domain::account::time_zone)
+    {
+        context.time_zone = zone;
+        context.time_zone_from_browser = true;
     }
     Ok(())
 }

@@ -16,6 +16,7 @@ struct AccountRow {
     display_name: String,
     kind: String,
     language: Option<String>,
+    time_zone: Option<String>,
     organization_id: Option<i64>,
     roles: Option<String>,
     created_at: i64,
@@ -40,6 +41,7 @@ impl AccountRow {
             display_name: self.display_name,
             kind,
             language: self.language.as_deref().and_then(Language::parse),
+            time_zone: self.time_zone,
             organization_id: self.organization_id.map(OrganizationId),
             roles,
             created_at: from_millis(self.created_at),
@@ -58,6 +60,24 @@ pub struct NewAccount {
     pub roles: Vec<Role>,
 }
 
+/// What removing an account from its organization took from it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Removal {
+    /// The organization roles it held.
+    pub roles: Vec<Role>,
+    /// The Contract IDs of the organization's contracts whose links were revoked.
+    pub revoked_contracts: Vec<String>,
+}
+
+/// The account's organization and whether it holds the Global admin role.
+const HELD_GLOBAL_ADMIN: &str = "SELECT a.organization_id, \
+     (SELECT COUNT(*) FROM account_roles r WHERE r.account_id = a.id AND r.role = 'global_admin') \
+     FROM accounts a WHERE a.id = $1";
+
+/// How many other accounts of the organization hold the Global admin role.
+const OTHER_GLOBAL_ADMINS: &str = "SELECT COUNT(*) FROM account_roles r JOIN accounts a ON a.id = r.account_id \
+     WHERE a.organization_id = $1 AND r.role = 'global_admin' AND a.id <> $2";
+
 /// What sign-in needs: the account and its password hash.
 pub struct Credentials {
     pub account_id: AccountId,
@@ -70,7 +90,7 @@ fn select(backend: Backend, filter: &str) -> String {
         Backend::Postgres => "string_agg(role, ',')",
     };
     format!(
-        "SELECT a.id, a.email, a.display_name, a.kind, a.language, a.organization_id, \
+        "SELECT a.id, a.email, a.display_name, a.kind, a.language, a.time_zone, a.organization_id, \
          (SELECT {aggregate} FROM account_roles r WHERE r.account_id = a.id) AS roles, a.created_at \
          FROM accounts a {filter}"
     )
@@ -143,7 +163,10 @@ impl Store {
         Listing::from_rows(rows, &page, |row| Cursor::id(row.id)).try_map(AccountRow::into_account)
     }
 
-    /// Replaces the account's roles with `roles`.
+    /// Replaces the account's roles with `roles`; refused with `last_global_admin` when it would
+    /// take the Global admin role from the last account of its organization that holds it.
+    /// The check and the change are one transaction, serialized with every other account
+    /// change (SQLite's write lock, PostgreSQL's write lock of `in_tx!`).
     pub async fn set_roles(
         &self,
         account: AccountId,
@@ -153,6 +176,22 @@ impl Store {
     ) -> Result<()> {
         let now = to_millis(now);
         in_tx!(self, tx => {
+            if !roles.contains(&Role::GlobalAdmin) {
+                let held: Option<(Option<i64>, i64)> = sqlx::query_as(HELD_GLOBAL_ADMIN)
+                    .bind(account.0)
+                    .fetch_optional(&mut *tx)
+                    .await?;
+                if let Some((Some(organization), 1..)) = held {
+                    let others: i64 = sqlx::query_scalar(OTHER_GLOBAL_ADMINS)
+                        .bind(organization)
+                        .bind(account.0)
+                        .fetch_one(&mut *tx)
+                        .await?;
+                    if others == 0 {
+                        return Err(Error::LastGlobalAdmin);
+                    }
+                }
+            }
             sqlx::query("DELETE FROM account_roles WHERE account_id = $1")
                 .bind(account.0)
                 .execute(&mut *tx)
@@ -170,9 +209,126 @@ impl Store {
         Ok(())
     }
 
+    /// How many accounts of the organization hold the Global admin role.
+    pub async fn global_admins(&self, organization: OrganizationId) -> Result<i64> {
+        Ok(
+            on_pool!(self, pool => sqlx::query_scalar(OTHER_GLOBAL_ADMINS)
+            .bind(organization.0)
+            .bind(0_i64)
+            .fetch_one(pool)
+            .await)?,
+        )
+    }
+
+    /// Takes the account out of `organization`: its organization is cleared, its organization
+    /// roles go (the operator role stays) and its live links to the organization's contracts
+    /// are revoked by `by`, each audited as `contract.link_revoked`; `audit` is appended with
+    /// the roles and contracts taken added to its details. `not_found` when the account is not
+    /// (or no longer) in the organization; `last_global_admin` when it is the organization's
+    /// last Global admin. One transaction, serialized like [`Self::set_roles`].
+    pub async fn remove_from_organization(
+        &self,
+        account: AccountId,
+        organization: OrganizationId,
+        by: AccountId,
+        audit: &AuditEntry,
+        now: OffsetDateTime,
+    ) -> Result<Removal> {
+        let at = to_millis(now);
+        let removal = in_tx!(self, tx => {
+            let held: Option<(Option<i64>, i64)> = sqlx::query_as(HELD_GLOBAL_ADMIN)
+                .bind(account.0)
+                .fetch_optional(&mut *tx)
+                .await?;
+            match held {
+                Some((Some(org), global_admin)) if org == organization.0 => {
+                    if global_admin > 0 {
+                        let others: i64 = sqlx::query_scalar(OTHER_GLOBAL_ADMINS)
+                            .bind(organization.0)
+                            .bind(account.0)
+                            .fetch_one(&mut *tx)
+                            .await?;
+                        if others == 0 {
+                            return Err(Error::LastGlobalAdmin);
+                        }
+                    }
+                }
+                _ => return Err(Error::NotFound),
+            }
+            let roles: Vec<String> = sqlx::query_scalar(
+                "SELECT role FROM account_roles WHERE account_id = $1 AND role <> 'operator' ORDER BY role",
+            )
+            .bind(account.0)
+            .fetch_all(&mut *tx)
+            .await?;
+            let contracts: Vec<String> = sqlx::query_scalar(
+                "SELECT c.contract_code FROM contract_links l JOIN contracts c ON c.id = l.contract_id \
+                 WHERE l.account_id = $1 AND l.revoked_at IS NULL AND c.organization_id = $2 \
+                 ORDER BY l.linked_at, l.id",
+            )
+            .bind(account.0)
+            .bind(organization.0)
+            .fetch_all(&mut *tx)
+            .await?;
+            sqlx::query("UPDATE accounts SET organization_id = NULL WHERE id = $1 AND organization_id = $2")
+                .bind(account.0)
+                .bind(organization.0)
+                .execute(&mut *tx)
+                .await?;
+            sqlx::query("DELETE FROM account_roles WHERE account_id = $1 AND role <> 'operator'")
+                .bind(account.0)
+                .execute(&mut *tx)
+                .await?;
+            sqlx::query(
+                "UPDATE contract_links SET revoked_at = $1, revoked_by = $2 \
+                 WHERE account_id = $3 AND revoked_at IS NULL \
+                 AND contract_id IN (SELECT id FROM contracts WHERE organization_id = $4)",
+            )
+            .bind(at)
+            .bind(by.0)
+            .bind(account.0)
+            .bind(organization.0)
+            .execute(&mut *tx)
+            .await?;
+            for contract in &contracts {
+                let revoked = AuditEntry::new(
+                    audit.actor_id,
+                    "contract.link_revoked",
+                    format!("contract:{contract}"),
+                    serde_json::json!({"account": account.0, "reason": "removed_from_organization"}),
+                );
+                append_audit!(tx, &revoked, at);
+            }
+            let mut entry = audit.clone();
+            if let Some(details) = entry.details.as_object_mut() {
+                details.insert("roles".to_owned(), serde_json::json!(roles));
+                details.insert("revoked_links".to_owned(), serde_json::json!(contracts));
+            }
+            append_audit!(tx, &entry, at);
+            Removal {
+                roles: roles.iter().filter_map(|role| Role::parse(role)).collect(),
+                revoked_contracts: contracts,
+            }
+        });
+        self.caches.forget_callers();
+        Ok(removal)
+    }
+
     pub async fn set_language(&self, account: AccountId, language: Language) -> Result<()> {
         on_write_pool!(self, pool => sqlx::query("UPDATE accounts SET language = $1 WHERE id = $2")
             .bind(language.code())
+            .bind(account.0)
+            .execute(pool)
+            .await
+            .map(|_| ()))?;
+        self.caches.forget_callers();
+        Ok(())
+    }
+
+    /// The time zone the account reads times in (None: the browser's).
+    pub async fn set_time_zone(&self, account: AccountId, time_zone: Option<&str>) -> Result<()> {
+        on_write_pool!(self, pool => sqlx::query("UPDATE accounts SET time_zone = $1 WHERE id = $2")
+            .bind(time_zone)
             .bind(account.0)
             .execute(pool)
             .await

@@ -477,6 +477,114 @@ async fn signing_in_again_replaces_the_session_and_signing_out_ends_it(backend: 
     );
 }
 
+/// The web pages show times in the account's time zone, else the browser's (the cookie
+/// static/app.js writes), else UTC; the API answers in UTC whatever the setting.
+async fn pages_show_times_in_the_viewers_time_zone(backend: Backend) {
+    let app = TestApp::on(backend).await;
+    let ada = app.caller("ada@example.com", None, &[]).await;
+    let page = |cookie: Option<&str>| {
+        let mut cookies = format!(
+            "sportello_session={}",
+            ada.session.as_deref().unwrap_or_default()
+        );
+        if let Some(cookie) = cookie {
+            cookies.push_str("; ");
+            cookies.push_str(cookie);
+        }
+        Request::builder()
+            .uri("/account")
+            .header(header::COOKIE, cookies)
+            .body(Body::empty())
+            .expect("request")
+    };
+    let shown = |text: &str| {
+        let start = text.find("(now: ").expect("the time zone hint") + 6;
+        text[start..start + 30].to_owned()
+    };
+    let utc = app.raw(page(None)).await;
+    assert!(shown(&utc.text).contains(" UTC)"), "{}", shown(&utc.text));
+    assert!(utc.text.contains("Pages show times in UTC"));
+    let browser = app.raw(page(Some("sportello_tz=Asia/Tokyo"))).await;
+    assert!(
+        browser.text.contains("Pages show times in Asia/Tokyo"),
+        "{}",
+        browser.text
+    );
+    assert!(
+        shown(&browser.text).contains(" JST)"),
+        "{}",
+        shown(&browser.text)
+    );
+    // A name the database does not know is ignored, never an error.
+    let junk = app.raw(page(Some("sportello_tz=Mars/Olympus"))).await;
+    assert_eq!(junk.status, StatusCode::OK);
+    assert!(junk.text.contains("Pages show times in UTC"));
+
+    for refused in [
+        json!({"time_zone": "Mars/Olympus"}),
+        json!({"time_zone": "x".repeat(65)}),
+    ] {
+        let reply = app
+            .send(&ada, Method::PUT, "/api/v1/me/time-zone", Some(refused))
+            .await;
+        assert_eq!(
+            reply.status,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "{}",
+            reply.text
+        );
+        assert!(reply.text.contains("unknown_time_zone"), "{}", reply.text);
+    }
+    assert_eq!(
+        app.get(&ada, "/api/v1/me").await.json()["time_zone"],
+        json!(null)
+    );
+    let set = app
+        .send(
+            &ada,
+            Method::PUT,
+            "/api/v1/me/time-zone",
+            Some(json!({"time_zone": "america/new_york"})),
+        )
+        .await;
+    assert_eq!(set.status, StatusCode::NO_CONTENT, "{}", set.text);
+    let me = app.get(&ada, "/api/v1/me").await.json();
+    assert_eq!(
+        me["time_zone"],
+        json!("America/New_York"),
+        "stored by its canonical name"
+    );
+    assert!(
+        me["created_at"].as_str().unwrap_or_default().ends_with('Z'),
+        "{me}"
+    );
+    // The account's choice wins over the browser's.
+    let chosen = app.raw(page(Some("sportello_tz=Asia/Tokyo"))).await;
+    assert!(
+        chosen.text.contains("Pages show times in America/New_York"),
+        "{}",
+        chosen.text
+    );
+    let label = shown(&chosen.text);
+    assert!(
+        label.contains(" EST)") || label.contains(" EDT)"),
+        "{label}"
+    );
+    let reset = app
+        .send(
+            &ada,
+            Method::PUT,
+            "/api/v1/me/time-zone",
+            Some(json!({"time_zone": null})),
+        )
+        .await;
+    assert_eq!(reset.status, StatusCode::NO_CONTENT);
+    assert_eq!(
+        app.get(&ada, "/api/v1/me").await.json()["time_zone"],
+        json!(null)
+    );
+}
+
 async fn the_account_language_wins_over_the_browser(backend: Backend) {
     let app = TestApp::on(backend).await;
     let ada = app.caller("ada@example.com", None, &[]).await;
@@ -777,6 +885,7 @@ on_both_backends!(
     accounts_are_created_inside_the_right_organization,
     signing_in_again_replaces_the_session_and_signing_out_ends_it,
     the_account_language_wins_over_the_browser,
+    pages_show_times_in_the_viewers_time_zone,
     json_bodies_need_a_json_media_type,
     the_documented_bounds_are_the_server_bounds,
 );

@@ -601,7 +601,7 @@ fn entry_numbers(html: &str) -> Vec<i64> {
 
 /// The `keyset-NNN@example.com` recipients an outbox page shows.
 fn recipients(html: &str) -> Vec<String> {
-    html.split("<td>keyset-")
+    html.split("<span class=\"email\">keyset-")
         .skip(1)
         .map(|rest| rest.split('<').next().unwrap_or_default().to_owned())
         .collect()

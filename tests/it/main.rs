@@ -18,6 +18,7 @@ mod linked_reads;
 mod mail;
 mod matrix;
 mod migrations;
+mod people;
 mod products;
 mod request_lifecycle;
 mod request_pages;

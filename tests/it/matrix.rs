@@ -42,6 +42,7 @@ fn rows() -> Vec<Row> {
         row(Method::DELETE, "/api/v1/session", "AAAAAAA"),
         row(Method::GET, "/api/v1/me", "UAAAAAA"),
         row(Method::PUT, "/api/v1/me/language", "UAAAAAA"),
+        row(Method::PUT, "/api/v1/me/time-zone", "UAAAAAA"),
         row(Method::POST, "/api/v1/tokens", "UAAAAAA"),
         row(Method::GET, "/api/v1/tokens", "UAAAAAA"),
         row(Method::DELETE, "/api/v1/tokens/{token_id}", "UNNNNNN"),
@@ -54,6 +55,11 @@ fn rows() -> Vec<Row> {
         row(
             Method::PUT,
             "/api/v1/accounts/{account_id}/roles",
+            "UFFAAAN",
+        ),
+        row(
+            Method::DELETE,
+            "/api/v1/organizations/{org_id}/accounts/{account_id}",
             "UFFAAAN",
         ),
         row(Method::GET, "/api/v1/competencies", "UAAAAAA"),
@@ -176,6 +182,7 @@ fn rows() -> Vec<Row> {
         row(Method::POST, "/language", "AAAAAAA"),
         row(Method::GET, "/account", "UAAAAAA"),
         row(Method::POST, "/account/tokens", "UAAAAAA"),
+        row(Method::POST, "/account/preferences", "UAAAAAA"),
         row(Method::GET, "/account/tokens/{token_id}/revoke", "UNNNNNN"),
         row(Method::POST, "/account/tokens/{token_id}/revoke", "UNNNNNN"),
         row(Method::GET, "/operator/organizations", "UFFFFAF"),
@@ -186,6 +193,24 @@ fn rows() -> Vec<Row> {
         row(
             Method::POST,
             "/operator/accounts/{account_id}/roles",
+            "UFFAAAN",
+        ),
+        // Operators, who belong to no organization, are sent to the console's accounts.
+        row(Method::GET, "/organization/people", "UFFAAAA"),
+        row(Method::POST, "/organization/people", "UFFAANA"),
+        row(
+            Method::POST,
+            "/organization/people/{account_id}/roles",
+            "UFFAAAN",
+        ),
+        row(
+            Method::GET,
+            "/organization/people/{account_id}/remove",
+            "UFFAAAN",
+        ),
+        row(
+            Method::POST,
+            "/organization/people/{account_id}/remove",
             "UFFAAAN",
         ),
         row(Method::GET, "/benefits", "UAAAAAA"),
@@ -296,6 +321,8 @@ fn body_for(route: &str, unique: usize, org_id: i64) -> Option<Value> {
             json!({"email": "signin@example.com", "password": crate::support::PASSWORD})
         }
         "/api/v1/me/language" => json!({"language": "it"}),
+        "/api/v1/me/time-zone" => json!({"time_zone": "Europe/Rome"}),
+        "/account/preferences" => json!({"language": "en", "time_zone": "Europe/Rome"}),
         "/api/v1/tokens" | "/account/tokens" => json!({"name": "matrix"}),
         "/api/v1/organizations" | "/operator/organizations" => {
             json!({"name": format!("Org {unique}"), "csp": true})
@@ -310,6 +337,11 @@ fn body_for(route: &str, unique: usize, org_id: i64) -> Option<Value> {
         }
         "/api/v1/accounts/{account_id}/roles" => json!({"roles": ["member"]}),
         "/operator/accounts/{account_id}/roles" => json!({"roles": ["member"]}),
+        "/organization/people/{account_id}/roles" => json!({"roles": ["member"]}),
+        "/organization/people" => {
+            json!({"email": format!("person{unique}@example.com"), "display_name": "New", "kind": "work",
+                   "password": "long enough password", "roles": ["member"]})
+        }
         "/language" => json!({"lang": "it", "return_to": "/"}),
         "/operator/products/{code}/versions" => {
             json!({"name": "1", "released": "2020-01-01", "mainstream_end": "2021-01-01", "extended_end": "2022-01-01"})
@@ -507,10 +539,27 @@ async fn every_caller_gets_what_the_matrix_says(backend: Backend) {
                 kept.id
             };
             let activation = pending[usize::from(row.route.ends_with("/reject"))];
+            // Removing an account from the organization takes a fresh one each time.
+            let account_id = if row.route.contains("{account_id}")
+                && !row.route.contains("/links/")
+                && (row.route.ends_with("/remove") || row.method == Method::DELETE)
+            {
+                app.caller(
+                    &format!("leaver{unique}@example.com"),
+                    Some(home),
+                    &[Role::Member],
+                )
+                .await
+                .account_id
+                .expect("id")
+                .0
+            } else {
+                target_id
+            };
             let uri = row
                 .route
                 .replace("{org_id}", &home.0.to_string())
-                .replace("{account_id}", &target_id.to_string())
+                .replace("{account_id}", &account_id.to_string())
                 .replace("{token_id}", "999999")
                 .replace("{membership_id}", &membership.to_string())
                 .replace("{benefit_code}", "product_support")

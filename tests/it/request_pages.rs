@@ -70,7 +70,13 @@ async fn the_products_page_lists_versions_and_keeps_a_refused_form(backend: Back
         .await;
     assert_eq!(page.status, StatusCode::OK);
     assert!(page.text.contains("Product “SQL Server” added."));
-    assert!(page.text.contains("mainstream until 2022-10-11"));
+    assert!(
+        page.text.contains(
+            r#"mainstream until <time datetime="2022-10-11" class="nowrap">2022-10-11</time>"#
+        ),
+        "{}",
+        page.text
+    );
     assert!(page.text.contains("Azure Virtual Machines"));
 
     let refused = app

@@ -163,6 +163,26 @@ async fn accounts_round_trip(backend: Backend) {
     assert_eq!((everyone.items.len(), everyone.next), (2, None));
     assert!(everyone.items.iter().any(|a| a.roles.is_empty()));
 
+    // Ada is the organization's only Global admin: the role stays until another holds it.
+    let refused = store
+        .set_roles(
+            id,
+            &[Role::PartnerAdmin],
+            &crate::support::fixture_audit(),
+            now,
+        )
+        .await;
+    assert!(
+        matches!(refused, Err(Error::LastGlobalAdmin)),
+        "{refused:?}"
+    );
+    store
+        .insert_account(
+            &new_account("cy@example.com", Some(org), vec![Role::GlobalAdmin]),
+            now,
+        )
+        .await
+        .expect("cy");
     store
         .set_roles(
             id,

@@ -11,7 +11,7 @@ use crate::http::error::Problem;
 use crate::http::extract::{Json, Path, Query};
 use axum::extract::State;
 use axum::http::StatusCode;
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
 use utoipa::{IntoParams, ToSchema};
 
@@ -183,4 +183,53 @@ pub async fn set_roles(
         )
         .await?,
     ))
+}
+
+/// What removing an account from its organization did.
+#[derive(Serialize, ToSchema)]
+pub struct RemovedAccount {
+    /// The account as it is now: no organization, no organization roles.
+    pub account: Account,
+    /// The organization roles it held.
+    pub removed_roles: Vec<Role>,
+    /// The Contract IDs of the organization's contracts whose links to the account were revoked.
+    pub revoked_links: Vec<String>,
+}
+
+/// Remove an account from its organization
+///
+/// Takes the account out of the organization: it keeps its email, password, sessions and
+/// tokens as an account of no organization, loses its organization roles (the operator role
+/// stays) and its links to the organization's contracts. Operators and the organization's
+/// Global admins and Partner admins may; the organization's last Global admin cannot be removed
+/// (409 `last_global_admin`: give another account the role first). An account that is not in the
+/// organization, or no longer, is 404.
+#[utoipa::path(delete, operation_id = "removeOrganizationAccount", path = "/api/v1/organizations/{org_id}/accounts/{account_id}", tag = "accounts",
+    params(("org_id" = i64, Path, minimum = 1, maximum = 9007199254740991_i64, description = "The organization's id"), ("account_id" = i64, Path, minimum = 1, maximum = 9007199254740991_i64, description = "The account's id")),
+    responses(
+        (status = 200, body = RemovedAccount),
+        (status = 401, description = "`unauthenticated`", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "`forbidden_role`, `csrf_failed`", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "`not_found`: no such account in the organization, or another organization", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "`last_global_admin`", body = Problem, content_type = "application/problem+json"),
+    ),
+    security(("bearer" = []), ("session" = [])))]
+pub async fn remove_from_organization(
+    State(state): State<AppState>,
+    context: RequestContext,
+    Path((org_id, account_id)): Path<(i64, i64)>,
+) -> Result<axum::Json<RemovedAccount>> {
+    let removed = accounts::remove_from_organization(
+        &state.store,
+        context.actor()?,
+        OrganizationId(org_id),
+        AccountId(account_id),
+        OffsetDateTime::now_utc(),
+    )
+    .await?;
+    Ok(axum::Json(RemovedAccount {
+        account: removed.account,
+        removed_roles: removed.removal.roles,
+        revoked_links: removed.removal.revoked_contracts,
+    }))
 }

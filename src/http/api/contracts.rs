@@ -72,6 +72,11 @@ pub struct ContractJson {
     /// Accounts holding links (for the owning organization's admins).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub links: Option<Vec<LinkHolder>>,
+    /// On single-contract answers of counted contracts: at the pace of the last 90 days, when
+    /// the incidents run out (`runs_out`, on or before `end`) or how many will expire unused
+    /// (`expires_unused`); `exhausted` or `ended` once that is so.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub forecast: Option<crate::domain::forecast::Forecast>,
 }
 
 impl ContractJson {
@@ -104,6 +109,7 @@ impl ContractJson {
             ledger: None,
             ledger_older: None,
             links: None,
+            forecast: None,
         }
     }
 
@@ -124,6 +130,7 @@ impl ContractJson {
             .older
             .map(|before| ledger_path(&detail.contract, before));
         json.ledger = Some(detail.ledger.entries);
+        json.forecast = detail.forecast;
         json
     }
 }
@@ -167,7 +174,13 @@ pub async fn link(
         now,
     )
     .await?;
-    let detail = contracts::show(&state.store, actor, contract.contract_id.as_str()).await?;
+    let detail = contracts::show(
+        &state.store,
+        actor,
+        contract.contract_id.as_str(),
+        OffsetDateTime::now_utc().date(),
+    )
+    .await?;
     let status = if created {
         StatusCode::CREATED
     } else {
@@ -261,7 +274,13 @@ pub async fn show(
     context: RequestContext,
     Path(contract_id): Path<String>,
 ) -> Result<axum::Json<ContractJson>> {
-    let detail = contracts::show(&state.store, context.actor()?, &contract_id).await?;
+    let detail = contracts::show(
+        &state.store,
+        context.actor()?,
+        &contract_id,
+        OffsetDateTime::now_utc().date(),
+    )
+    .await?;
     Ok(axum::Json(ContractJson::detail(
         detail,
         &state.policy,

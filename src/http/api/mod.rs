@@ -24,6 +24,7 @@ pub fn routes(routes: Routes) -> Routes {
         .delete("/api/v1/session", session::delete)
         .get("/api/v1/me", session::me)
         .put("/api/v1/me/language", session::set_language)
+        .put("/api/v1/me/time-zone", session::set_time_zone)
         .post("/api/v1/tokens", tokens::create)
         .get("/api/v1/tokens", tokens::list)
         .delete("/api/v1/tokens/{token_id}", tokens::revoke)
@@ -34,6 +35,10 @@ pub fn routes(routes: Routes) -> Routes {
         .get("/api/v1/accounts", accounts::list)
         .get("/api/v1/accounts/{account_id}", accounts::show)
         .put("/api/v1/accounts/{account_id}/roles", accounts::set_roles)
+        .delete(
+            "/api/v1/organizations/{org_id}/accounts/{account_id}",
+            accounts::remove_from_organization,
+        )
         .get("/api/v1/competencies", memberships::competencies)
         .post(
             "/api/v1/organizations/{org_id}/memberships",

@@ -32,10 +32,10 @@ use utoipa::{Modify, OpenApi};
         (name = "meta", description = "This document."),
     ),
     paths(
-        session::create, session::delete, session::me, session::set_language,
+        session::create, session::delete, session::me, session::set_language, session::set_time_zone,
         tokens::create, tokens::list, tokens::revoke,
         organizations::create, organizations::list, organizations::show,
-        accounts::create, accounts::list, accounts::show, accounts::set_roles,
+        accounts::create, accounts::list, accounts::show, accounts::set_roles, accounts::remove_from_organization,
         memberships::competencies, memberships::create, memberships::list, memberships::end, memberships::remove,
         memberships::import,
         benefits::list, benefits::activate,

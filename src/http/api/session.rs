@@ -124,6 +124,37 @@ pub async fn me(
 
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
+pub struct TimeZoneBody {
+    /// An IANA time zone such as `Europe/Rome` (stored by its canonical name), or null for the
+    /// browser's.
+    #[schema(example = "Europe/Rome")]
+    pub time_zone: Option<String>,
+}
+
+/// Set the time zone of the web pages
+///
+/// Saves the time zone the signed-in account's web pages show times in; null goes back to the
+/// browser's. The API itself always answers in UTC.
+#[utoipa::path(put, operation_id = "setTimeZone", path = "/api/v1/me/time-zone", tag = "session", request_body = TimeZoneBody,
+    responses(
+        (status = 204, description = "Saved"),
+        (status = 400, description = "`malformed_body`", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "`unauthenticated`", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "`invalid_input`: `time_zone` is `unknown_time_zone`", body = Problem, content_type = "application/problem+json"),
+    ),
+    security(("bearer" = []), ("session" = [])))]
+pub async fn set_time_zone(
+    State(state): State<AppState>,
+    context: RequestContext,
+    Json(body): Json<TimeZoneBody>,
+) -> Result<StatusCode> {
+    account_actions::set_time_zone(&state.store, context.actor()?, body.time_zone.as_deref())
+        .await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct LanguageBody {
     pub language: Language,
 }

@@ -28,12 +28,7 @@ pub fn usage_points(contract: &Contract, usage_by_day: &[(Date, i64)]) -> Vec<(D
     points
 }
 
-fn escape(text: &str) -> String {
-    text.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
-}
+use super::escape;
 
 /// Renders the step chart from the contract's start to `today` (or its end, if sooner),
 /// with the allotment as a dashed line when it is counted. `title` and `description` are the

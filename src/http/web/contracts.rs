@@ -264,7 +264,13 @@ pub async fn show(
     Query(query): Query<ShowQuery>,
 ) -> Result<Response> {
     let actor = context.actor()?;
-    let mut detail = contracts::show(&state.store, actor, &contract_id).await?;
+    let mut detail = contracts::show(
+        &state.store,
+        actor,
+        &contract_id,
+        OffsetDateTime::now_utc().date(),
+    )
+    .await?;
     // An older page of the ledger; a cursor that is not a number shows the latest.
     let before = query
         .before
@@ -281,7 +287,6 @@ pub async fn show(
         .await?
         .1;
     }
-    let usage = state.store.usage_by_day(detail.contract.id).await?;
     let text = ContractText {
         policy: state.policy.clone(),
         language: context.language,
@@ -299,7 +304,7 @@ pub async fn show(
     );
     let chart = super::chart::usage_svg(
         &detail.contract,
-        &usage,
+        &detail.usage_by_day,
         today,
         &layout.t("contract-chart-title"),
         &summary,
@@ -456,16 +461,21 @@ pub async fn revoke(
     WebForm(_): WebForm<EmptyForm>,
 ) -> Result<Response> {
     let actor = context.actor()?;
-    let email = contracts::show(&state.store, actor, &contract_id)
-        .await
-        .ok()
-        .and_then(|detail| {
-            detail
-                .holders
-                .into_iter()
-                .find(|holder| holder.account_id.0 == account_id)
-                .map(|holder| holder.email)
-        });
+    let email = contracts::show(
+        &state.store,
+        actor,
+        &contract_id,
+        OffsetDateTime::now_utc().date(),
+    )
+    .await
+    .ok()
+    .and_then(|detail| {
+        detail
+            .holders
+            .into_iter()
+            .find(|holder| holder.account_id.0 == account_id)
+            .map(|holder| holder.email)
+    });
     contracts::revoke(
         &state.store,
         actor,

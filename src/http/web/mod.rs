@@ -15,6 +15,7 @@ pub mod memberships;
 pub mod orders;
 pub mod organizations;
 pub mod outbox;
+pub mod people;
 pub mod products;
 pub mod profile;
 pub mod requests;
@@ -46,6 +47,7 @@ pub fn routes(routes: Routes) -> Routes {
         .post("/language", sessions::language)
         .get("/account", profile::show)
         .post("/account/tokens", profile::create_token)
+        .post("/account/preferences", profile::save_preferences)
         .get(
             "/account/tokens/{token_id}/revoke",
             profile::confirm_revoke_token,
@@ -57,6 +59,14 @@ pub fn routes(routes: Routes) -> Routes {
         .get("/operator/accounts", accounts::list)
         .post("/operator/accounts", accounts::create)
         .post("/operator/accounts/{account_id}/roles", accounts::set_roles)
+        .get("/organization/people", people::list)
+        .post("/organization/people", people::create)
+        .post("/organization/people/{account_id}/roles", people::set_roles)
+        .get(
+            "/organization/people/{account_id}/remove",
+            people::confirm_remove,
+        )
+        .post("/organization/people/{account_id}/remove", people::remove)
         .get("/benefits", benefits::list)
         .post("/benefits/{benefit_code}/activate", benefits::activate)
         .post(
@@ -203,6 +213,11 @@ pub struct Layout {
     /// Seconds after which the page's live parts are fetched again (`static/app.js`), while
     /// something on it is still changing by itself.
     pub refresh: Option<u32>,
+    /// The viewer's time zone (see [`RequestContext::time_zone`]).
+    pub time_zone: jiff::tz::TimeZone,
+    pub time_zone_from_browser: bool,
+    /// The moment the page is drawn, for "2 hours ago".
+    pub now: time::OffsetDateTime,
 }
 
 impl Layout {
@@ -218,7 +233,93 @@ impl Layout {
                 .as_ref()
                 .map(|flash| flash.message(context.language)),
             refresh: None,
+            time_zone: context.time_zone.clone(),
+            time_zone_from_browser: context.time_zone_from_browser,
+            now: time::OffsetDateTime::now_utc(),
         }
+    }
+
+    /// A moment as the viewer reads it, in their time zone: `2026-12-06 20:14 CET`.
+    pub fn when_text(&self, at: impl AsTime) -> String {
+        local_time(at.as_time(), &self.time_zone)
+    }
+
+    /// A moment as a `<time>` element that never wraps and carries the UTC instant.
+    pub fn when(&self, at: impl AsTime) -> askama::filters::Safe<String> {
+        askama::filters::Safe(time_element(at.as_time(), &self.time_zone))
+    }
+
+    /// [`Self::when`] followed by how long ago (or how soon) it is, where that is within a week:
+    /// `2026-12-06 20:14 CET (2 hours ago)`.
+    pub fn when_ago(&self, at: impl AsTime) -> askama::filters::Safe<String> {
+        let at = at.as_time();
+        let mut html = time_element(at, &self.time_zone);
+        if let Some(relative) = relative_time(self.language, self.now, at) {
+            html.push_str(&format!(
+                " <span class=\"ago\">({})</span>",
+                escape(&relative)
+            ));
+        }
+        askama::filters::Safe(html)
+    }
+
+    /// A message whose argument `name` is a piece of markup (a `<time>`, an e-mail that does
+    /// not break): the message is escaped, the markup goes in as it is.
+    pub fn t_markup(
+        &self,
+        key: &str,
+        name: &str,
+        markup: askama::filters::Safe<String>,
+    ) -> askama::filters::Safe<String> {
+        const SLOT: &str = "\u{E000}";
+        let text = escape(&self.t1(key, name, SLOT));
+        askama::filters::Safe(text.replace(SLOT, &markup.0))
+    }
+
+    /// A message whose argument `name` is the moment `at` as a `<time>` element.
+    pub fn t_when(&self, key: &str, name: &str, at: impl AsTime) -> askama::filters::Safe<String> {
+        self.t_markup(key, name, self.when(at))
+    }
+
+    /// Free text (a mail subject, an audit detail) in which a word with dashes — a date, a
+    /// request number, a Contract ID — never breaks at them; the text still wraps at spaces.
+    pub fn unbroken(&self, text: &str) -> askama::filters::Safe<String> {
+        let mut html = String::with_capacity(text.len() + 16);
+        for (index, word) in text.split(' ').enumerate() {
+            if index > 0 {
+                html.push(' ');
+            }
+            if word.contains('-') && word.chars().count() <= 32 {
+                html.push_str("<span class=\"nowrap\">");
+                html.push_str(&escape(word));
+                html.push_str("</span>");
+            } else {
+                html.push_str(&escape(word));
+            }
+        }
+        askama::filters::Safe(html)
+    }
+
+    /// An e-mail address that wraps at its spaces only, never at its dashes.
+    pub fn email(&self, email: &str) -> askama::filters::Safe<String> {
+        askama::filters::Safe(format!("<span class=\"email\">{}</span>", escape(email)))
+    }
+
+    /// A calendar day (no time zone applies) that never wraps at its dashes.
+    pub fn day(&self, day: &time::Date) -> askama::filters::Safe<String> {
+        askama::filters::Safe(format!(
+            "<time datetime=\"{day}\" class=\"nowrap\">{day}</time>"
+        ))
+    }
+
+    /// A message whose argument `name` is the calendar day `day` (see [`Self::day`]).
+    pub fn t_day(&self, key: &str, name: &str, day: &time::Date) -> askama::filters::Safe<String> {
+        self.t_markup(key, name, self.day(day))
+    }
+
+    /// The time zone's name as the account page shows it.
+    pub fn time_zone_name(&self) -> String {
+        self.time_zone.iana_name().unwrap_or("UTC").to_owned()
     }
 
     /// Keeps the page's `data-live` parts current every `seconds` (None: the page is settled).
@@ -298,6 +399,15 @@ impl Layout {
             let customers = self.nav_items(&[("/customers", "nav-customers")]);
             let at = items.len().saturating_sub(1);
             items.splice(at..at, customers);
+        }
+        // An organization's Global admins and Partner admins manage its people.
+        let manages_people = self.actor.as_ref().is_some_and(|a| {
+            a.can(crate::domain::Permission::ManageAccounts, a.organization_id) && !a.is_operator()
+        });
+        if manages_people {
+            let people = self.nav_items(&[("/organization/people", "nav-people")]);
+            let at = items.len().saturating_sub(1);
+            items.splice(at..at, people);
         }
         // Filing a request belongs with the requests; operators open requests from their queue.
         for item in &mut items {
@@ -504,6 +614,84 @@ pub fn date_time(at: impl AsTime) -> String {
         .unwrap_or_default()
 }
 
+/// Text for HTML: `&`, `<`, `>`, `"` and `'` as entities.
+pub fn escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// `at` in `zone`: `2026-12-06 20:14 CET` (the zone's abbreviation, or its UTC offset where
+/// the database has none).
+pub fn local_time(at: time::OffsetDateTime, zone: &jiff::tz::TimeZone) -> String {
+    let Ok(instant) = jiff::Timestamp::from_second(at.unix_timestamp()) else {
+        return date_time(at);
+    };
+    let zoned = instant.to_zoned(zone.clone());
+    let abbreviation = zoned
+        .time_zone()
+        .to_offset_info(instant)
+        .abbreviation()
+        .to_owned();
+    let label = if abbreviation.is_empty() || abbreviation.starts_with(['+', '-']) {
+        let offset = zoned.offset();
+        if offset.seconds() == 0 {
+            "UTC".to_owned()
+        } else {
+            format!("UTC{}", zoned.strftime("%:z"))
+        }
+    } else {
+        abbreviation
+    };
+    format!("{} {label}", zoned.strftime("%Y-%m-%d %H:%M"))
+}
+
+fn time_element(at: time::OffsetDateTime, zone: &jiff::tz::TimeZone) -> String {
+    let utc = at
+        .to_offset(time::UtcOffset::UTC)
+        .format(&time::format_description::well_known::Rfc3339)
+        .unwrap_or_default();
+    format!(
+        "<time datetime=\"{utc}\" class=\"nowrap\">{}</time>",
+        escape(&local_time(at, zone))
+    )
+}
+
+/// "just now", "5 minutes ago", "in 3 hours", "2 days ago": for moments within a week of `now`.
+pub fn relative_time(
+    language: Language,
+    now: time::OffsetDateTime,
+    at: time::OffsetDateTime,
+) -> Option<String> {
+    let seconds = (at - now).whole_seconds();
+    let future = seconds > 0;
+    let span = seconds.unsigned_abs();
+    if span < 60 {
+        return Some(t(language, "time-just-now"));
+    }
+    let (unit, count) = match span {
+        s if s < 3_600 => ("minutes", s / 60),
+        s if s < 86_400 => ("hours", s / 3_600),
+        s if s < 7 * 86_400 => ("days", s / 86_400),
+        _ => return None,
+    };
+    let key = if future {
+        format!("time-in-{unit}")
+    } else {
+        format!("time-{unit}-ago")
+    };
+    Some(t_args(language, &key, &[("n", count.to_string())]))
+}
+
 /// Lets templates pass a timestamp however many references deep askama holds it.
 pub trait AsTime {
     fn as_time(&self) -> time::OffsetDateTime;
@@ -525,6 +713,62 @@ impl<T: AsTime + ?Sized> AsTime for &T {
 mod tests {
     use super::local_path;
     use proptest::prelude::*;
+
+    #[test]
+    fn moments_read_in_the_viewers_zone_and_relative_to_now() {
+        use super::{local_time, relative_time};
+        use crate::domain::Language;
+        use time::macros::datetime;
+        let at = datetime!(2026-12-06 19:14 UTC);
+        let zone = |name| jiff::tz::TimeZone::get(name).expect("zone");
+        assert_eq!(
+            local_time(at, &jiff::tz::TimeZone::UTC),
+            "2026-12-06 19:14 UTC"
+        );
+        assert_eq!(local_time(at, &zone("Europe/Rome")), "2026-12-06 20:14 CET");
+        assert_eq!(
+            local_time(datetime!(2026-07-01 12:00 UTC), &zone("Europe/Rome")),
+            "2026-07-01 14:00 CEST"
+        );
+        assert_eq!(
+            local_time(at, &zone("Asia/Kolkata")),
+            "2026-12-07 00:44 IST"
+        );
+        // A zone the database gives no abbreviation shows its offset.
+        assert_eq!(
+            local_time(at, &zone("America/Sao_Paulo")),
+            "2026-12-06 16:14 UTC-03:00"
+        );
+        let now = datetime!(2026-12-06 21:14 UTC);
+        let en = |at| relative_time(Language::En, now, at);
+        assert_eq!(en(now).as_deref(), Some("just now"));
+        assert_eq!(
+            en(datetime!(2026-12-06 21:13 UTC)).as_deref(),
+            Some("a minute ago")
+        );
+        assert_eq!(en(at).as_deref(), Some("2 hours ago"));
+        assert_eq!(
+            en(datetime!(2026-12-07 00:14 UTC)).as_deref(),
+            Some("in 3 hours")
+        );
+        assert_eq!(
+            en(datetime!(2026-12-04 21:14 UTC)).as_deref(),
+            Some("2 days ago")
+        );
+        assert_eq!(
+            en(datetime!(2026-11-20 21:14 UTC)),
+            None,
+            "older than a week: the date says it"
+        );
+        assert_eq!(
+            relative_time(Language::It, now, at).as_deref(),
+            Some("2 ore fa")
+        );
+        assert_eq!(
+            relative_time(Language::It, now, datetime!(2026-12-06 22:14 UTC)).as_deref(),
+            Some("tra un'ora")
+        );
+    }
 
     #[test]
     fn local_paths_stay_on_this_site() {

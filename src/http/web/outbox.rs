@@ -35,7 +35,8 @@ impl ListPage {
         if let Some(at) = message.sent_at {
             (
                 "badge-ok",
-                self.layout.t1("outbox-sent", "at", super::date_time(at)),
+                self.layout
+                    .t1("outbox-sent", "at", self.layout.when_text(at)),
             )
         } else if message.last_error.is_some() {
             (

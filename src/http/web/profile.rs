@@ -26,6 +26,27 @@ pub struct ProfilePage {
     tokens: Vec<TokenInfo>,
     new_token: Option<String>,
     errors: FormErrors,
+    /// Every time zone the database knows, by name.
+    zones: Vec<String>,
+}
+
+impl ProfilePage {
+    fn zone_chosen(&self, zone: &str) -> bool {
+        self.account.time_zone.as_deref() == Some(zone)
+    }
+}
+
+/// The time zone names offered on the account page, sorted.
+fn zone_names() -> Vec<String> {
+    let mut zones: Vec<String> = jiff::tz::db()
+        .available()
+        .map(|name| name.as_str().to_owned())
+        .filter(|name| name.contains('/') && !name.starts_with("Etc/"))
+        .collect();
+    zones.push("UTC".to_owned());
+    zones.sort();
+    zones.dedup();
+    zones
 }
 
 async fn page(
@@ -47,6 +68,7 @@ async fn page(
         tokens: tokens::list(&state.store, actor).await?,
         new_token,
         errors,
+        zones: zone_names(),
     })
 }
 
@@ -85,6 +107,65 @@ pub async fn create_token(
 }
 
 #[derive(Deserialize)]
+pub struct PreferencesForm {
+    #[serde(default)]
+    language: String,
+    #[serde(default)]
+    time_zone: String,
+}
+
+/// `POST /account/preferences`: the account's language and time zone; nothing changes when
+/// either is refused.
+pub async fn save_preferences(
+    State(state): State<AppState>,
+    context: RequestContext,
+    WebForm(form): WebForm<PreferencesForm>,
+) -> Result<Response> {
+    let actor = context.actor()?;
+    let language = crate::domain::Language::parse(&form.language)
+        .ok_or_else(|| Error::field("language", "unknown_language"))?;
+    match accounts::set_time_zone(&state.store, actor, Some(&form.time_zone)).await {
+        Ok(()) => {}
+        Err(Error::InvalidInput(fields)) => {
+            return render(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                &page(&state, &context, None, FormErrors(fields)).await?,
+            );
+        }
+        Err(error) => return Err(error),
+    }
+    accounts::set_language(&state.store, actor, language).await?;
+    let zone = crate::domain::account::time_zone(&form.time_zone).map_or_else(
+        || crate::i18n::t(language, "preferences-zone-browser"),
+        |(name, _)| name,
+    );
+    let flash = super::flash::Flash::new("flash-preferences-saved")
+        .arg(
+            "language",
+            match language {
+                crate::domain::Language::En => "English",
+                crate::domain::Language::It => "Italiano",
+            },
+        )
+        .arg("zone", zone);
+    let mut response = super::flash::see_other_with(
+        "/account#preferences-heading",
+        &flash,
+        state.settings.secure_cookies(),
+    );
+    response.headers_mut().append(
+        axum::http::header::SET_COOKIE,
+        crate::http::context::build_cookie(
+            crate::http::context::LANGUAGE_COOKIE,
+            language.code().to_owned(),
+            false,
+            state.settings.secure_cookies(),
+        ),
+    );
+    Ok(response)
+}
+
+#[derive(Deserialize)]
 pub struct RevokeForm {}
 
 /// `GET /account/tokens/{token_id}/revoke`: what revoking the token will do.
@@ -102,7 +183,7 @@ pub async fn confirm_revoke_token(
     layout.title = layout.t1("confirm-revoke-token-title", "name", &token.name);
     let last_used = token.last_used_at.map_or_else(
         || layout.t("confirm-revoke-token-never-used"),
-        |at| layout.t1("confirm-revoke-token-last-used", "at", super::date_time(at)),
+        |at| layout.t1("confirm-revoke-token-last-used", "at", layout.when_text(at)),
     );
     let page = super::confirm::ConfirmPage {
         action: format!("/account/tokens/{token_id}/revoke"),

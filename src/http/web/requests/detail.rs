@@ -130,10 +130,6 @@ impl ShowPage {
     fn contract_path(&self) -> Option<String> {
         (self.request.plan != "csp").then(|| format!("/contracts/{}", self.request.plan))
     }
-
-    fn due_text(&self) -> String {
-        crate::http::web::date_time(self.request.first_response_due)
-    }
 }
 
 /// What happened to the page just before it is shown.
