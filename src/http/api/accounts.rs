@@ -156,7 +156,8 @@ pub async fn show(
 /// Set an account's roles
 ///
 /// Replaces the account's roles. Organization roles need the account to belong to an
-/// organization; only operators grant or remove the operator role.
+/// organization; only operators grant or remove the operator role. An organization always keeps
+/// one Global admin (409 `last_global_admin`: give another account the role first).
 #[utoipa::path(put, operation_id = "setAccountRoles", path = "/api/v1/accounts/{account_id}/roles", tag = "accounts", request_body = RolesBody,
     params(("account_id" = i64, Path, minimum = 1, maximum = 9007199254740991_i64, description = "The account's id")),
     responses(
@@ -165,6 +166,7 @@ pub async fn show(
         (status = 401, description = "`unauthenticated`", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "`forbidden_role`, `csrf_failed`", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "`not_found`", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "`last_global_admin`: the account is its organization's only Global admin", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "`invalid_input`", body = Problem, content_type = "application/problem+json"),
     ),
     security(("bearer" = []), ("session" = [])))]
