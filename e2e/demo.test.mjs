@@ -299,6 +299,16 @@ describe('demo: every demo account and the operator console', { timeout: 300_000
     const plans = await planStates();
     const states = plans.map((p) => p.state).sort();
     assert.deepEqual(states, ['Exhausted', 'Expired'], `plans: ${JSON.stringify(plans)}`);
+    // An expired contract says it ended and what went unused, not a big "N left".
+    const cards = page.getByRole('region', { name: 'Linked contracts', exact: true }).getByRole('article');
+    for (let i = 0; i < (await cards.count()); i += 1) {
+      const card = cards.nth(i);
+      if ((await badge(card)) !== 'Expired') continue;
+      const big = squash(await card.locator('.stat-value').textContent());
+      const label = squash(await card.locator('.stat .stat-label').textContent());
+      assert.equal(big, 'Ended', `the expired contract's big text: ${big}`);
+      assert.match(label, /^on \d{4}-\d{2}-\d{2}( · (every incident was used|1 incident was never used|\d+ incidents were never used))?$/, label);
+    }
     await signOut();
   });
 

@@ -870,6 +870,28 @@ describe('requests: plans, filing, CSP customers and refunds', { timeout: 300_00
     assert.deepEqual(what, ['Granted', 'Used by a request', 'Given back'], `the ledger rows: ${JSON.stringify(texts)}`);
     assert.equal(texts[1][2], '−1', `the "Used by a request" row takes one incident: ${JSON.stringify(texts[1])}`);
     assert.equal(texts[2][2], '+1', `the "Given back" row gives one back: ${JSON.stringify(texts[2])}`);
+    // The chart spans the whole term, marks today, has values on its y-axis and says what the
+    // pace means (one incident used and given back: nothing used in net, all 20 expire).
+    const usage = page.getByRole('region', { name: 'Incidents used over time', exact: true });
+    const chart = usage.getByRole('img', { name: 'Incidents used over time' });
+    assert.equal(await chart.count(), 1, 'one chart shown at desktop width (the phone drawing is hidden)');
+    const labels = await chart.locator('text').allTextContents();
+    const [termStart, termEnd] = ((await fact(main(), 'Valid')) ?? '').split(' – ');
+    for (const label of ['today', '0', '20', termStart, termEnd]) {
+      assert.ok(labels.includes(label), `the chart labels "${label}": ${JSON.stringify(labels)}`);
+    }
+    const outlook = squash(await usage.locator('svg.chart-wide desc').textContent());
+    assert.match(outlook, /At the pace of the last 90 days \(0 per 30 days\), about 20 incidents will expire unused on \d{4}-\d{2}-\d{2}\./, outlook);
+    const forecast = squash(await main().locator('p.forecast').textContent());
+    assert.ok(outlook.endsWith(forecast), `the page says the forecast too: "${forecast}"`);
+    await page.setViewportSize({ width: PHONE_WIDTH, height: 844 });
+    try {
+      assert.equal(await usage.getByRole('img').count(), 1, 'one chart at phone width');
+      const box = await usage.locator('svg.chart-narrow').boundingBox();
+      assert.ok(box && box.width <= PHONE_WIDTH && box.width >= 300, `the phone drawing fills the card: ${JSON.stringify(box)}`);
+    } finally {
+      await page.setViewportSize({ width: 1280, height: 800 });
+    }
   });
 
   check('the ledger\'s "Given back" row names the request and the reason as users read them', async () => {

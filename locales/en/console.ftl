@@ -32,9 +32,44 @@ audit-none = The audit log is empty.
 audit-none-filtered = No entry matches these filters.
 audit-fix-filters = Correct the filters to see entries.
 audit-time = Time
-audit-details = Details
 audit-actor-system = Sportello (automatic)
 audit-actor-id = Account { $id }
+audit-what = What happened
+audit-entry = Entry
+audit-same-action = Entries with this action
+audit-same-subject = Entries about this subject
+audit-someone = someone
+audit-some-organization = an organization
+audit-organization-id = organization { $id }
+audit-request-id = request { $id }
+audit-no-roles = no roles
+audit-did-account-roles-changed = { $actor } changed the roles of { $account } from { $from } to { $to }.
+audit-did-account-removed = { $actor } removed { $account } from { $organization }.
+audit-did-activation-requested = { $actor } asked to activate { $benefit } for { $organization }.
+audit-did-activated = { $actor } approved { $benefit } for { $organization }: contract { $contract } with { $allotted } incidents.
+audit-did-activated-automatically = { $benefit } for { $organization } was activated automatically: contract { $contract } with { $allotted } incidents.
+audit-did-activation-rejected = { $actor } rejected the activation of { $benefit } for { $organization } ({ $reason }).
+audit-did-access-id-rotated = { $actor } issued a new Access ID for contract { $contract }; the old one stopped working.
+audit-did-linked = { $actor } linked contract { $contract } with its IDs.
+audit-did-linked-as-admin = { $actor } linked contract { $contract } to their own account as an admin of its organization.
+audit-did-unlinked = { $actor } unlinked contract { $contract }.
+audit-did-link-revoked = { $actor } revoked the link of { $account } to contract { $contract }.
+audit-did-link-revoked-removed = The link of { $account } to contract { $contract } ended when { $actor } removed them from the organization.
+audit-did-contract-ordered = { $actor } ordered contract { $contract } for { $organization }: { $plan }, { $allotted } incidents, from { $start } to { $end }.
+audit-did-membership-added = { $actor } added a { $offer } membership ({ $competency }) to { $organization }.
+audit-did-membership-ended = { $actor } ended membership { $membership } of { $organization } on { $end }.
+audit-did-membership-removed = { $actor } removed membership { $membership } from { $organization }.
+audit-did-memberships-imported = { $rows ->
+    [one] { $actor } imported 1 membership.
+   *[other] { $actor } imported { $rows } memberships.
+}
+audit-did-policy-loaded = Sportello started with the policy { $source }.
+audit-did-version-added = { $actor } added version { $version } to { $product }.
+audit-did-request-filed = { $actor } filed request { $request }.
+audit-did-request-refunded = { $actor } refunded request { $request } ({ $reason }).
+audit-did-status-changed = { $actor } moved request { $request } from { $from } to { $to }.
+audit-did-sign-in-failed-known = A sign-in as { $email } failed from { $address }: wrong password.
+audit-did-sign-in-failed-unknown = A sign-in as { $email } failed from { $address }: no account has this address.
 
 field-unknown_account = No account has this email address or id.
 

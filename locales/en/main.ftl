@@ -415,7 +415,10 @@ mail-request-created-body = Your support request { $number } “{ $title }” wa
 mail-request-status-subject = Support request { $number }: { $status }
 mail-request-status-body = Your support request { $number } is now: { $status }.
 mail-low-balance-subject = Contract { $contract_id } is running low
-mail-low-balance-body = Contract { $contract_id } has { $remaining } incidents left.
+mail-low-balance-body = Contract { $contract_id } has { $remaining ->
+    [one] 1 incident left.
+   *[other] { $remaining } incidents left.
+}
 mail-expiring-subject = Contract { $contract_id } expires on { $end }
 mail-expiring-body = Contract { $contract_id } ends on { $end } (included). For support after that, renew the membership or order a paid plan.
 error-not_csp = This organization is not a CSP
@@ -554,4 +557,12 @@ forecast-ended = { $count ->
     [0] The contract has ended; every incident was used.
     [one] The contract has ended; 1 incident was never used.
    *[other] The contract has ended; { $count } incidents were never used.
+}
+contract-chart-today = today
+contract-ended = Ended
+contract-ended-on = on { $end }
+contract-ended-unused = { $count ->
+    [0] every incident was used
+    [one] 1 incident was never used
+   *[other] { $count } incidents were never used
 }

@@ -32,9 +32,44 @@ audit-none = Il registro di audit è vuoto.
 audit-none-filtered = Nessuna voce corrisponde a questi filtri.
 audit-fix-filters = Correggi i filtri per vedere le voci.
 audit-time = Ora
-audit-details = Dettagli
 audit-actor-system = Sportello (automatico)
 audit-actor-id = Account { $id }
+audit-what = Cosa è successo
+audit-entry = Voce
+audit-same-action = Voci con questa azione
+audit-same-subject = Voci su questo oggetto
+audit-someone = qualcuno
+audit-some-organization = un'organizzazione
+audit-organization-id = organizzazione { $id }
+audit-request-id = richiesta { $id }
+audit-no-roles = nessun ruolo
+audit-did-account-roles-changed = { $actor } ha cambiato i ruoli di { $account } da { $from } a { $to }.
+audit-did-account-removed = { $actor } ha rimosso { $account } da { $organization }.
+audit-did-activation-requested = { $actor } ha chiesto di attivare { $benefit } per { $organization }.
+audit-did-activated = { $actor } ha approvato { $benefit } per { $organization }: contratto { $contract } con { $allotted } incidenti.
+audit-did-activated-automatically = { $benefit } per { $organization } è stato attivato automaticamente: contratto { $contract } con { $allotted } incidenti.
+audit-did-activation-rejected = { $actor } ha rifiutato l'attivazione di { $benefit } per { $organization } ({ $reason }).
+audit-did-access-id-rotated = { $actor } ha emesso un nuovo Access ID per il contratto { $contract }; quello vecchio non funziona più.
+audit-did-linked = { $actor } ha collegato il contratto { $contract } con i suoi ID.
+audit-did-linked-as-admin = { $actor } ha collegato il contratto { $contract } al proprio account come amministratore della sua organizzazione.
+audit-did-unlinked = { $actor } ha scollegato il contratto { $contract }.
+audit-did-link-revoked = { $actor } ha revocato il collegamento di { $account } al contratto { $contract }.
+audit-did-link-revoked-removed = Il collegamento di { $account } al contratto { $contract } è terminato quando { $actor } lo ha rimosso dall'organizzazione.
+audit-did-contract-ordered = { $actor } ha ordinato il contratto { $contract } per { $organization }: { $plan }, { $allotted } incidenti, dal { $start } al { $end }.
+audit-did-membership-added = { $actor } ha aggiunto un'adesione { $offer } ({ $competency }) a { $organization }.
+audit-did-membership-ended = { $actor } ha chiuso l'adesione { $membership } di { $organization } il { $end }.
+audit-did-membership-removed = { $actor } ha rimosso l'adesione { $membership } da { $organization }.
+audit-did-memberships-imported = { $rows ->
+    [one] { $actor } ha importato 1 adesione.
+   *[other] { $actor } ha importato { $rows } adesioni.
+}
+audit-did-policy-loaded = Sportello è partito con la policy { $source }.
+audit-did-version-added = { $actor } ha aggiunto la versione { $version } a { $product }.
+audit-did-request-filed = { $actor } ha aperto la richiesta { $request }.
+audit-did-request-refunded = { $actor } ha rimborsato la richiesta { $request } ({ $reason }).
+audit-did-status-changed = { $actor } ha spostato la richiesta { $request } da { $from } a { $to }.
+audit-did-sign-in-failed-known = Un accesso come { $email } da { $address } non è riuscito: password errata.
+audit-did-sign-in-failed-unknown = Un accesso come { $email } da { $address } non è riuscito: nessun account ha questo indirizzo.
 
 field-unknown_account = Nessun account ha questo indirizzo email o id.
 

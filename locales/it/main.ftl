@@ -415,7 +415,10 @@ mail-request-created-body = La tua richiesta di supporto { $number } “{ $title
 mail-request-status-subject = Richiesta di supporto { $number }: { $status }
 mail-request-status-body = La tua richiesta di supporto { $number } è ora: { $status }.
 mail-low-balance-subject = Il contratto { $contract_id } sta per esaurirsi
-mail-low-balance-body = Al contratto { $contract_id } restano { $remaining } incidenti.
+mail-low-balance-body = { $remaining ->
+    [one] Al contratto { $contract_id } resta 1 incidente.
+   *[other] Al contratto { $contract_id } restano { $remaining } incidenti.
+}
 mail-expiring-subject = Il contratto { $contract_id } scade il { $end }
 mail-expiring-body = Il contratto { $contract_id } termina il { $end } (incluso). Per il supporto dopo quella data, rinnova l'iscrizione o acquista un piano a pagamento.
 error-not_csp = Questa organizzazione non è un CSP
@@ -554,4 +557,12 @@ forecast-ended = { $count ->
     [0] Il contratto è terminato; tutti gli incidenti sono stati usati.
     [one] Il contratto è terminato; 1 incidente non è mai stato usato.
    *[other] Il contratto è terminato; { $count } incidenti non sono mai stati usati.
+}
+contract-chart-today = oggi
+contract-ended = Terminato
+contract-ended-on = il { $end }
+contract-ended-unused = { $count ->
+    [0] tutti gli incidenti sono stati usati
+    [one] 1 incidente non è mai stato usato
+   *[other] { $count } incidenti non sono mai stati usati
 }

@@ -4,12 +4,15 @@
 use super::authorize;
 use crate::domain::{Actor, Email, Permission};
 use crate::error::{Error, Result};
-use crate::store::audit::{AuditFilter, AuditRecord, ChainBreak, ChainState, check_shown};
+use crate::store::audit::{
+    AuditFilter, AuditNames, AuditRecord, ChainBreak, ChainState, check_shown,
+};
 use crate::store::outbox::Message;
 use crate::store::{Listing, Page, Store};
 
 /// The actions the code records, offered as suggestions when filtering (any text is accepted).
 pub const KNOWN_ACTIONS: &[&str] = &[
+    "account.removed_from_organization",
     "account.roles_changed",
     "benefit.activated",
     "benefit.activation_rejected",
@@ -17,12 +20,14 @@ pub const KNOWN_ACTIONS: &[&str] = &[
     "contract.access_id_rotated",
     "contract.link_revoked",
     "contract.linked",
+    "contract.ordered",
     "contract.unlinked",
     "membership.added",
     "membership.ended",
     "membership.imported",
     "membership.removed",
     "policy.loaded",
+    "product.version_added",
     "request.filed",
     "request.refunded",
     "request.status_changed",
@@ -72,6 +77,65 @@ pub async fn account_id(store: &Store, actor: &Actor, named: &str) -> Result<i64
         .await?
         .map(|found| found.account_id.0)
         .ok_or_else(|| Error::field("actor", "unknown_account"))
+}
+
+/// The accounts, organizations and requests an entry refers to: its actor, its subject
+/// (`account:7`, `organization:3`, `request:12`) and the `account` and `organization` of its
+/// details.
+pub fn references(entry: &AuditRecord) -> (Vec<i64>, Vec<i64>, Vec<i64>) {
+    let (mut accounts, mut organizations, mut requests) = (Vec::new(), Vec::new(), Vec::new());
+    accounts.extend(entry.actor_id);
+    if let Some((kind, id)) = entry.subject.split_once(':')
+        && let Ok(id) = id.parse::<i64>()
+    {
+        match kind {
+            "account" => accounts.push(id),
+            "organization" => organizations.push(id),
+            "request" => requests.push(id),
+            _ => {}
+        }
+    }
+    if let Ok(serde_json::Value::Object(details)) = serde_json::from_str(&entry.details) {
+        accounts.extend(details.get("account").and_then(serde_json::Value::as_i64));
+        organizations.extend(
+            details
+                .get("organization")
+                .and_then(serde_json::Value::as_i64),
+        );
+    }
+    (accounts, organizations, requests)
+}
+
+/// The names of everything `entries` refer to ([`references`]), read in one query per kind.
+pub async fn names(store: &Store, actor: &Actor, entries: &[AuditRecord]) -> Result<AuditNames> {
+    authorize(actor, Permission::OperateProgram, None)?;
+    let (mut accounts, mut organizations, mut requests) = (Vec::new(), Vec::new(), Vec::new());
+    for entry in entries {
+        let (a, o, r) = references(entry);
+        accounts.extend(a);
+        organizations.extend(o);
+        requests.extend(r);
+    }
+    for ids in [&mut accounts, &mut organizations, &mut requests] {
+        ids.sort_unstable();
+        ids.dedup();
+    }
+    let mut names = store
+        .audit_names(&accounts, &organizations, &requests)
+        .await?;
+    let mut products: Vec<&str> = entries
+        .iter()
+        .filter_map(|entry| entry.subject.strip_prefix("product:"))
+        .collect();
+    products.sort_unstable();
+    products.dedup();
+    // Products are few and cached: one look-up each.
+    for code in products {
+        if let Some(product) = store.product(code).await? {
+            names.products.insert(code.to_owned(), product.name);
+        }
+    }
+    Ok(names)
 }
 
 /// Notifications, newest first, a page at a time.

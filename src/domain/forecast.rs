@@ -60,11 +60,11 @@ pub fn forecast(
         .map(|(_, delta)| delta)
         .sum::<i64>()
         .max(0);
-    let per_day = used as f64 / window_days as f64;
-    let per_30_days = (per_day * 30.0 * 10.0).round() / 10.0;
+    // Whole numbers throughout, so a date never moves by a rounding error.
+    let per_30_days = (used * 300 / window_days) as f64 / 10.0;
     let days_left = (contract.end - today).whole_days();
-    if per_day > 0.0 {
-        let days_to_run_out = (remaining as f64 / per_day).ceil() as i64;
+    if used > 0 {
+        let days_to_run_out = (remaining * window_days + used - 1) / used;
         if days_to_run_out <= days_left {
             return Some(Forecast::RunsOut {
                 on: today + Duration::days(days_to_run_out),
@@ -72,7 +72,7 @@ pub fn forecast(
             });
         }
     }
-    let expected_use = (per_day * days_left as f64).floor() as i64;
+    let expected_use = used * days_left / window_days;
     Some(Forecast::ExpiresUnused {
         unused: (remaining - expected_use).max(1),
         end: contract.end,

@@ -360,3 +360,89 @@ impl super::writer::Tx<'_> {
         Ok(())
     }
 }
+
+/// The names an audit page shows for the ids its entries carry.
+#[derive(Debug, Default, Clone)]
+pub struct AuditNames {
+    /// Account id → (display name, email).
+    pub accounts: std::collections::HashMap<i64, (String, String)>,
+    /// Organization id → name.
+    pub organizations: std::collections::HashMap<i64, String>,
+    /// Request id → its number (`SR-2026-000123`).
+    pub requests: std::collections::HashMap<i64, String>,
+    /// Product code → name.
+    pub products: std::collections::HashMap<String, String>,
+}
+
+/// `$1, $2, …, $n`.
+fn numbered(n: usize) -> String {
+    (1..=n)
+        .map(|i| format!("${i}"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+impl Store {
+    /// The names of the accounts, organizations and requests with these ids, one query for
+    /// each kind (ids that no longer exist are left out).
+    pub async fn audit_names(
+        &self,
+        accounts: &[i64],
+        organizations: &[i64],
+        requests: &[i64],
+    ) -> Result<AuditNames> {
+        let mut names = AuditNames::default();
+        if !accounts.is_empty() {
+            let sql = format!(
+                "SELECT id, display_name, email FROM accounts WHERE id IN ({})",
+                numbered(accounts.len())
+            );
+            let rows: Vec<(i64, String, String)> = on_pool!(self, pool => {
+                let mut query = sqlx::query_as(&sql);
+                for id in accounts {
+                    query = query.bind(id);
+                }
+                query.fetch_all(pool).await
+            })?;
+            names.accounts = rows
+                .into_iter()
+                .map(|(id, name, email)| (id, (name, email)))
+                .collect();
+        }
+        if !organizations.is_empty() {
+            let sql = format!(
+                "SELECT id, name FROM organizations WHERE id IN ({})",
+                numbered(organizations.len())
+            );
+            let rows: Vec<(i64, String)> = on_pool!(self, pool => {
+                let mut query = sqlx::query_as(&sql);
+                for id in organizations {
+                    query = query.bind(id);
+                }
+                query.fetch_all(pool).await
+            })?;
+            names.organizations = rows.into_iter().collect();
+        }
+        if !requests.is_empty() {
+            let sql = format!(
+                "SELECT id, created_at FROM support_requests WHERE id IN ({})",
+                numbered(requests.len())
+            );
+            let rows: Vec<(i64, i64)> = on_pool!(self, pool => {
+                let mut query = sqlx::query_as(&sql);
+                for id in requests {
+                    query = query.bind(id);
+                }
+                query.fetch_all(pool).await
+            })?;
+            names.requests = rows
+                .into_iter()
+                .map(|(id, created)| {
+                    let year = from_millis(created).year();
+                    (id, crate::domain::request::format_number(year, id))
+                })
+                .collect();
+        }
+        Ok(names)
+    }
+}

@@ -35,7 +35,7 @@ async fn the_audit_log_page_lists_entries_and_filters_them(backend: Backend) {
         "contract:ABCD-1234",
         "membership:7",
         "member@audited.com",
-        "note:",
+        r#"title="member@audited.com">member</a> linked contract <a href="/contracts/ABCD-1234""#,
     ] {
         assert!(all.text.contains(expected), "{expected} missing");
     }
@@ -407,7 +407,56 @@ async fn catalogue_memberships_and_customers_are_paginated(backend: Backend) {
     }
 }
 
+/// Every action the demo and a failed sign-in write reads as a sentence, with links to what it
+/// names, and a failed sign-in is nobody's doing.
+async fn the_audit_log_reads_as_sentences(backend: Backend) {
+    let app = TestApp::on(backend).await;
+    let policy =
+        sportello::domain::policy::parse(sportello::domain::policy::DEFAULT_TOML).expect("policy");
+    sportello::demo::load(app.store(), &policy, OffsetDateTime::now_utc())
+        .await
+        .expect("demo");
+    let operator = app.operator().await;
+    let anonymous = crate::support::Caller::anonymous();
+    let failed = app
+        .post(
+            &anonymous,
+            "/api/v1/session",
+            json!({"email": "nobody@nowhere.test", "password": "not this one"}),
+        )
+        .await;
+    assert_eq!(failed.status, StatusCode::UNAUTHORIZED, "{}", failed.text);
+
+    let mut text = String::new();
+    let mut next = Some("/operator/audit".to_owned());
+    while let Some(uri) = next {
+        let page = app.get(&operator, &uri).await;
+        assert_eq!(page.status, StatusCode::OK, "{}", page.text);
+        next = page.pager_link("next");
+        text.push_str(&page.text);
+    }
+    assert!(!text.contains("audit-raw"), "an action without a sentence");
+    for sentence in [
+        "A sign-in as <span class=\"email\">nobody@nowhere.test</span> failed from",
+        "no account has this address.",
+        "linked contract <a href=\"/contracts/",
+        "filed request <a href=\"/support/requests/SR-",
+        "for <a href=\"/operator/organizations/",
+    ] {
+        assert!(text.contains(sentence), "{sentence} missing");
+    }
+    let failed_row = text
+        .split("<tr>")
+        .find(|row| row.contains("nobody@nowhere.test"))
+        .expect("the failed sign-in");
+    assert!(
+        !failed_row.contains("Sportello (automatic)"),
+        "a failed sign-in is not Sportello's doing: {failed_row}"
+    );
+}
+
 on_both_backends!(
+    the_audit_log_reads_as_sentences,
     the_audit_log_page_lists_entries_and_filters_them,
     a_broken_chain_is_announced,
     members_cannot_open_the_console_pages,

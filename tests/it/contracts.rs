@@ -355,7 +355,8 @@ async fn balances_ledgers_and_isolation(backend: Backend) {
         .await;
     assert_eq!(page.status, StatusCode::OK);
     assert!(
-        page.text.contains("<svg class=\"chart\""),
+        page.text.contains("<svg class=\"chart chart-wide\"")
+            && page.text.contains("<svg class=\"chart chart-narrow\""),
         "the usage chart"
     );
     assert!(page.text.contains("19</span>"), "remaining incidents");

@@ -145,7 +145,10 @@ async fn ledger_pages_walk_back_to_the_grant(backend: Backend) {
         page.text.contains(&older_link),
         "links to the older entries"
     );
-    assert!(page.text.contains("<svg class=\"chart\""));
+    assert!(
+        page.text.contains("<svg class=\"chart chart-wide\"")
+            && page.text.contains("<svg class=\"chart chart-narrow\"")
+    );
     let older_page = app.get(&holder, &older_link).await;
     assert_eq!(older_page.status, StatusCode::OK);
     assert!(

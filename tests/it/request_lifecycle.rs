@@ -349,6 +349,34 @@ async fn low_balance_is_told_once_per_threshold(backend: Backend) {
         "one for 3 left, one for 1 left: {:?}",
         low.iter().map(|m| &m.body).collect::<Vec<_>>()
     );
+    // Each notice says when the incidents run out at the recent pace: 1 used in the 6 days of
+    // the term when 3 were left (18 days more), 3 used when 1 was left (2 days more).
+    let on = |days: i64| {
+        (time::OffsetDateTime::now_utc().date() + time::Duration::days(days)).to_string()
+    };
+    let bodies: Vec<&str> = low.iter().map(|m| m.body.as_str()).collect();
+    for (left, days) in [(3, 18), (1, 2)] {
+        let expected = format!(
+            "has {left} incident{} left. At the pace of the last 90 days ({} per 30 days), the incidents run out on {}.",
+            if left == 1 { "" } else { "s" },
+            if left == 3 { "5" } else { "15" },
+            on(days)
+        );
+        assert!(
+            bodies.iter().any(|b| b.ends_with(&expected)),
+            "{expected:?} in {bodies:?}"
+        );
+    }
+    // The balance API carries the same forecast.
+    let balance = app
+        .get(&engineer, &format!("/api/v1/contracts/{plan}"))
+        .await
+        .json();
+    assert_eq!(
+        balance["forecast"],
+        json!({"outlook": "runs_out", "on": on(2), "per_30_days": 15.0}),
+        "{balance}"
+    );
     assert!(messages.iter().any(|m| m.kind == "request_created"));
 }
 

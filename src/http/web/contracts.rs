@@ -209,6 +209,8 @@ pub struct ShowPage {
     text: ContractText,
     detail: ContractDetail,
     chart: String,
+    /// The forecast in one sentence (counted contracts).
+    outlook: Option<String>,
     /// The ledger shown is an older page, not the latest entries.
     older_page: bool,
     /// The viewer has just linked it with "Use this contract myself".
@@ -302,12 +304,24 @@ pub async fn show(
             ("start", detail.contract.start.to_string()),
         ],
     );
+    let outlook = detail
+        .forecast
+        .as_ref()
+        .map(|forecast| crate::actions::contracts::forecast_sentence(forecast, context.language));
+    let described = match &outlook {
+        Some(sentence) => format!("{summary} {sentence}"),
+        None => summary,
+    };
     let chart = super::chart::usage_svg(
         &detail.contract,
         &detail.usage_by_day,
         today,
-        &layout.t("contract-chart-title"),
-        &summary,
+        detail.forecast.as_ref(),
+        &super::chart::ChartText {
+            title: &layout.t("contract-chart-title"),
+            description: &described,
+            today: &layout.t("contract-chart-today"),
+        },
     );
     render(
         StatusCode::OK,
@@ -316,6 +330,7 @@ pub async fn show(
             text,
             detail,
             chart,
+            outlook,
             older_page: before.is_some(),
             linked_myself: query.linked_myself.is_some(),
         },

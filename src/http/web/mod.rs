@@ -271,9 +271,29 @@ impl Layout {
         name: &str,
         markup: askama::filters::Safe<String>,
     ) -> askama::filters::Safe<String> {
-        const SLOT: &str = "\u{E000}";
-        let text = escape(&self.t1(key, name, SLOT));
-        askama::filters::Safe(text.replace(SLOT, &markup.0))
+        self.t_rich(key, &[(name, Arg::Markup(markup.0))])
+    }
+
+    /// A message whose arguments are text (escaped, numbers choose the plural) or markup (a
+    /// link, a `<time>`), each going in where the message puts it.
+    pub fn t_rich(&self, key: &str, args: &[(&str, Arg)]) -> askama::filters::Safe<String> {
+        // Markup waits in private-use characters while Fluent formats and the text is escaped.
+        let slot = |index: usize| char::from_u32(0xE000 + index as u32).unwrap_or('\u{E000}');
+        let plain: Vec<(&str, String)> = args
+            .iter()
+            .enumerate()
+            .map(|(index, (name, arg))| match arg {
+                Arg::Text(text) => (*name, text.clone()),
+                Arg::Markup(_) => (*name, slot(index).to_string()),
+            })
+            .collect();
+        let mut html = escape(&t_args(self.language, key, &plain));
+        for (index, (_, arg)) in args.iter().enumerate() {
+            if let Arg::Markup(markup) = arg {
+                html = html.replace(slot(index), markup);
+            }
+        }
+        askama::filters::Safe(html)
     }
 
     /// A message whose argument `name` is the moment `at` as a `<time>` element.
@@ -615,6 +635,14 @@ pub fn date_time(at: impl AsTime) -> String {
 }
 
 /// Text for HTML: `&`, `<`, `>`, `"` and `'` as entities.
+/// An argument of [`Layout::t_rich`].
+pub enum Arg {
+    /// Text, escaped when the message is.
+    Text(String),
+    /// Markup that goes in as it is.
+    Markup(String),
+}
+
 pub fn escape(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {
