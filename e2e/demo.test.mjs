@@ -241,6 +241,24 @@ describe('demo: every demo account and the operator console', { timeout: 300_000
       `one request in each status: ${JSON.stringify(rows)}`);
     for (const cells of rows) assert.match(cells[0], REQUEST_NUMBER_RE);
 
+    // The request waiting on them says what answering does, and the button does that.
+    const waiting = rows.find((cells) => cells.includes('Waiting on customer'));
+    await main().getByRole('link', { name: waiting[0], exact: true }).click();
+    await page.waitForURL((url) => url.pathname === `/support/requests/${waiting[0]}`);
+    await visit(page, 'demo-contoso-engineer-waiting-request');
+    const status = page.getByRole('region', { name: 'Change the status' });
+    assert.match(squash(await status.textContent()),
+      /Write it in the box above and send it: that hands the request back to support\. Nothing to add\? Send it back as it is\./);
+    await status.getByRole('button', { name: 'Send back without a comment', exact: true }).waitFor();
+    await main().getByLabel('Your answer', { exact: true }).fill('The update finished after a restart of the host.');
+    await main().getByRole('button', { name: 'Send the answer to support', exact: true }).click();
+    await page.waitForURL((url) => url.pathname === `/support/requests/${waiting[0]}`);
+    await visit(page, 'demo-contoso-engineer-answered-request');
+    assert.match(await mainText(), /The update finished after a restart of the host\./, 'the answer is in the history');
+    assert.equal(squash(await main().locator('.badge').first().textContent()), 'In progress', 'back with support');
+    assert.equal(await page.getByRole('button', { name: 'Send the answer to support' }).count(), 0,
+      'the request no longer waits on them');
+
     // Their linked plan is on /support too.
     await open('/support', 'demo-contoso-engineer-support');
     await assertSensible(email, { h1: 'My support plans', email });
@@ -312,17 +330,26 @@ describe('demo: every demo account and the operator console', { timeout: 300_000
     await signOut();
   });
 
-  test('Adatum Admin agent (CSP only): lands on /support; /customers lists Fabrikam Retail', async () => {
+  test('Adatum Admin agent (CSP only): lands on Customers, which lists Fabrikam Retail; filing for one stays under Customers', async () => {
     const email = 'agent@adatum.demo';
-    await signIn(email, '/support', 'adatum-agent');
-    await assertSensible(email, { h1: 'My support plans', email });
-    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Customers', exact: true }).click();
-    await expectPath('/customers');
+    await signIn(email, '/customers', 'adatum-agent');
     await visit(page, 'demo-adatum-agent-customers');
     await assertSensible(email, { h1: 'Customers', email });
+    const nav = page.getByRole('navigation', { name: 'Main' });
+    const current = async () => squash(await nav.locator('[aria-current="page"]').textContent());
+    assert.equal(await current(), 'Customers', 'the navigation marks Customers');
     const names = (await tableRows()).map((cells) => cells[0]);
     assert.ok(names.includes('Fabrikam Retail'), `Fabrikam Retail listed: ${JSON.stringify(names)}`);
     assert.ok(names.includes('Proseware'), `Proseware listed: ${JSON.stringify(names)}`);
+    await main().getByRole('link', { name: 'Fabrikam Retail', exact: true }).click();
+    await page.waitForURL((url) => /^\/customers\/\d+$/.test(url.pathname));
+    await main().getByRole('link', { name: /^New request/ }).first().click();
+    await page.waitForURL((url) => url.pathname === '/support/new' && url.searchParams.has('customer'));
+    await visit(page, 'demo-adatum-agent-file-for-customer');
+    assert.equal(await current(), 'Customers', 'filing for a customer stays under Customers');
+    await nav.getByRole('link', { name: 'Support', exact: true }).click();
+    await expectPath('/support');
+    await assertSensible(email, { h1: 'My support plans', email });
     // The request filed for Fabrikam Retail is theirs to follow.
     await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Support requests', exact: true }).click();
     await expectPath('/support/requests');
@@ -342,11 +369,10 @@ describe('demo: every demo account and the operator console', { timeout: 300_000
     await signOut();
   });
 
-  test('Adatum global admin (CSP only): lands on /support, manages customers', async () => {
+  test('Adatum global admin (CSP only): lands on Customers', async () => {
     const email = 'admin@adatum.demo';
-    await signIn(email, '/support', 'adatum-admin');
-    await assertSensible(email, { h1: 'My support plans', email });
-    await open('/customers', 'demo-adatum-admin-customers');
+    await signIn(email, '/customers', 'adatum-admin');
+    await visit(page, 'demo-adatum-admin-customers');
     await assertSensible(email, { h1: 'Customers', email });
     assert.ok((await tableRows()).some((cells) => cells[0] === 'Fabrikam Retail'));
     await signOut();
@@ -364,12 +390,14 @@ describe('demo: every demo account and the operator console', { timeout: 300_000
     await signOut();
   });
 
-  test('Litware Admin agent: benefits and customers', async () => {
+  test('Litware Admin agent: lands on Customers; benefits too', async () => {
     const email = 'agent@litware.demo';
-    await signIn(email, '/benefits', 'litware-agent');
-    await assertSensible(email, { h1: 'Technical benefits', email });
-    await open('/customers', 'demo-litware-agent-customers');
+    await signIn(email, '/customers', 'litware-agent');
+    await visit(page, 'demo-litware-agent-customers');
     await assertSensible(email, { h1: 'Customers', email });
+    await open('/benefits', 'demo-litware-agent-benefits');
+    await assertSensible(email, { h1: 'Technical benefits', email });
+    await open('/customers', 'demo-litware-agent-customers-again');
     // Litware has no customers in the demo: the empty list says what to do.
     assert.match(await mainText(), /No customers yet\. Add the first one with the form below\./);
     await main().getByRole('button', { name: 'Add customer' }).waitFor();
@@ -385,6 +413,16 @@ describe('demo: every demo account and the operator console', { timeout: 300_000
     await link.getByLabel('Access ID', { exact: true }).waitFor();
     assert.equal(await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Technical benefits' }).count(), 0,
       'no benefits for a personal account');
+    // In Italian, a product and its scope read without nested brackets.
+    await header().getByRole('button', { name: 'Italiano', exact: true }).click();
+    await page.waitForFunction(() => document.documentElement.lang === 'it');
+    await page.goto('/support/new');
+    await visit(page, 'demo-consultant-new-request-it');
+    const products = (await main().getByLabel('Prodotto', { exact: true }).locator('option').allTextContents()).map(squash);
+    assert.ok(products.includes('SQL Server (On-premises)'), `products: ${JSON.stringify(products)}`);
+    for (const name of products) assert.ok(!/\(.*\(/.test(name), `no nested brackets: ${name}`);
+    await header().getByRole('button', { name: 'English', exact: true }).click();
+    await page.waitForFunction(() => document.documentElement.lang === 'en');
     await signOut();
   });
 
@@ -528,7 +566,15 @@ describe('demo: every demo account and the operator console', { timeout: 300_000
       await assertSensible('audit filtered', { h1: 'Audit log', email });
       const rows = await tableRows();
       assert.ok(rows.length >= 3, `Contoso, Fabrikam and Tailspin asked: ${JSON.stringify(rows)}`);
-      for (const cells of rows) assert.equal(cells[2], 'benefit.activation_requested');
+      for (const cells of rows) {
+        // Each entry reads as a sentence naming who asked, what and for whom, its codes after it.
+        assert.match(cells[1], /^\S.* asked to activate .+ for \S.*\. #\d+ benefit\.activation_requested( \S+)?$/,
+          `a sentence, then the entry's codes: ${cells[1]}`);
+      }
+      const organizationLinks = main().locator('table.audit td a[href^="/operator/organizations/"]');
+      assert.ok((await organizationLinks.count()) >= 3, 'the organizations are links');
+      await organizationLinks.first().click();
+      await page.waitForURL((url) => /^\/operator\/organizations\/\d+$/.test(url.pathname));
     });
 
     test('Outbox', async () => {

@@ -217,6 +217,35 @@ describe('foundation: operator console', { timeout: 180_000 }, () => {
     await page.getByRole('row').filter({ hasText: ORG_NAME }).first().waitFor();
   });
 
+  step('"Il mio account" shows the language the header switch chose, and changes it', async () => {
+    await page.getByRole('navigation', { name: /Main|Principale/ }).getByRole('link', { name: 'Il mio account', exact: true }).click();
+    await expectPath('/account');
+    await visit(page, 'account-it');
+    const preferences = page.getByRole('region', { name: 'Lingua e fuso orario' });
+    const language = preferences.getByLabel('Lingua', { exact: true });
+    assert.equal(await language.inputValue(), 'it', 'the account setting follows the header switch');
+    await language.selectOption('en');
+    await page.getByRole('button', { name: 'Salva le preferenze', exact: true }).click();
+    await page.waitForFunction(() => document.documentElement.lang === 'en');
+    await visit(page, 'account-en');
+    assert.equal(await page.getByRole('region', { name: 'Language and time zone' }).getByLabel('Language', { exact: true }).inputValue(), 'en');
+    await header().getByRole('button', { name: 'Sign out', exact: true }).waitFor();
+    await header().getByRole('button', { name: 'Italiano', exact: true }).click();
+    await page.waitForFunction(() => document.documentElement.lang === 'it');
+    assert.equal(await preferences.getByLabel('Lingua', { exact: true }).inputValue(), 'it',
+      'the header switch changes the setting on the page at once');
+  });
+
+  step('the queue\'s filters name groups of requests in Italian', async () => {
+    await page.goto('/operator/requests');
+    await visit(page, 'queue-it');
+    const quick = page.getByRole('navigation', { name: 'Filtri rapidi', exact: true });
+    const labels = (await quick.getByRole('link').allTextContents()).map((t) => t.trim());
+    assert.deepEqual(labels, ['Tutte', 'In ritardo', 'Aperte', 'In attesa del cliente']);
+    const options = (await page.getByLabel('Stato', { exact: true }).locator('option').allTextContents()).map((t) => t.trim());
+    assert.deepEqual(options, ['Qualsiasi stato', 'Aperte', 'In lavorazione', 'In attesa del cliente', 'Risolte', 'Chiuse']);
+  });
+
   step('the organizations page works on a phone-sized screen', async () => {
     await page.setViewportSize({ width: 390, height: 844 });
     await page.reload();

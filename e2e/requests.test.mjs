@@ -411,7 +411,7 @@ describe('requests: plans, filing, CSP customers and refunds', { timeout: 300_00
     assert.ok((await statuses()).includes(expected),
       `a status message "${expected}" (statuses: ${JSON.stringify(await statuses())})`);
     const labels = await planLabels();
-    assert.deepEqual(labels, [`${PRODUCT_SUPPORT} · Contract ID ${ids.contractId} · 20 incidents left`],
+    assert.deepEqual(labels, [`${PRODUCT_SUPPORT} · held by ${GOLD_ORG} · Contract ID ${ids.contractId} · 20 incidents left`],
       'the contract is now the eligible plan, for the same product and version');
     assert.equal(await versionSelect(SQL_SERVER.name).inputValue(), '2022', 'the version chosen is kept');
     assert.equal(await page.getByRole('button', { name: 'Submit request', exact: true }).count(), 1,
@@ -503,7 +503,7 @@ describe('requests: plans, filing, CSP customers and refunds', { timeout: 300_00
     await visit(page, 'requests-member-2017-unavailable-open');
     const items = (await details.getByRole('listitem').allTextContents()).map(squash);
     assert.equal(items.length, 1, `one unavailable plan: ${JSON.stringify(items)}`);
-    const expected = `${PRODUCT_SUPPORT} · Contract ID ${ids.contractId}: ${OLDER_VERSION_TEXT} ` +
+    const expected = `${PRODUCT_SUPPORT} · held by ${GOLD_ORG} · Contract ID ${ids.contractId}: ${OLDER_VERSION_TEXT} ` +
       'Choose a version it covers: 2022 and 2019.';
     assert.ok(items[0].startsWith(expected),
       `the unavailable plan names the contract, the older-version reason and the versions it covers: "${items[0]}"`);
@@ -520,7 +520,7 @@ describe('requests: plans, filing, CSP customers and refunds', { timeout: 300_00
     await assertNoAlert('after choosing SQL Server 2022');
     const labels = await planLabels();
     assert.equal(labels.length, 1, `one eligible plan: ${JSON.stringify(labels)}`);
-    assert.equal(labels[0], `${PRODUCT_SUPPORT} · Contract ID ${ids.contractId} · 20 incidents left`,
+    assert.equal(labels[0], `${PRODUCT_SUPPORT} · held by ${GOLD_ORG} · Contract ID ${ids.contractId} · 20 incidents left`,
       'the eligible plan names the contract and its 20 incidents left');
     assert.ok(await planRadios().first().isChecked(), 'the only eligible plan is chosen already');
     assert.equal(await planSection().locator('details').count(), 0,
@@ -550,7 +550,7 @@ describe('requests: plans, filing, CSP customers and refunds', { timeout: 300_00
     assert.equal(await planRadios().count(), 0, 'the plans are those for SQL Server 2017: none can be used');
     const items = (await planSection().locator('details').getByRole('listitem').allTextContents()).map(squash);
     assert.equal(items.length, 1, `one unavailable plan: ${JSON.stringify(items)}`);
-    assert.ok(items[0].startsWith(`${PRODUCT_SUPPORT} · Contract ID ${ids.contractId}: ${OLDER_VERSION_TEXT}`),
+    assert.ok(items[0].startsWith(`${PRODUCT_SUPPORT} · held by ${GOLD_ORG} · Contract ID ${ids.contractId}: ${OLDER_VERSION_TEXT}`),
       `the contract is unavailable for 2017, with its reason: "${items[0]}"`);
     assert.equal(await page.getByRole('button', { name: 'Submit request', exact: true }).count(), 0,
       'nothing to submit for 2017');
@@ -562,7 +562,7 @@ describe('requests: plans, filing, CSP customers and refunds', { timeout: 300_00
     await planSection().waitFor();
     await visit(page, 'requests-member-2022-plans-again');
     await assertNoAlert('after showing the plans for 2022 again');
-    assert.deepEqual(await planLabels(), [`${PRODUCT_SUPPORT} · Contract ID ${ids.contractId} · 20 incidents left`],
+    assert.deepEqual(await planLabels(), [`${PRODUCT_SUPPORT} · held by ${GOLD_ORG} · Contract ID ${ids.contractId} · 20 incidents left`],
       'the contract still has its 20 incidents');
     assert.ok(await planRadios().first().isChecked(), 'the only eligible plan is chosen already');
   });
@@ -620,12 +620,13 @@ describe('requests: plans, filing, CSP customers and refunds', { timeout: 300_00
 
   // ── 3. the Admin agent files for a CSP customer ─────────────────────────────────────────────
 
-  step('the Admin agent of Adatum opens Customers, which has none yet', async () => {
+  step('the Admin agent of Adatum lands on Customers, which has none yet', async () => {
     await switchTo(AGENT, 'admin-agent');
-    await expectPath('/support');
-    await mainNav().getByRole('link', { name: 'Customers', exact: true }).click();
+    // An Admin agent works for the organization's customers: that is where they land.
     await expectPath('/customers');
     await visit(page, 'requests-agent-customers-empty');
+    assert.equal(squash(await mainNav().locator('[aria-current="page"]').textContent()), 'Customers',
+      'the navigation marks Customers');
     await page.getByRole('heading', { name: 'Customers', exact: true, level: 1 }).waitFor();
     const text = squash(await main().textContent());
     assert.ok(text.includes('No customers yet.'), `the page says "No customers yet.": "${text.slice(0, 300)}"`);

@@ -6,7 +6,7 @@ nav-queue = Coda delle richieste
 nav-products = Prodotti
 nav-orders = Piani a pagamento
 
-product-scope-on_premises = Locale (on-premises)
+product-scope-on_premises = On-premises
 product-scope-cloud = Cloud
 
 ## Le mie richieste di supporto
@@ -34,6 +34,7 @@ request-version-hint = Il supporto tecnico per i prodotti partner copre la versi
 request-show-plans = Mostra i piani
 request-step-plan = 2. Piano di supporto
 request-plan-legend = Con quale piano aprire questa richiesta?
+request-plan-of = di { $organization }
 request-plan-remaining = { $count ->
     [one] 1 incidente rimasto
    *[other] { $count } incidenti rimasti
@@ -97,7 +98,9 @@ request-event-refund = Incidente restituito da { $email }
 request-event-note = Commento:
 request-event-reason = Motivo:
 request-comment-label = Aggiungi un commento
+request-comment-label-answer = La tua risposta
 request-comment-submit = Aggiungi il commento
+request-comment-submit-answer = Invia la risposta al supporto
 request-closed-no-comments = Questa richiesta è chiusa: non accetta altri commenti. Apri una nuova richiesta se il problema si ripresenta.
 request-status-title = Cambia lo stato
 request-status-new = Nuovo stato
@@ -105,10 +108,10 @@ request-status-note = Commento (facoltativo)
 request-status-comment-hint = Compare nella cronologia; chi ha aperto la richiesta viene avvisato del cambiamento.
 request-status-submit = Cambia lo stato
 request-status-lead-resolved = Il supporto considera risolta questa richiesta. Chiudila se il problema è risolto, oppure riaprila se non lo è.
-request-status-lead-waiting = Il supporto attende una tua risposta. Aggiungi un commento qui sopra, poi rimanda la richiesta al supporto.
+request-status-lead-waiting = Il supporto aspetta la tua risposta. Scrivila nella casella qui sopra e inviala: la richiesta torna al supporto. Non hai nulla da aggiungere? Rimandala così com'è.
 request-action-close = Chiudi la richiesta
 request-action-reopen = Riapri
-request-action-answered = Rimanda al supporto
+request-action-answered = Rimanda senza commento
 request-refund-title = Restituisci l'incidente
 request-refund-lead = Segna questa richiesta come non addebitabile: il suo incidente torna al contratto { $contract_id }, una sola volta, con il motivo nel registro del contratto.
 request-refund-reason = Motivo
@@ -125,6 +128,11 @@ queue-filter = Filtri
 queue-quick-filters = Filtri rapidi
 queue-all = Tutte
 queue-overdue = In ritardo
+queue-status-open = Aperte
+queue-status-in_progress = In lavorazione
+queue-status-waiting_on_customer = In attesa del cliente
+queue-status-resolved = Risolte
+queue-status-closed = Chiuse
 queue-any-status = Qualsiasi stato
 queue-any-severity = Qualsiasi gravità
 queue-overdue-only = Solo in ritardo

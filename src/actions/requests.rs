@@ -45,6 +45,9 @@ pub struct Plans {
     /// The linked contracts (and the unlinked ones listed as `not_linked`), to name plans and
     /// balances.
     pub contracts: Vec<std::sync::Arc<Contract>>,
+    /// The names of the organizations holding `contracts`, so two plans of the same name are
+    /// told apart (read by [`plans`]; empty when filing).
+    pub organizations: std::collections::HashMap<crate::domain::OrganizationId, String>,
     /// Where each Contract ID is in `contracts`.
     index: std::collections::HashMap<crate::domain::identifiers::ContractId, usize>,
 }
@@ -52,6 +55,14 @@ pub struct Plans {
 impl Plans {
     pub fn contract(&self, id: &crate::domain::identifiers::ContractId) -> Option<&Contract> {
         self.index.get(id).map(|&at| &*self.contracts[at])
+    }
+
+    /// The name of the organization holding the contract.
+    pub fn organization_of(&self, id: &crate::domain::identifiers::ContractId) -> Option<&str> {
+        let contract = self.contract(id)?;
+        self.organizations
+            .get(&contract.organization_id)
+            .map(String::as_str)
     }
 }
 
@@ -152,6 +163,14 @@ pub async fn plans(
     );
     if !plans.resolution.unavailable.is_empty() || plans.resolution.eligible.is_empty() {
         plans.admins = admins(store, actor).await?;
+    }
+    let mut holders: Vec<_> = plans.contracts.iter().map(|c| c.organization_id).collect();
+    holders.sort_unstable();
+    holders.dedup();
+    for id in holders {
+        if let Some(organization) = store.organization(id).await? {
+            plans.organizations.insert(id, organization.name);
+        }
     }
     Ok(plans)
 }
@@ -358,6 +377,7 @@ fn resolved(
         fixes,
         admins: Vec::new(),
         contracts,
+        organizations: std::collections::HashMap::new(),
         index,
     }
 }

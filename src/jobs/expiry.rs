@@ -18,14 +18,15 @@ pub async fn notify_expiring(store: &Store, now: OffsetDateTime) -> crate::error
                 ("contract_id", contract.contract_id.to_string()),
                 ("end", contract.end.to_string()),
             ];
-            let language = crate::domain::Language::En;
+            // In the language each admin reads Sportello in.
+            let language = admin.language.unwrap_or_default();
             messages.push(NewMessage {
                 kind: "contract_expiring".into(),
-                account_id: None,
-                recipient: admin.clone(),
+                account_id: Some(admin.account_id.0),
+                recipient: admin.email.clone(),
                 subject: t_args(language, "mail-expiring-subject", &args),
                 body: t_args(language, "mail-expiring-body", &args),
-                dedupe_key: Some(format!("contract-{}-expiring-{admin}", contract.id)),
+                dedupe_key: Some(format!("contract-{}-expiring-{}", contract.id, admin.email)),
             });
         }
     }

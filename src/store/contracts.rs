@@ -414,7 +414,7 @@ impl Store {
         &self,
         from: Date,
         to: Date,
-    ) -> Result<Vec<(Contract, Vec<String>)>> {
+    ) -> Result<Vec<(Contract, Vec<Recipient>)>> {
         let sql = format!(
             "SELECT {CONTRACT_COLUMNS} FROM contracts WHERE ends_on >= $1 AND ends_on <= $2 ORDER BY id"
         );
@@ -423,17 +423,33 @@ impl Store {
         let mut result = Vec::new();
         for row in rows {
             let contract = row.into_contract()?;
-            let admins: Vec<String> = on_pool!(self, pool => sqlx::query_scalar(
-                "SELECT DISTINCT a.email FROM accounts a JOIN account_roles r ON r.account_id = a.id \
+            let admins: Vec<(i64, String, Option<String>)> = on_pool!(self, pool => sqlx::query_as(
+                "SELECT DISTINCT a.id, a.email, a.language FROM accounts a JOIN account_roles r ON r.account_id = a.id \
                  WHERE a.organization_id = $1 AND r.role IN ('global_admin', 'partner_admin') ORDER BY a.email",
             )
             .bind(contract.organization_id.0)
             .fetch_all(pool)
             .await)?;
+            let admins = admins
+                .into_iter()
+                .map(|(id, email, language)| Recipient {
+                    account_id: AccountId(id),
+                    email,
+                    language: language.as_deref().and_then(crate::domain::Language::parse),
+                })
+                .collect();
             result.push((contract, admins));
         }
         Ok(result)
     }
+}
+
+/// Someone a notice goes to, with the language they read it in (`None`: the default).
+#[derive(Debug, Clone)]
+pub struct Recipient {
+    pub account_id: AccountId,
+    pub email: String,
+    pub language: Option<crate::domain::Language>,
 }
 
 /// An organization's contract list: oldest first, on `contracts_organization_id`.

@@ -205,7 +205,7 @@ async fn admin_agents_file_for_csp_customers_under_the_csp_plan(backend: Backend
         .json();
     assert_eq!(
         plans["eligible"],
-        json!([{"plan": "csp", "plan_name": "CSP (Cloud Solution Provider)", "contract_id": null, "remaining": null}])
+        json!([{"plan": "csp", "plan_name": "CSP (Cloud Solution Provider)", "contract_id": null, "organization": null, "remaining": null}])
     );
     let mut body = request_body("csp", "azure-vm", None);
     body["customer_id"] = json!(customer);
@@ -385,10 +385,19 @@ async fn contracts_ending_within_30_days_are_announced_once(backend: Backend) {
     let org = app.organization("Ending", Some("5510008"), false).await;
     app.caller("admin@ending.com", Some(org), &[Role::GlobalAdmin])
         .await;
-    app.caller("partner@ending.com", Some(org), &[Role::PartnerAdmin])
+    let partner = app
+        .caller("partner@ending.com", Some(org), &[Role::PartnerAdmin])
         .await;
     app.caller("member@ending.com", Some(org), &[Role::Member])
         .await;
+    // Each admin is told in the language they read Sportello in.
+    app.store()
+        .set_language(
+            partner.account_id.expect("id"),
+            sportello::domain::Language::It,
+        )
+        .await
+        .expect("language");
     issue(
         app.store(),
         org,
@@ -426,6 +435,23 @@ async fn contracts_ending_within_30_days_are_announced_once(backend: Backend) {
         recipients,
         vec!["admin@ending.com", "partner@ending.com"],
         "each admin once, only for the ending contract"
+    );
+    let subject = |recipient: &str| {
+        messages
+            .iter()
+            .find(|m| m.kind == "contract_expiring" && m.recipient == recipient)
+            .map(|m| m.subject.clone())
+            .unwrap_or_default()
+    };
+    assert!(
+        subject("admin@ending.com").starts_with("Contract "),
+        "{}",
+        subject("admin@ending.com")
+    );
+    assert!(
+        subject("partner@ending.com").starts_with("Il contratto "),
+        "{}",
+        subject("partner@ending.com")
     );
 }
 

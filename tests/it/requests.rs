@@ -811,7 +811,57 @@ async fn unlinked_contracts_say_who_can_link_them(backend: Backend) {
     assert_eq!(links[0].actor_email.as_deref(), Some("admin@fabrikam.com"));
 }
 
+/// Two plans of the same name held by different organizations are told apart by their
+/// holder, in the API and in the plan picker.
+async fn plans_name_the_organization_that_holds_them(backend: Backend) {
+    let app = TestApp::on(backend).await;
+    let operator = app.operator().await;
+    products(&app, &operator).await;
+    let contoso = app.organization("Contoso", Some("5510101"), false).await;
+    let fabrikam = app.organization("Fabrikam", Some("5510102"), false).await;
+    let consultant = app.caller("consultant@example.com", None, &[]).await;
+    let first = linked_contract(&app, &consultant, contoso, Some(20)).await;
+    let second = linked_contract(&app, &consultant, fabrikam, Some(20)).await;
+
+    let plans = app
+        .get(
+            &consultant,
+            "/api/v1/me/support-plans?product=sql-server&version=2022",
+        )
+        .await;
+    assert_eq!(plans.status, StatusCode::OK, "{}", plans.text);
+    let eligible = plans.json()["eligible"].clone();
+    let holder = |contract: &Contract| {
+        eligible
+            .as_array()
+            .and_then(|items| {
+                items
+                    .iter()
+                    .find(|item| item["contract_id"] == contract.contract_id.to_string())
+            })
+            .map(|item| (item["plan_name"].clone(), item["organization"].clone()))
+    };
+    let (first_name, first_holder) = holder(&first).expect("the first plan");
+    let (second_name, second_holder) = holder(&second).expect("the second plan");
+    assert_eq!(first_name, second_name, "the same plan twice");
+    assert_eq!(first_holder, "Contoso");
+    assert_eq!(second_holder, "Fabrikam");
+
+    let picker = app
+        .get(&consultant, "/support/new?product=sql-server&version=2022")
+        .await;
+    assert_eq!(picker.status, StatusCode::OK);
+    for organization in ["Contoso", "Fabrikam"] {
+        assert!(
+            picker.text.contains(&format!("held by {organization}")),
+            "the picker names {organization}: {}",
+            picker.text
+        );
+    }
+}
+
 on_both_backends!(
+    plans_name_the_organization_that_holds_them,
     unlinked_contracts_say_who_can_link_them,
     direction_controls_are_refused_in_text,
     concurrent_creates_never_overspend,

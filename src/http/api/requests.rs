@@ -39,6 +39,9 @@ pub struct EligiblePlan {
     pub plan: String,
     pub plan_name: String,
     pub contract_id: Option<String>,
+    /// The organization that holds the contract (absent for the csp plan), so two plans of
+    /// the same name can be told apart.
+    pub organization: Option<String>,
     /// Incidents left; absent when unlimited or for the csp plan.
     pub remaining: Option<i64>,
 }
@@ -48,6 +51,8 @@ pub struct UnavailablePlan {
     pub plan: String,
     pub plan_name: String,
     pub contract_id: String,
+    /// The organization that holds the contract.
+    pub organization: Option<String>,
     /// `expired`, `exhausted`, `older_version`, `wrong_scope`, `not_started` or `not_linked`
     /// (the organization holds the contract and it would serve, but this account has not
     /// linked it).
@@ -143,12 +148,14 @@ pub fn plans_json(state: &AppState, plans: &requests::Plans, language: Language)
                     .map(|c| name(&c.plan_code))
                     .unwrap_or_default(),
                 contract_id: Some(contract_id.to_string()),
+                organization: plans.organization_of(contract_id).map(str::to_owned),
                 remaining: *remaining,
             },
             Eligible::Csp => EligiblePlan {
                 plan: "csp".into(),
                 plan_name: crate::i18n::t(language, "plan-csp"),
                 contract_id: None,
+                organization: None,
                 remaining: None,
             },
         })
@@ -174,6 +181,7 @@ pub fn plans_json(state: &AppState, plans: &requests::Plans, language: Language)
                 plan: contract_id.to_string(),
                 plan_name: contract.map(|c| name(&c.plan_code)).unwrap_or_default(),
                 contract_id: contract_id.to_string(),
+                organization: plans.organization_of(contract_id).map(str::to_owned),
                 reason: reason.as_str().to_owned(),
                 detail: crate::i18n::t_args(
                     language,

@@ -154,10 +154,14 @@ impl Sentences<'_> {
                 vec![("benefit", benefit()), ("organization", organization())],
             ),
             "benefit.activated" => t(
-                if entry.actor_id.is_some() {
-                    "audit-did-activated"
-                } else {
-                    "audit-did-activated-automatically"
+                match (
+                    entry.actor_id.is_some(),
+                    details.get("allotted").is_some_and(|v| !v.is_null()),
+                ) {
+                    (true, true) => "audit-did-activated",
+                    (true, false) => "audit-did-activated-unlimited",
+                    (false, true) => "audit-did-activated-automatically",
+                    (false, false) => "audit-did-activated-automatically-unlimited",
                 },
                 vec![
                     ("benefit", benefit()),
@@ -202,7 +206,11 @@ impl Sentences<'_> {
                 ],
             ),
             "contract.ordered" => t(
-                "audit-did-contract-ordered",
+                if details.get("allotted").is_some_and(|v| !v.is_null()) {
+                    "audit-did-contract-ordered"
+                } else {
+                    "audit-did-contract-ordered-unlimited"
+                },
                 vec![
                     ("contract", contract()),
                     ("organization", organization()),
@@ -562,6 +570,7 @@ mod tests {
             time_zone: jiff::tz::TimeZone::UTC,
             time_zone_from_browser: false,
             now: time::OffsetDateTime::UNIX_EPOCH,
+            section: None,
         }
     }
 
@@ -583,7 +592,14 @@ mod tests {
             "offer": "gold", "competency": "cloud_platform", "membership": 4, "rows": 2,
             "version": "2025", "from": "open", "to": "resolved", "address": "192.0.2.1",
             "known_account": true}"#;
-        for language in [Language::En, Language::It] {
+        // And with an unlimited allotment.
+        let unlimited = details.replace(r#""allotted": 20"#, r#""allotted": null"#);
+        for (language, details) in [
+            (Language::En, details),
+            (Language::It, details),
+            (Language::En, unlimited.as_str()),
+            (Language::It, unlimited.as_str()),
+        ] {
             let layout = layout(language);
             let say = Sentences {
                 layout: &layout,
@@ -618,7 +634,9 @@ mod tests {
                     "{action} in {language:?}: {sentence}"
                 );
                 assert!(
-                    !sentence.contains('{') && !sentence.contains('\u{E000}'),
+                    !sentence.contains('{')
+                        && !sentence.contains('\u{E000}')
+                        && !sentence.contains("null"),
                     "{action} in {language:?} leaves an argument out: {sentence}"
                 );
                 if !matches!(*action, "policy.loaded" | "session.sign_in_failed") {

@@ -218,6 +218,9 @@ pub struct Layout {
     pub time_zone_from_browser: bool,
     /// The moment the page is drawn, for "2 hours ago".
     pub now: time::OffsetDateTime,
+    /// The navigation entry the page belongs to when its path does not say (a request being
+    /// filed for a customer belongs to Customers).
+    pub section: Option<&'static str>,
 }
 
 impl Layout {
@@ -236,7 +239,14 @@ impl Layout {
             time_zone: context.time_zone.clone(),
             time_zone_from_browser: context.time_zone_from_browser,
             now: time::OffsetDateTime::now_utc(),
+            section: None,
         }
+    }
+
+    /// Puts the page under the navigation entry `href`.
+    pub fn in_section(mut self, href: &'static str) -> Self {
+        self.section = Some(href);
+        self
     }
 
     /// A moment as the viewer reads it, in their time zone: `2026-12-06 20:14 CET`.
@@ -428,6 +438,15 @@ impl Layout {
             let people = self.nav_items(&[("/organization/people", "nav-people")]);
             let at = items.len().saturating_sub(1);
             items.splice(at..at, people);
+        }
+        // A page that names its section belongs there alone.
+        if let Some(section) = self.section
+            && items.iter().any(|item| item.href == section)
+        {
+            for item in &mut items {
+                item.current = item.href == section;
+            }
+            return items;
         }
         // Filing a request belongs with the requests; operators open requests from their queue.
         for item in &mut items {

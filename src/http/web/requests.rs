@@ -76,6 +76,11 @@ impl RequestText {
         crate::i18n::t(self.language, &format!("request-status-{status}"))
     }
 
+    /// A status as a filter names the requests in it: "Open" in English, "Aperte" in Italian.
+    pub fn status_filter_text(&self, status: &str) -> String {
+        crate::i18n::t(self.language, &format!("queue-status-{status}"))
+    }
+
     pub fn status_badge(&self, status: &str) -> &'static str {
         match RequestStatus::parse(status) {
             Some(RequestStatus::Open | RequestStatus::InProgress) => "badge-info",

@@ -20,8 +20,18 @@ use time::OffsetDateTime;
 
 /// Where an actor lands after signing in.
 pub fn home_path(actor: &Actor) -> &'static str {
+    use crate::domain::Role;
+    let admin = actor
+        .roles
+        .iter()
+        .any(|role| matches!(role, Role::GlobalAdmin | Role::PartnerAdmin));
+    let agent = actor.roles.contains(&Role::AdminAgent);
     if actor.is_operator() {
         "/operator/organizations"
+    } else if actor.csp && (agent || admin) && !(admin && actor.partner_network) {
+        // A CSP organization's Admin agents work for its customers, and so do the admins of an
+        // organization that is a CSP and nothing else.
+        "/customers"
     } else if actor.partner_network {
         "/benefits"
     } else {
@@ -111,6 +121,11 @@ pub async fn sign_in(
                 local_path(Some(&form.next)).unwrap_or_else(|| home_path(&actor).to_owned());
             let mut response = see_other(&target);
             response.headers_mut().append(SET_COOKIE, cookie);
+            if actor.language.is_none() {
+                // The language the account signed in with becomes its own, so the notices it
+                // is sent read like the pages it sees (My account changes it).
+                account_actions::set_language(&state.store, &actor, context.language).await?;
+            }
             if let Some(language) = actor.language {
                 let cookie = build_cookie(
                     LANGUAGE_COOKIE,

@@ -108,7 +108,11 @@ impl ShowPage {
     }
 
     /// The customer side's main button: closing, or the only choice there is.
+    /// (While the request waits on the customer, sending the answer is the main action.)
     fn is_main_action(&self, to: &RequestStatus) -> bool {
+        if self.request.status == RequestStatus::WaitingOnCustomer.as_str() {
+            return false;
+        }
         self.transitions.len() == 1 || *to == RequestStatus::Closed
     }
 

@@ -338,8 +338,12 @@ async fn new_page(
             })
         })
         .map(str::to_owned);
+    let mut layout = Layout::new(context, "request-new-title");
+    if customer.is_some() {
+        layout = layout.in_section("/customers");
+    }
     Ok(NewPage {
-        layout: Layout::new(context, "request-new-title"),
+        layout,
         products,
         product,
         version,
