@@ -234,6 +234,10 @@ pub async fn set_language(store: &Store, actor: &Actor, language: Language) -> R
 /// by its canonical name); `None` or an empty name goes back to the browser's.
 pub async fn set_time_zone(store: &Store, actor: &Actor, name: Option<&str>) -> Result<()> {
     let name = match name.map(str::trim).filter(|name| !name.is_empty()) {
+        // The longest IANA name is 32 characters; the API documents 64.
+        Some(name) if name.chars().count() > 64 => {
+            return Err(Error::field("time_zone", "too_long"));
+        }
         Some(name) => Some(
             crate::domain::account::time_zone(name)
                 .ok_or_else(|| Error::field("time_zone", "unknown_time_zone"))?

@@ -127,7 +127,7 @@ pub async fn me(
 pub struct TimeZoneBody {
     /// An IANA time zone such as `Europe/Rome` (stored by its canonical name), or null for the
     /// browser's.
-    #[schema(example = "Europe/Rome")]
+    #[schema(example = "Europe/Rome", max_length = 64)]
     pub time_zone: Option<String>,
 }
 
