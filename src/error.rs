@@ -246,7 +246,7 @@ impl Validator {
 
 /// Whether a database error means the database cannot serve now rather than a fault in the
 /// request or the code: no connection to be had, a connection that broke, a server shutting
-/// down or refusing connections, a full disk.
+/// down or refusing connections, a full disk, a transaction aborted by a conflict.
 pub fn database_unavailable(error: &sqlx::Error) -> bool {
     match error {
         sqlx::Error::PoolTimedOut
@@ -259,8 +259,13 @@ pub fn database_unavailable(error: &sqlx::Error) -> bool {
             // PostgreSQL: 57P01–57P03 (shutdown, crash, cannot connect now), 53xxx (out of
             // resources: disk full, out of memory, too many connections), 08xxx (connection).
             // SQLite: 13 (SQLITE_FULL), 5 (SQLITE_BUSY after the busy timeout).
+            // 40P01 and 40001: PostgreSQL aborted the transaction as a deadlock or a
+            // serialization failure; nothing of it is kept and the same request can be sent
+            // again.
             let postgres_class = |class: &str| code.len() == 5 && code.starts_with(class);
-            postgres_class("57P")
+            code == "40P01"
+                || code == "40001"
+                || postgres_class("57P")
                 || postgres_class("53")
                 || postgres_class("08")
                 || code == "13"

@@ -322,20 +322,28 @@ pub fn list_query<'f>(filter: &'f AuditFilter, page: &Page) -> Result<ListQuery<
 }
 
 impl super::writer::Tx<'_> {
-    /// Appends an audit entry to the chain, in this write unit. On PostgreSQL an advisory
-    /// transaction lock serializes appenders so the chain never forks (a writer batch holds it
-    /// already); on SQLite the write lock does.
+    /// Appends an audit entry to the chain, in this write unit. On SQLite the write lock keeps
+    /// the chain from forking and the entry goes in at once. On PostgreSQL the entry waits in
+    /// the transaction ([`PendingAudit`]) and goes into the chain just before `COMMIT`, under
+    /// the chain's lock ([`flush_audit`]): the lock is held for three statements and the
+    /// commit, not for the whole transaction.
     pub async fn append_audit(&mut self, entry: &AuditEntry, now: i64) -> sqlx::Result<()> {
-        if self.needs_audit_lock() {
-            self.run("SELECT pg_advisory_xact_lock(7242001)", &[])
-                .await?;
+        let details = entry.details.to_string();
+        if let Some(pending) = self.pending_audit() {
+            pending.push(PendingAudit {
+                at: now,
+                actor_id: entry.actor_id,
+                action: entry.action,
+                subject: entry.subject.clone(),
+                details,
+            });
+            return Ok(());
         }
         let prev = self
             .first_text("SELECT hash FROM audit_log ORDER BY id DESC LIMIT 1", &[])
             .await?
             .flatten()
             .unwrap_or_else(|| GENESIS.to_owned());
-        let details = entry.details.to_string();
         let hash = entry_hash(
             &prev,
             now,
@@ -359,6 +367,100 @@ impl super::writer::Tx<'_> {
         .await?;
         Ok(())
     }
+}
+
+/// An audit entry a PostgreSQL transaction has made and not yet chained: it is hashed and
+/// written by [`flush_audit`] just before the transaction commits.
+#[derive(Debug, Clone)]
+pub struct PendingAudit {
+    pub at: i64,
+    pub actor_id: Option<i64>,
+    pub action: &'static str,
+    pub subject: String,
+    /// The details as the entry stores them (JSON text).
+    pub details: String,
+}
+
+/// The lock every PostgreSQL appender takes, so the chain never forks.
+pub const CHAIN_LOCK: i64 = 7242001;
+
+/// Writes a PostgreSQL transaction's pending audit entries at the end of the chain: takes the
+/// chain's lock (held to `COMMIT`, which the caller sends next), then, in a statement of its
+/// own so it sees every transaction that held the lock before, draws the entries' ids and reads
+/// the chain's head, hashes the entries in order and inserts them in one statement. The holder
+/// of the lock touches no row another transaction could hold, so it never waits for one:
+/// everything a transaction locks, it locks before this.
+///
+/// `before` is sent ahead of the lock in the same round trip (a `RELEASE SAVEPOINT …`, or
+/// nothing).
+pub async fn flush_audit(
+    connection: &mut sqlx::PgConnection,
+    pending: &mut Vec<PendingAudit>,
+    before: &str,
+) -> sqlx::Result<()> {
+    use sqlx::{Executor as _, Row as _};
+    if pending.is_empty() {
+        if !before.is_empty() {
+            connection.execute(before).await?;
+        }
+        return Ok(());
+    }
+    // One simple query of several statements: in READ COMMITTED each takes its own snapshot,
+    // so the head is read after the lock is held.
+    let sql = format!(
+        "{before}SELECT pg_advisory_xact_lock({CHAIN_LOCK}); \
+         SELECT nextval(pg_get_serial_sequence('audit_log', 'id')), \
+         (SELECT hash FROM audit_log ORDER BY id DESC LIMIT 1) FROM generate_series(1, {})",
+        pending.len()
+    );
+    // A text without arguments goes as one simple query.
+    let rows = connection.fetch_all(sql.as_str()).await?;
+    let mut ids = Vec::with_capacity(pending.len());
+    let mut head = None;
+    for row in rows.iter().filter(|row| row.len() == 2) {
+        ids.push(row.try_get::<i64, _>(0)?);
+        if head.is_none() {
+            head = row.try_get::<Option<String>, _>(1)?;
+        }
+    }
+    if ids.len() != pending.len() {
+        return Err(sqlx::Error::Protocol(format!(
+            "the audit sequence gave {} ids for {} entries",
+            ids.len(),
+            pending.len()
+        )));
+    }
+    ids.sort_unstable();
+    let mut head = head.unwrap_or_else(|| GENESIS.to_owned());
+    let (mut prevs, mut hashes) = (Vec::new(), Vec::new());
+    for entry in pending.iter() {
+        let hash = entry_hash(
+            &head,
+            entry.at,
+            entry.actor_id,
+            entry.action,
+            &entry.subject,
+            &entry.details,
+        );
+        prevs.push(std::mem::replace(&mut head, hash.clone()));
+        hashes.push(hash);
+    }
+    sqlx::query(
+        "INSERT INTO audit_log (id, at, actor_id, action, subject, details, prev_hash, hash) \
+         SELECT * FROM UNNEST($1::bigint[], $2::bigint[], $3::bigint[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[])",
+    )
+    .bind(ids)
+    .bind(pending.iter().map(|e| e.at).collect::<Vec<_>>())
+    .bind(pending.iter().map(|e| e.actor_id).collect::<Vec<_>>())
+    .bind(pending.iter().map(|e| e.action).collect::<Vec<_>>())
+    .bind(pending.iter().map(|e| e.subject.as_str()).collect::<Vec<_>>())
+    .bind(pending.iter().map(|e| e.details.as_str()).collect::<Vec<_>>())
+    .bind(prevs)
+    .bind(hashes)
+    .execute(&mut *connection)
+    .await?;
+    pending.clear();
+    Ok(())
 }
 
 /// The names an audit page shows for the ids its entries carry.

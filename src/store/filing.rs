@@ -315,23 +315,35 @@ pub async fn file_group(tx: &mut Tx<'_>, filings: &[&Filing]) -> Result<Outcomes
         .collect();
     let (ids, audit_ids, head) = allocate(tx, filed.len()).await?;
 
-    // 5. Everything they write, many rows to a statement.
+    // 5. Everything they write, many rows to a statement. On PostgreSQL the audit entries
+    // wait for the batch's commit, where they are chained under the chain's lock; on SQLite,
+    // whose one writer holds the write lock, they are chained here.
     let mut head = head.unwrap_or_else(|| GENESIS.to_owned());
     let mut audit_rows = Vec::with_capacity(filed.len());
     let mut messages = Vec::with_capacity(filed.len());
     for (n, &i) in filed.iter().enumerate() {
         let filing = filings[i];
         let entry = filing.audit_entry(ids[n]);
-        let hash = entry_hash(
-            &head,
-            filing.now,
-            entry.actor_id,
-            entry.action,
-            &entry.subject,
-            &filing.audit_details,
-        );
-        let prev = std::mem::replace(&mut head, hash.clone());
-        audit_rows.push((audit_ids[n], entry, prev, hash, i));
+        if let Some(pending) = tx.pending_audit() {
+            pending.push(super::audit::PendingAudit {
+                at: filing.now,
+                actor_id: entry.actor_id,
+                action: entry.action,
+                subject: entry.subject,
+                details: filing.audit_details.clone(),
+            });
+        } else {
+            let hash = entry_hash(
+                &head,
+                filing.now,
+                entry.actor_id,
+                entry.action,
+                &entry.subject,
+                &filing.audit_details,
+            );
+            let prev = std::mem::replace(&mut head, hash.clone());
+            audit_rows.push((audit_ids[n], entry, prev, hash, i));
+        }
         messages.push((filing.created_notice(ids[n]), filing.now));
         if let Some(message) = remaining[i].and_then(|left| (filing.low_balance)(left)) {
             messages.push((message, filing.now));
@@ -391,35 +403,30 @@ pub async fn file_group(tx: &mut Tx<'_>, filings: &[&Filing]) -> Result<Outcomes
     Ok(outcomes)
 }
 
-/// `count` new ids for requests and as many for audit entries, each in increasing order, and
-/// the audit chain's head (when `count` is not 0). PostgreSQL draws the ids from the columns'
-/// sequences (one statement with the head); on SQLite, where the one writer holds the write
-/// lock, they follow the highest id ever given (`AUTOINCREMENT` never reuses one).
+/// `count` new ids for requests in increasing order; on SQLite as many for audit entries and
+/// the audit chain's head (when `count` is not 0). PostgreSQL draws the request ids from the
+/// column's sequence (its audit entries are chained at the batch's commit); on SQLite, where
+/// the one writer holds the write lock, they follow the highest id ever given
+/// (`AUTOINCREMENT` never reuses one).
 async fn allocate(tx: &mut Tx<'_>, count: usize) -> Result<(Vec<i64>, Vec<i64>, Option<String>)> {
     if count == 0 {
         return Ok((Vec::new(), Vec::new(), None));
     }
     if let Some(connection) = tx.postgres() {
-        let rows: Vec<(i64, i64, Option<String>)> = sqlx::query_as(
-            "SELECT nextval(pg_get_serial_sequence('support_requests', 'id')), \
-             nextval(pg_get_serial_sequence('audit_log', 'id')), \
-             (SELECT hash FROM audit_log ORDER BY id DESC LIMIT 1) FROM generate_series(1, $1)",
+        let mut requests: Vec<i64> = sqlx::query_scalar(
+            "SELECT nextval(pg_get_serial_sequence('support_requests', 'id')) FROM generate_series(1, $1)",
         )
         .bind(count as i64)
         .fetch_all(&mut *connection)
         .await?;
-        if rows.len() != count {
+        if requests.len() != count {
             return Err(Error::Other(anyhow::anyhow!(
-                "the sequences gave {} ids of {count}",
-                rows.len()
+                "the sequence gave {} ids of {count}",
+                requests.len()
             )));
         }
-        let head = rows.first().and_then(|row| row.2.clone());
-        let (mut requests, mut audit): (Vec<i64>, Vec<i64>) =
-            rows.into_iter().map(|(r, a, _)| (r, a)).unzip();
         requests.sort_unstable();
-        audit.sort_unstable();
-        return Ok((requests, audit, head));
+        return Ok((requests, Vec::new(), None));
     }
     let mut next = Vec::with_capacity(2);
     for sql in [

@@ -58,23 +58,42 @@ impl super::writer::Tx<'_> {
 
     /// Uses `count` incidents of each contract in one guarded update per run of rows: a
     /// contract takes all its `count` or none (then it is absent from the answer, and its
-    /// counter is unchanged). The one statement every consume runs, single or grouped.
+    /// counter is unchanged). The one statement every consume runs, single or grouped (on
+    /// PostgreSQL with the rows locked in the order of their ids first).
     pub async fn consume_many(&mut self, wanted: &[(i64, i64)]) -> Result<Vec<Taken>> {
         use super::writer::Column;
         let rows: Vec<super::writer::Arg<'_>> = wanted
             .iter()
             .flat_map(|&(contract, count)| [contract.into(), count.into()])
             .collect();
-        let taken = self
-            .rows_of(
+        const COLUMNS: &[Column] = &[Column::Int, Column::Int];
+        let taken = if self.is_postgres() {
+            // On PostgreSQL the contracts' rows are locked in the order of their ids before any is
+            // changed (and even those that cannot take their count), so two transactions
+            // consuming from the same contracts never hold one each and wait for the other.
+            let sql = super::writer::unnest_sql(
+                "WITH v AS MATERIALIZED (SELECT * FROM {rows1}), \
+                 locked AS MATERIALIZED (SELECT c.id FROM contracts c JOIN v ON c.id = v.column1 \
+                 ORDER BY c.id FOR NO KEY UPDATE OF c) \
+                 UPDATE contracts SET used = contracts.used + v.column2 FROM v JOIN locked ON locked.id = v.column1 \
+                 WHERE contracts.id = v.column1 \
+                 AND (contracts.allotted IS NULL OR contracts.used + v.column2 <= contracts.allotted) \
+                 RETURNING contracts.id, contracts.allotted, contracts.used",
+                &[COLUMNS],
+            );
+            self.unnest(sql, &[(COLUMNS, &rows)]).await?
+        } else {
+            self.rows_of(
                 "UPDATE contracts SET used = contracts.used + v.column2 FROM {rows} \
                  WHERE contracts.id = v.column1 \
                  AND (contracts.allotted IS NULL OR contracts.used + v.column2 <= contracts.allotted) \
                  RETURNING contracts.id, contracts.allotted, contracts.used",
-                &[Column::Int, Column::Int],
+                COLUMNS,
                 &rows,
             )
             .await?
+        };
+        let taken = taken
             .into_iter()
             .filter_map(|row| match row[..] {
                 [Some(contract), allotted, Some(used)] => Some(Taken {
@@ -163,6 +182,8 @@ impl Store {
         let actor = actor.map(|a| a.0);
         let reason = reason.to_owned();
         self.write(move |tx| {
+            // A unit may run again (after a deadlock): each run owns its copy.
+            let reason = reason.clone();
             Box::pin(async move {
                 if !tx.give_back(contract).await? {
                     return Ok(false);

@@ -64,8 +64,9 @@ macro_rules! on_write_pool {
 
 /// Runs a block inside one write transaction on either backend; the block receives `&mut tx`.
 /// On SQLite the transaction holds the writer's turn ([`Store::write_turn`]) and starts with
-/// `BEGIN IMMEDIATE`, so it takes the write lock at once, in its turn; on PostgreSQL with the audit chain's advisory lock (see below). The hot paths (filing,
-/// consume, refund) run as write units instead, which take that lock once per batch.
+/// `BEGIN IMMEDIATE`, so it takes the write lock at once, in its turn; on PostgreSQL its audit
+/// entries are chained at its commit (see below). The hot paths (filing, consume, refund) run
+/// as write units instead.
 #[macro_export]
 macro_rules! in_tx {
     ($store:expr, $tx:ident => $body:expr) => {
@@ -78,13 +79,12 @@ macro_rules! in_tx {
                 result
             }
             $crate::store::Pool::Postgres(pool) => {
-                let mut $tx = pool.begin().await?;
-                // Every write transaction takes the audit chain's lock first, as the writer's
-                // batches do: one lock order, so a transaction holding a row never waits for
-                // the lock held by one that waits for that row.
-                sqlx::query("SELECT pg_advisory_xact_lock(7242001)")
-                    .execute(&mut *$tx)
-                    .await?;
+                // These transactions run one at a time (their own lock, taken first); the
+                // audit entries a block appends wait in the transaction and go into the chain
+                // at its commit, under the chain's lock, as the writer's batches' do: that lock
+                // is taken after every row a transaction locks, so its holder never waits for
+                // a row held by one that waits for the lock.
+                let mut $tx = $crate::store::writer::PgTx::begin(pool).await?;
                 let result = $body;
                 $tx.commit().await?;
                 result

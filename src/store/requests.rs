@@ -482,6 +482,8 @@ impl Store {
         let now = to_millis(now);
         let reason = reason.to_owned();
         self.write(move |tx| {
+            // A unit may run again (after a deadlock): each run owns its copy.
+            let reason = reason.clone();
             Box::pin(async move {
                 let contract = tx
                     .first_i64(

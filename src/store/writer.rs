@@ -11,14 +11,17 @@
 //! On SQLite the writer is a thread of its own holding a `rusqlite` connection: a unit's
 //! statements run on that thread one after another with no hand-off between threads (the
 //! pooled `sqlx` connections, used for reads, pass every statement to a worker thread and
-//! back). On PostgreSQL the writer is a task on one connection of its own, and a batch takes the
-//! audit chain's lock once.
+//! back). On PostgreSQL the writer is a task on one connection of its own; a batch's audit
+//! entries go into the chain together just before its `COMMIT`, under the chain's lock
+//! ([`super::audit::flush_audit`]), so batches of several instances overlap in everything else.
+//! A unit or filing that PostgreSQL aborts as a deadlock runs again in the next batch.
 //!
 //! The steps a unit runs are written once: portable SQL with `$n` parameters and [`Arg`]s,
 //! run by [`Tx::run`] and [`Tx::first_i64`] / [`Tx::first_text`] on whichever connection the
 //! transaction holds.
 
 use super::Store;
+use super::audit::PendingAudit;
 use crate::error::{Error, Result};
 use sqlx::postgres::PgConnectOptions;
 use sqlx::{Connection as _, PgConnection, SqliteConnection};
@@ -36,10 +39,9 @@ pub enum Tx<'c> {
     Direct(&'c mut rusqlite::Connection),
     /// A pooled SQLite connection (an `in_tx!` transaction).
     Sqlite(&'c mut SqliteConnection),
-    /// A PostgreSQL transaction of its own: an audit append takes the chain's lock.
-    Postgres(&'c mut PgConnection),
-    /// A PostgreSQL batch of the writer, which holds the audit chain's lock already.
-    PostgresBatch(&'c mut PgConnection),
+    /// A PostgreSQL transaction (a writer batch, or an `in_tx!` one): its audit entries wait
+    /// in the second field and are chained just before `COMMIT`.
+    Postgres(&'c mut PgConnection, &'c mut Vec<PendingAudit>),
 }
 
 /// One argument of a step's statement, bound to `$n` (the n-th of the slice).
@@ -105,7 +107,7 @@ impl Tx<'_> {
                 .execute(&mut **c)
                 .await
                 .map(|done| done.rows_affected()),
-            Tx::Postgres(c) | Tx::PostgresBatch(c) => bind_args!(sqlx::query(sql), args)
+            Tx::Postgres(c, _) => bind_args!(sqlx::query(sql), args)
                 .execute(&mut **c)
                 .await
                 .map(|done| done.rows_affected()),
@@ -126,7 +128,7 @@ impl Tx<'_> {
                     .fetch_optional(&mut **c)
                     .await
             }
-            Tx::Postgres(c) | Tx::PostgresBatch(c) => {
+            Tx::Postgres(c, _) => {
                 bind_args!(sqlx::query_scalar(sql), args)
                     .fetch_optional(&mut **c)
                     .await
@@ -147,7 +149,7 @@ impl Tx<'_> {
                     .fetch_optional(&mut **c)
                     .await
             }
-            Tx::Postgres(c) | Tx::PostgresBatch(c) => {
+            Tx::Postgres(c, _) => {
                 bind_args!(sqlx::query_scalar(sql), args)
                     .fetch_optional(&mut **c)
                     .await
@@ -179,7 +181,7 @@ impl Tx<'_> {
                 .iter()
                 .map(read)
                 .collect(),
-            Tx::Postgres(c) | Tx::PostgresBatch(c) => bind_args!(sqlx::query(sql), args)
+            Tx::Postgres(c, _) => bind_args!(sqlx::query(sql), args)
                 .fetch_all(&mut **c)
                 .await?
                 .iter()
@@ -188,23 +190,39 @@ impl Tx<'_> {
         }
     }
 
-    /// Whether this transaction is on PostgreSQL outside a writer batch (so an audit append
-    /// takes the chain's lock itself).
-    pub fn needs_audit_lock(&self) -> bool {
-        matches!(self, Tx::Postgres(_))
+    /// The audit entries waiting for this transaction's commit (PostgreSQL); `None` where an
+    /// entry goes into the chain at once (SQLite, whose write lock serializes appenders).
+    pub(crate) fn pending_audit(&mut self) -> Option<&mut Vec<PendingAudit>> {
+        match self {
+            Tx::Postgres(_, pending) => Some(pending),
+            _ => None,
+        }
+    }
+
+    /// How many audit entries wait (0 on SQLite): a savepoint rolled back drops those made
+    /// after it ([`Tx::forget_audit_after`]).
+    fn audit_mark(&mut self) -> usize {
+        self.pending_audit().map_or(0, |pending| pending.len())
+    }
+
+    /// Drops the waiting audit entries made after `mark` (their savepoint was rolled back).
+    fn forget_audit_after(&mut self, mark: usize) {
+        if let Some(pending) = self.pending_audit() {
+            pending.truncate(mark);
+        }
     }
 
     /// The PostgreSQL connection, for the few statements written for it alone.
     pub(crate) fn postgres(&mut self) -> Option<&mut PgConnection> {
         match self {
-            Tx::Postgres(c) | Tx::PostgresBatch(c) => Some(c),
+            Tx::Postgres(c, _) => Some(c),
             _ => None,
         }
     }
 
     /// Whether this transaction is on PostgreSQL (for the few statements written twice).
     pub fn is_postgres(&self) -> bool {
-        matches!(self, Tx::Postgres(_) | Tx::PostgresBatch(_))
+        matches!(self, Tx::Postgres(..))
     }
 }
 
@@ -334,7 +352,7 @@ impl Tx<'_> {
         sql: &'static str,
         parts: &[(&[Column], &[Arg<'a>])],
     ) -> sqlx::Result<Vec<Vec<Option<i64>>>> {
-        let (Tx::Postgres(c) | Tx::PostgresBatch(c)) = self else {
+        let Tx::Postgres(c, _) = self else {
             return Err(sqlx::Error::Protocol(
                 "arrays of rows are for PostgreSQL".into(),
             ));
@@ -587,35 +605,115 @@ impl AsTx for sqlx::Transaction<'_, sqlx::Sqlite> {
     }
 }
 
-impl AsTx for sqlx::Transaction<'_, sqlx::Postgres> {
+/// A PostgreSQL `in_tx!` transaction: the transaction and the audit entries it made, which
+/// [`PgTx::commit`] chains just before committing. It reads as the connection, so a block
+/// runs its statements on `&mut *tx` as on any transaction.
+pub struct PgTx<'c> {
+    tx: sqlx::Transaction<'c, sqlx::Postgres>,
+    audit: Vec<PendingAudit>,
+}
+
+/// The lock every PostgreSQL `in_tx!` transaction takes at its start: they run one at a time,
+/// as their checks (the last Global admin, a throttle's count, an activation's state) expect,
+/// while the writer's batches, which do not take it, go on beside them.
+pub const TRANSACTIONS_LOCK: i64 = 7242002;
+
+impl PgTx<'static> {
+    /// Begins an `in_tx!` transaction on the pool, holding [`TRANSACTIONS_LOCK`].
+    pub async fn begin(pool: &sqlx::PgPool) -> sqlx::Result<Self> {
+        use sqlx::Executor as _;
+        let mut tx = pool.begin().await?;
+        tx.execute(sqlx::query("SELECT pg_advisory_xact_lock($1)").bind(TRANSACTIONS_LOCK))
+            .await?;
+        Ok(Self {
+            tx,
+            audit: Vec::new(),
+        })
+    }
+}
+
+impl PgTx<'_> {
+    /// Chains the audit entries (under the chain's lock, held only from here to the commit)
+    /// and commits.
+    pub async fn commit(mut self) -> sqlx::Result<()> {
+        super::audit::flush_audit(&mut self.tx, &mut self.audit, "").await?;
+        self.tx.commit().await
+    }
+}
+
+impl std::ops::Deref for PgTx<'_> {
+    type Target = PgConnection;
+    fn deref(&self) -> &PgConnection {
+        &self.tx
+    }
+}
+
+impl std::ops::DerefMut for PgTx<'_> {
+    fn deref_mut(&mut self) -> &mut PgConnection {
+        &mut self.tx
+    }
+}
+
+impl AsTx for PgTx<'_> {
     fn as_tx(&mut self) -> Tx<'_> {
-        Tx::Postgres(self)
+        Tx::Postgres(&mut self.tx, &mut self.audit)
     }
 }
 
 /// The most units one SQLite batch carries; more waiting go in the next one.
 const MAX_BATCH: usize = 256;
 
+/// How many batches a unit or filing is tried in when PostgreSQL keeps aborting it as a
+/// deadlock; the last try answers the error (503 `database_unavailable`, to be retried).
+const MAX_TRIES: u32 = 5;
+
 type Delivery = Box<dyn FnOnce(Option<String>) + Send>;
+
+/// What running a unit came to: done (whether it succeeded, and how to answer its caller once
+/// the batch is committed or not), or aborted by a conflict and to run again in the next batch.
+enum Ran {
+    Done(bool, Delivery),
+    Again,
+}
+
+/// A write unit as the writer holds it: run with the transaction and whether this is its last
+/// try; it can run again after a conflict, so it is `FnMut`.
 type Job = Box<
-    dyn for<'t> FnOnce(
-            &'t mut Tx<'t>,
-        ) -> Pin<Box<dyn Future<Output = (bool, Delivery)> + Send + 't>>
+    dyn for<'t> FnMut(&'t mut Tx<'t>, bool) -> Pin<Box<dyn Future<Output = Ran> + Send + 't>>
         + Send,
 >;
+
+/// A unit waiting for its batch, with the batches it was tried in already.
+struct UnitJob {
+    job: Job,
+    tries: u32,
+}
 
 /// A filing waiting for its batch: filings are written together ([`super::filing`]).
 struct FileJob {
     filing: super::filing::Filing,
     answer: oneshot::Sender<Result<super::requests::Filed>>,
+    tries: u32,
 }
 
 /// What the writer is handed: a write unit, a filing (which it writes with the batch's other
 /// filings), or a request for its turn ([`Store::write_turn`]).
 enum Work {
-    Unit(Job),
+    Unit(UnitJob),
     File(Box<FileJob>),
     Turn(oneshot::Sender<oneshot::Sender<()>>),
+}
+
+/// Whether an error is a conflict PostgreSQL resolved by aborting the statement (a deadlock
+/// between transactions that lock rows in different orders, or a serialization failure): the
+/// work was sound and can run again once the other transaction is done.
+pub(crate) fn is_conflict(error: &Error) -> bool {
+    match error {
+        Error::Database(sqlx::Error::Database(db)) => {
+            matches!(db.code().as_deref(), Some("40P01" | "40001"))
+        }
+        _ => false,
+    }
 }
 
 /// The SQLite writer's turn, held by a transaction on a pooled connection
@@ -670,7 +768,23 @@ impl Writer {
 async fn run(mut connection: Connection, mut jobs: mpsc::Receiver<Work>) {
     let mut batch: Vec<Work> = Vec::with_capacity(MAX_BATCH);
     let mut turns = Vec::new();
-    while jobs.recv_many(&mut batch, MAX_BATCH).await > 0 {
+    // Work a conflict aborted in the last batch: it goes first in the next one.
+    let mut again: Vec<Work> = Vec::new();
+    let mut audit: Vec<PendingAudit> = Vec::new();
+    loop {
+        if again.is_empty() {
+            if jobs.recv_many(&mut batch, MAX_BATCH).await == 0 {
+                break;
+            }
+        } else {
+            batch.append(&mut again);
+            while batch.len() < MAX_BATCH {
+                match jobs.try_recv() {
+                    Ok(work) => batch.push(work),
+                    Err(_) => break,
+                }
+            }
+        }
         let started = std::time::Instant::now();
         // Turns are granted after the batch, in the order they were asked for.
         let mut index = 0;
@@ -705,9 +819,10 @@ async fn run(mut connection: Connection, mut jobs: mpsc::Receiver<Work>) {
                 }
                 match connection {
                     Some(open) => {
-                        let mut tx = Tx::PostgresBatch(open);
+                        audit.clear();
+                        let mut tx = Tx::Postgres(open, &mut audit);
                         let outcome = commit_batch(&mut tx, batch.drain(..)).await;
-                        if outcome.is_err() {
+                        if outcome.committed.is_err() {
                             // Whatever broke, start the next batch on a fresh connection.
                             *connection = None;
                         }
@@ -723,16 +838,15 @@ async fn run(mut connection: Connection, mut jobs: mpsc::Receiver<Work>) {
         };
         tracing::debug!(
             size,
+            again = outcome.again.len(),
             micros = started.elapsed().as_micros() as u64,
             "write batch"
         );
-        let (deliveries, failure) = match outcome {
-            Ok(deliveries) => (deliveries, None),
-            Err((deliveries, error)) => (deliveries, Some(error)),
-        };
-        for deliver in deliveries {
+        let failure = outcome.committed.err();
+        for deliver in outcome.deliveries {
             deliver(failure.clone());
         }
+        again = outcome.again;
         grant_turns(&mut turns, true).await;
     }
 }
@@ -763,18 +877,47 @@ fn execute<'c>(
         match tx {
             Tx::Direct(c) => direct::execute(c, sql),
             Tx::Sqlite(c) => c.execute(sql).await.map(|_| ()),
-            Tx::Postgres(c) | Tx::PostgresBatch(c) => c.execute(sql).await.map(|_| ()),
+            Tx::Postgres(c, _) => c.execute(sql).await.map(|_| ()),
         }
+    })
+}
+
+/// What a batch came to: how to answer each caller, whether it was committed (else why
+/// not), and the work a conflict aborted, for the next batch.
+struct Committed {
+    deliveries: Vec<Delivery>,
+    committed: std::result::Result<(), String>,
+    again: Vec<Work>,
+}
+
+/// Ends a batch's transaction: on PostgreSQL its audit entries go into the chain first, under
+/// the chain's lock, which is held from there to the commit only.
+fn finish<'c>(
+    tx: &'c mut Tx<'_>,
+    release_savepoint: bool,
+) -> Pin<Box<dyn Future<Output = sqlx::Result<()>> + Send + 'c>> {
+    Box::pin(async move {
+        if let Tx::Postgres(connection, pending) = tx {
+            let before = if release_savepoint {
+                "RELEASE SAVEPOINT unit; "
+            } else {
+                ""
+            };
+            super::audit::flush_audit(connection, pending, before).await?;
+            return execute(tx, "COMMIT").await;
+        }
+        if release_savepoint {
+            execute(tx, "RELEASE SAVEPOINT unit").await?;
+        }
+        execute(tx, "COMMIT").await
     })
 }
 
 /// Runs one batch in one transaction: its filings together in a savepoint (each alone in a
 /// savepoint of its own if the group fails), then every unit in a savepoint of its own.
-async fn commit_batch(
-    tx: &mut Tx<'_>,
-    batch: impl Iterator<Item = Work>,
-) -> std::result::Result<Vec<Delivery>, (Vec<Delivery>, String)> {
+async fn commit_batch(tx: &mut Tx<'_>, batch: impl Iterator<Item = Work>) -> Committed {
     let mut deliveries = Vec::new();
+    let mut again = Vec::new();
     let (mut files, mut units) = (Vec::new(), Vec::new());
     for work in batch {
         match work {
@@ -784,20 +927,14 @@ async fn commit_batch(
             Work::Turn(_) => {}
         }
     }
-    // On PostgreSQL the audit chain's head is taken once per batch, not once per request; the
-    // lock and the filings' savepoint go with BEGIN in one round trip (statements without
-    // arguments go as one simple query).
+    // On PostgreSQL the filings' savepoint goes with BEGIN in one round trip (statements
+    // without arguments go as one simple query). No lock is taken here: the audit chain's is
+    // taken at the end ([`finish`]).
     let opens_savepoint = tx.is_postgres() && !files.is_empty();
     let begun = match tx {
         Tx::Direct(_) | Tx::Sqlite(_) => execute(tx, "BEGIN IMMEDIATE").await,
-        _ if opens_savepoint => {
-            execute(
-                tx,
-                "BEGIN; SELECT pg_advisory_xact_lock(7242001); SAVEPOINT unit",
-            )
-            .await
-        }
-        _ => execute(tx, "BEGIN; SELECT pg_advisory_xact_lock(7242001)").await,
+        _ if opens_savepoint => execute(tx, "BEGIN; SAVEPOINT unit").await,
+        _ => execute(tx, "BEGIN").await,
     };
     if let Err(error) = begun {
         let error = format!("cannot begin a write batch: {error}");
@@ -807,7 +944,11 @@ async fn commit_batch(
         // answer channel: its caller reports that the batch could not be committed.
         drop(files);
         drop(units);
-        return Err((deliveries, error));
+        return Committed {
+            deliveries,
+            committed: Err(error),
+            again,
+        };
     }
     let mut broken = None;
     // Whether the filings' savepoint is still to be released (with the commit, on PostgreSQL).
@@ -815,55 +956,70 @@ async fn commit_batch(
     if !files.is_empty() {
         let last = units.is_empty() && tx.is_postgres();
         match file_batch(tx, files, opens_savepoint, last).await {
-            Ok((delivered, pending)) => {
-                deliveries.extend(delivered);
-                release_pending = pending;
+            Ok(filed) => {
+                deliveries.extend(filed.deliveries);
+                again.extend(
+                    filed
+                        .again
+                        .into_iter()
+                        .map(|file| Work::File(Box::new(file))),
+                );
+                release_pending = filed.release_pending;
             }
             Err(error) => broken = Some(error),
         }
     }
-    for job in units {
+    for mut unit in units {
         if broken.is_some() {
-            drop(job);
+            drop(unit);
             continue;
         }
         if let Err(error) = execute(tx, "SAVEPOINT unit").await {
             broken = Some(format!("cannot open a savepoint: {error}"));
-            drop(job);
+            drop(unit);
             continue;
         }
-        let (succeeded, deliver) = {
+        let mark = tx.audit_mark();
+        unit.tries += 1;
+        let ran = {
             let mut unit_tx = match tx {
                 Tx::Direct(c) => Tx::Direct(c),
                 Tx::Sqlite(c) => Tx::Sqlite(c),
-                Tx::Postgres(c) => Tx::Postgres(c),
-                Tx::PostgresBatch(c) => Tx::PostgresBatch(c),
+                Tx::Postgres(c, a) => Tx::Postgres(c, a),
             };
-            job(&mut unit_tx).await
+            (unit.job)(&mut unit_tx, unit.tries >= MAX_TRIES).await
         };
-        deliveries.push(deliver);
+        let succeeded = match ran {
+            Ran::Done(succeeded, deliver) => {
+                deliveries.push(deliver);
+                succeeded
+            }
+            Ran::Again => {
+                again.push(Work::Unit(unit));
+                false
+            }
+        };
+        if !succeeded {
+            tx.forget_audit_after(mark);
+        }
         if let Err(error) = end_savepoint(tx, succeeded).await {
             broken = Some(error);
         }
     }
-    let commit = if release_pending {
-        "RELEASE SAVEPOINT unit; COMMIT"
-    } else {
-        "COMMIT"
-    };
-    let outcome = match broken {
+    let committed = match broken {
         Some(error) => Err(error),
-        None => execute(tx, commit)
+        None => finish(tx, release_pending)
             .await
             .map_err(|error| format!("cannot commit a write batch: {error}")),
     };
-    match outcome {
-        Ok(()) => Ok(deliveries),
-        Err(error) => {
-            tracing::error!(%error, "write batch rolled back");
-            let _ = execute(tx, "ROLLBACK").await;
-            Err((deliveries, error))
-        }
+    if let Err(error) = &committed {
+        tracing::error!(%error, "write batch rolled back");
+        let _ = execute(tx, "ROLLBACK").await;
+    }
+    Committed {
+        deliveries,
+        committed,
+        again,
     }
 }
 
@@ -879,6 +1035,15 @@ async fn end_savepoint(tx: &mut Tx<'_>, succeeded: bool) -> std::result::Result<
     ended.map_err(|error| format!("cannot end a savepoint: {error}"))
 }
 
+/// What [`file_batch`] came to: the answers for the filings it wrote or refused, the filings
+/// a conflict aborted (for the next batch), and whether the group's savepoint is left to be
+/// released with the commit.
+struct FiledBatch {
+    deliveries: Vec<Delivery>,
+    again: Vec<FileJob>,
+    release_pending: bool,
+}
+
 /// Writes a batch's filings as one group in a savepoint; if the group fails, rolls it back
 /// and writes each filing alone in a savepoint of its own. The deliveries answer each caller
 /// once the batch is committed; an `Err` is a savepoint that could not be handled (the batch
@@ -886,19 +1051,20 @@ async fn end_savepoint(tx: &mut Tx<'_>, succeeded: bool) -> std::result::Result<
 ///
 /// `savepoint_open`: the batch's BEGIN opened the group's savepoint already. `last`: nothing
 /// follows in the batch, so a group that needs no filing alone leaves its savepoint to be
-/// released with the commit (the second value is then true).
+/// released with the commit.
 async fn file_batch(
     tx: &mut Tx<'_>,
     files: Vec<FileJob>,
     savepoint_open: bool,
     last: bool,
-) -> std::result::Result<(Vec<Delivery>, bool), String> {
+) -> std::result::Result<FiledBatch, String> {
     use super::filing::{file_group, file_one};
     if !savepoint_open {
         execute(tx, "SAVEPOINT unit")
             .await
             .map_err(|error| format!("cannot open a savepoint: {error}"))?;
     }
+    let mark = tx.audit_mark();
     let grouped = {
         let filings: Vec<&super::filing::Filing> = files.iter().map(|f| &f.filing).collect();
         file_group(tx, &filings).await
@@ -915,6 +1081,7 @@ async fn file_batch(
         }
         Err(error) => {
             tracing::warn!(%error, filings = files.len(), "a group of filings failed; filing each alone");
+            tx.forget_audit_after(mark);
             end_savepoint(tx, false).await?;
             files.iter().map(|_| None).collect()
         }
@@ -926,57 +1093,91 @@ async fn file_batch(
         execute(tx, "SAVEPOINT unit")
             .await
             .map_err(|error| format!("cannot open a savepoint: {error}"))?;
+        let mark = tx.audit_mark();
         let alone = file_one(tx, &file.filing).await;
+        if alone.is_err() {
+            tx.forget_audit_after(mark);
+        }
         end_savepoint(tx, alone.is_ok()).await?;
         *outcome = Some(alone);
     }
-    let delivered = files
-        .into_iter()
-        .zip(outcomes)
-        .map(|(file, outcome)| {
-            let result = outcome.unwrap_or_else(|| {
-                Err(Error::Other(anyhow::anyhow!("a filing was left unwritten")))
-            });
-            let answer = file.answer;
-            let deliver: Delivery = Box::new(move |failure: Option<String>| {
-                let result = match failure {
-                    Some(error) if result.is_ok() => Err(Error::Unavailable(error)),
-                    _ => result,
-                };
-                let _ = answer.send(result);
-            });
-            deliver
-        })
-        .collect();
-    Ok((delivered, release_pending))
+    let mut deliveries = Vec::new();
+    let mut again = Vec::new();
+    for (mut file, outcome) in files.into_iter().zip(outcomes) {
+        let result = outcome
+            .unwrap_or_else(|| Err(Error::Other(anyhow::anyhow!("a filing was left unwritten"))));
+        if let Err(error) = &result
+            && is_conflict(error)
+        {
+            file.tries += 1;
+            if file.tries < MAX_TRIES {
+                again.push(file);
+                continue;
+            }
+        }
+        let answer = file.answer;
+        let deliver: Delivery = Box::new(move |failure: Option<String>| {
+            let result = match (failure, result) {
+                (Some(error), Ok(_)) => Err(Error::Unavailable(error)),
+                (_, Err(error)) if is_conflict(&error) => Err(Error::Unavailable(format!(
+                    "the filing kept meeting concurrent writes: {error}"
+                ))),
+                (_, result) => result,
+            };
+            let _ = answer.send(result);
+        });
+        deliveries.push(deliver);
+    }
+    Ok(FiledBatch {
+        deliveries,
+        again,
+        release_pending,
+    })
 }
 
 impl Store {
     /// Runs a write unit and answers once it is committed: the writer batches it with the
     /// units waiting beside it, in a savepoint of its own. A unit that fails changes nothing.
+    /// A unit may run more than once (PostgreSQL aborting it as a deadlock rolls it back and
+    /// the writer runs it again in the next batch), so it is a `Fn` whose future owns what it
+    /// uses.
     pub async fn write<T, F>(&self, unit: F) -> Result<T>
     where
         T: Send + 'static,
-        F: for<'t> FnOnce(&'t mut Tx<'t>) -> UnitFuture<'t, T> + Send + 'static,
+        F: for<'t> Fn(&'t mut Tx<'t>) -> UnitFuture<'t, T> + Send + Sync + 'static,
     {
+        use std::sync::{Arc, Mutex};
         let (answer, answered) = oneshot::channel::<Result<T>>();
-        let job: Job = Box::new(move |tx| {
+        let answer = Arc::new(Mutex::new(Some(answer)));
+        let unit = Arc::new(unit);
+        let job: Job = Box::new(move |tx, last| {
+            let unit = Arc::clone(&unit);
+            let answer = Arc::clone(&answer);
             Box::pin(async move {
                 let result = unit(tx).await;
+                if !last && matches!(&result, Err(error) if is_conflict(error)) {
+                    return Ran::Again;
+                }
                 let succeeded = result.is_ok();
                 let deliver: Delivery = Box::new(move |failure: Option<String>| {
-                    let result = match failure {
-                        Some(error) if succeeded => Err(Error::Unavailable(error)),
-                        _ => result,
+                    let result = match (failure, result) {
+                        (Some(error), Ok(_)) => Err(Error::Unavailable(error)),
+                        (_, Err(error)) if is_conflict(&error) => Err(Error::Unavailable(format!(
+                            "the write kept meeting concurrent writes: {error}"
+                        ))),
+                        (_, result) => result,
                     };
-                    let _ = answer.send(result);
+                    let taken = answer.lock().unwrap_or_else(|e| e.into_inner()).take();
+                    if let Some(answer) = taken {
+                        let _ = answer.send(result);
+                    }
                 });
-                (succeeded, deliver)
+                Ran::Done(succeeded, deliver)
             })
         });
         self.writer
             .jobs
-            .send(Work::Unit(job))
+            .send(Work::Unit(UnitJob { job, tries: 0 }))
             .await
             .map_err(|_| Error::Other(anyhow::anyhow!("the writer has stopped")))?;
         answered
@@ -1015,7 +1216,11 @@ impl Store {
         let (answer, answered) = oneshot::channel();
         self.writer
             .jobs
-            .send(Work::File(Box::new(FileJob { filing, answer })))
+            .send(Work::File(Box::new(FileJob {
+                filing,
+                answer,
+                tries: 0,
+            })))
             .await
             .map_err(|_| Error::Other(anyhow::anyhow!("the writer has stopped")))?;
         answered
