@@ -79,7 +79,7 @@ impl Store {
         in_tx!(self, tx => {
             if is_postgres {
                 // The same lock as every audit append: the chain never forks.
-                sqlx::query("SELECT pg_advisory_xact_lock(7242001)").execute(&mut *tx).await?;
+                sqlx::query("SELECT pg_advisory_xact_lock($1)").bind(super::audit::CHAIN_LOCK).execute(&mut *tx).await?;
             }
             let last_id: i64 = sqlx::query_scalar("SELECT CAST(COALESCE(MAX(id), 0) AS BIGINT) FROM support_requests")
                 .fetch_one(&mut *tx)

@@ -25,7 +25,6 @@ use super::audit::PendingAudit;
 use crate::error::{Error, Result};
 use sqlx::postgres::PgConnectOptions;
 use sqlx::{Connection as _, PgConnection, SqliteConnection};
-use std::borrow::Cow;
 use std::future::Future;
 use std::pin::Pin;
 use tokio::sync::{mpsc, oneshot};
@@ -226,372 +225,12 @@ impl Tx<'_> {
     }
 }
 
-/// The type of a column of rows sent to a multi-row statement ([`Tx::rows_of`]).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Column {
-    Int,
-    Text,
-    Bool,
-}
+mod rows;
+pub use rows::{Column, ROW_CHUNKS, row_chunks, unnest_sql};
 
-impl Column {
-    fn array(self) -> &'static str {
-        match self {
-            Column::Int => "bigint[]",
-            Column::Text => "text[]",
-            Column::Bool => "boolean[]",
-        }
-    }
-}
-
-/// The row counts SQLite's multi-row statements are written for: a set of rows goes in as
-/// the fewest statements of these sizes, so each text is prepared once and kept.
-pub const ROW_CHUNKS: [usize; 7] = [64, 32, 16, 8, 4, 2, 1];
-
-/// Splits `count` rows into runs of [`ROW_CHUNKS`] sizes: `(first row, rows)`.
-pub fn row_chunks(count: usize) -> Vec<(usize, usize)> {
-    let mut runs = Vec::new();
-    let mut at = 0;
-    for size in ROW_CHUNKS {
-        while count - at >= size {
-            runs.push((at, size));
-            at += size;
-        }
-    }
-    runs
-}
-
-/// The text of a multi-row statement: `template` with `{rows}` replaced by the rows as a
-/// table named `v` with columns `column1`, `column2` …: on SQLite `(VALUES ($1, $2), ($3,
-/// $4)) AS v` for `rows` rows, on PostgreSQL `UNNEST($1::bigint[], $2::text[]) AS v(column1,
-/// column2)` for any number (one parameter an array per column). Each text is made once.
-fn rows_sql(template: &'static str, columns: &[Column], rows: Option<usize>) -> &'static str {
-    use std::collections::HashMap;
-    use std::sync::{Mutex, OnceLock};
-    type Key = (usize, Option<usize>);
-    static MADE: OnceLock<Mutex<HashMap<Key, &'static str>>> = OnceLock::new();
-    let made = MADE.get_or_init(Default::default);
-    let mut made = made.lock().unwrap_or_else(|e| e.into_inner());
-    // Templates are `&'static str` literals: their address names them.
-    made.entry((template.as_ptr() as usize, rows))
-        .or_insert_with(|| {
-            let mut source = String::new();
-            match rows {
-                Some(rows) => {
-                    source.push_str("(VALUES");
-                    for row in 0..rows {
-                        source.push_str(if row == 0 { " (" } else { ", (" });
-                        for column in 0..columns.len() {
-                            if column > 0 {
-                                source.push_str(", ");
-                            }
-                            source.push('$');
-                            source.push_str(&(row * columns.len() + column + 1).to_string());
-                        }
-                        source.push(')');
-                    }
-                    source.push_str(") AS v");
-                }
-                None => {
-                    source.push_str("UNNEST(");
-                    for (at, column) in columns.iter().enumerate() {
-                        if at > 0 {
-                            source.push_str(", ");
-                        }
-                        source.push_str(&format!("${}::{}", at + 1, column.array()));
-                    }
-                    source.push_str(") AS v(");
-                    for at in 0..columns.len() {
-                        if at > 0 {
-                            source.push_str(", ");
-                        }
-                        source.push_str(&format!("column{}", at + 1));
-                    }
-                    source.push(')');
-                }
-            }
-            // A few statements, one text per size: made once, kept for the process.
-            Box::leak(template.replacen("{rows}", &source, 1).into_boxed_str())
-        })
-}
-
-impl Tx<'_> {
-    /// Runs a statement over many rows at once (`template` names them `{rows}`, see
-    /// [`rows_sql`]): on PostgreSQL one statement with one array per column, on SQLite the
-    /// fewest statements of [`ROW_CHUNKS`] sizes. Every row each returns, read as integers.
-    pub async fn rows_of<'a>(
-        &mut self,
-        template: &'static str,
-        columns: &[Column],
-        cells: &[Arg<'a>],
-    ) -> sqlx::Result<Vec<Vec<Option<i64>>>> {
-        let width = columns.len().max(1);
-        if cells.is_empty() {
-            return Ok(Vec::new());
-        }
-        if self.is_postgres() {
-            let sql = rows_sql(template, columns, None);
-            return self.unnest(sql, &[(columns, cells)]).await;
-        }
-        let mut all = Vec::new();
-        for (first, count) in row_chunks(cells.len() / width) {
-            let sql = rows_sql(template, columns, Some(count));
-            let args = &cells[first * width..(first + count) * width];
-            all.extend(self.rows(sql, args).await?);
-        }
-        Ok(all)
-    }
-}
-
-impl Tx<'_> {
-    /// PostgreSQL only: runs `sql`, whose parameters are the arrays of `parts` in order (each
-    /// part's columns, one array per column), in one round trip. Every row it returns, read as
-    /// integers. See [`unnest_sql`] for writing such a text.
-    pub async fn unnest<'a>(
-        &mut self,
-        sql: &'static str,
-        parts: &[(&[Column], &[Arg<'a>])],
-    ) -> sqlx::Result<Vec<Vec<Option<i64>>>> {
-        let Tx::Postgres(c, _) = self else {
-            return Err(sqlx::Error::Protocol(
-                "arrays of rows are for PostgreSQL".into(),
-            ));
-        };
-        let mut query = sqlx::query(sql);
-        for (columns, cells) in parts {
-            let width = columns.len().max(1);
-            let rows: Vec<&[Arg<'a>]> = cells.chunks(width).collect();
-            for (at, column) in columns.iter().enumerate() {
-                let cell = |row: &&[Arg<'a>]| -> Option<Arg<'a>> { row.get(at).copied() };
-                query = match column {
-                    Column::Int => query.bind(
-                        rows.iter()
-                            .map(|row| match cell(row) {
-                                Some(Arg::Int(value)) => value,
-                                _ => None,
-                            })
-                            .collect::<Vec<Option<i64>>>(),
-                    ),
-                    Column::Text => query.bind(
-                        rows.iter()
-                            .map(|row| match cell(row) {
-                                Some(Arg::Text(value)) => value.map(str::to_owned),
-                                _ => None,
-                            })
-                            .collect::<Vec<Option<String>>>(),
-                    ),
-                    Column::Bool => query.bind(
-                        rows.iter()
-                            .map(|row| matches!(cell(row), Some(Arg::Bool(true))))
-                            .collect::<Vec<bool>>(),
-                    ),
-                };
-            }
-        }
-        use sqlx::Row;
-        query
-            .fetch_all(&mut **c)
-            .await?
-            .iter()
-            .map(|row| {
-                (0..row.len())
-                    .map(|i| row.try_get::<Option<i64>, _>(i))
-                    .collect()
-            })
-            .collect()
-    }
-}
-
-/// A PostgreSQL text over several sets of rows: `template` with `{rows1}`, `{rows2}` … each
-/// replaced by `UNNEST(…) AS v(column1, …)` of that part's columns (parameters numbered across
-/// the parts in order; name the table of each part apart with `{as1}` … when a statement uses
-/// several: it becomes that part's alias, `v1`, `v2` …). Made once per template.
-pub fn unnest_sql(template: &'static str, parts: &[&[Column]]) -> &'static str {
-    use std::collections::HashMap;
-    use std::sync::{Mutex, OnceLock};
-    static MADE: OnceLock<Mutex<HashMap<usize, &'static str>>> = OnceLock::new();
-    let made = MADE.get_or_init(Default::default);
-    let mut made = made.lock().unwrap_or_else(|e| e.into_inner());
-    made.entry(template.as_ptr() as usize).or_insert_with(|| {
-        let mut sql = template.to_owned();
-        let mut parameter = 0;
-        for (number, columns) in parts.iter().enumerate() {
-            let alias = format!("v{}", number + 1);
-            let arrays: Vec<String> = columns
-                .iter()
-                .map(|column| {
-                    parameter += 1;
-                    format!("${parameter}::{}", column.array())
-                })
-                .collect();
-            let names: Vec<String> = (1..=columns.len()).map(|n| format!("column{n}")).collect();
-            let source = format!(
-                "UNNEST({}) AS {alias}({})",
-                arrays.join(", "),
-                names.join(", ")
-            );
-            sql = sql
-                .replacen(&format!("{{rows{}}}", number + 1), &source, 1)
-                .replace(&format!("{{as{}}}", number + 1), &alias);
-        }
-        Box::leak(sql.into_boxed_str())
-    })
-}
-
-/// The SQLite writer's statements, through `rusqlite` on the writer's thread. The SQL text is
-/// the portable text the other backends run; `$n` parameters are bound by their number.
-pub(crate) mod direct {
-    use super::{Arg, DirectError};
-    use rusqlite::types::FromSql;
-
-    pub fn prepare<'c>(
-        connection: &'c rusqlite::Connection,
-        sql: &str,
-        args: &[Arg<'_>],
-    ) -> rusqlite::Result<rusqlite::CachedStatement<'c>> {
-        // `$n` becomes SQLite's `?n`, whose parameter index is `n` itself: binding needs no
-        // look-up by name (SQLite finds a name's number by a linear search, which made binding
-        // a multi-row statement's thousand parameters quadratic). No SQL text of ours has a
-        // `$` outside a parameter.
-        let text = if sql.contains('$') {
-            std::borrow::Cow::Owned(sql.replace('$', "?"))
-        } else {
-            std::borrow::Cow::Borrowed(sql)
-        };
-        let mut statement = connection.prepare_cached(&text)?;
-        for index in 1..=statement.parameter_count() {
-            let arg = args
-                .get(index - 1)
-                .ok_or(rusqlite::Error::InvalidParameterCount(index, args.len()))?;
-            match *arg {
-                Arg::Int(value) => statement.raw_bind_parameter(index, value)?,
-                Arg::Text(value) => statement.raw_bind_parameter(index, value)?,
-                Arg::Bool(value) => statement.raw_bind_parameter(index, value)?,
-            }
-        }
-        Ok(statement)
-    }
-
-    pub fn run(
-        connection: &rusqlite::Connection,
-        sql: &str,
-        args: &[Arg<'_>],
-    ) -> sqlx::Result<u64> {
-        let changed = prepare(connection, sql, args)
-            .and_then(|mut statement| statement.raw_execute())
-            .map_err(DirectError::wrap)?;
-        Ok(changed as u64)
-    }
-
-    pub fn first<T: FromSql>(
-        connection: &rusqlite::Connection,
-        sql: &str,
-        args: &[Arg<'_>],
-    ) -> sqlx::Result<Option<Option<T>>> {
-        let found = prepare(connection, sql, args).and_then(|mut statement| {
-            let mut rows = statement.raw_query();
-            match rows.next()? {
-                Some(row) => row.get::<_, Option<T>>(0).map(Some),
-                None => Ok(None),
-            }
-        });
-        found.map_err(DirectError::wrap)
-    }
-
-    pub fn rows(
-        connection: &rusqlite::Connection,
-        sql: &str,
-        args: &[Arg<'_>],
-    ) -> sqlx::Result<Vec<Vec<Option<i64>>>> {
-        let found = prepare(connection, sql, args).and_then(|mut statement| {
-            let width = statement.column_count();
-            let mut rows = statement.raw_query();
-            let mut all = Vec::new();
-            while let Some(row) = rows.next()? {
-                all.push(
-                    (0..width)
-                        .map(|i| row.get::<_, Option<i64>>(i))
-                        .collect::<rusqlite::Result<Vec<_>>>()?,
-                );
-            }
-            Ok(all)
-        });
-        found.map_err(DirectError::wrap)
-    }
-
-    /// A statement without arguments (`BEGIN`, `SAVEPOINT unit`, `COMMIT` …), prepared once.
-    pub fn execute(connection: &rusqlite::Connection, sql: &str) -> sqlx::Result<()> {
-        connection
-            .prepare_cached(sql)
-            .and_then(|mut statement| statement.raw_execute())
-            .map(|_| ())
-            .map_err(DirectError::wrap)
-    }
-}
-
-/// A `rusqlite` error seen as a database error, so callers tell a unique violation or a full
-/// disk from other failures the same way on every connection.
-#[derive(Debug)]
-pub struct DirectError {
-    message: String,
-    /// SQLite's extended result code, as `sqlx` reports it.
-    code: Option<i32>,
-}
-
-impl DirectError {
-    pub(crate) fn wrap(error: rusqlite::Error) -> sqlx::Error {
-        let code = match &error {
-            rusqlite::Error::SqliteFailure(failure, _) => Some(failure.extended_code),
-            _ => None,
-        };
-        sqlx::Error::Database(Box::new(Self {
-            message: error.to_string(),
-            code,
-        }))
-    }
-}
-
-impl std::fmt::Display for DirectError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&self.message)
-    }
-}
-
-impl std::error::Error for DirectError {}
-
-impl sqlx::error::DatabaseError for DirectError {
-    fn message(&self) -> &str {
-        &self.message
-    }
-
-    fn code(&self) -> Option<Cow<'_, str>> {
-        self.code.map(|code| Cow::Owned(code.to_string()))
-    }
-
-    fn as_error(&self) -> &(dyn std::error::Error + Send + Sync + 'static) {
-        self
-    }
-
-    fn as_error_mut(&mut self) -> &mut (dyn std::error::Error + Send + Sync + 'static) {
-        self
-    }
-
-    fn into_error(self: Box<Self>) -> Box<dyn std::error::Error + Send + Sync + 'static> {
-        self
-    }
-
-    fn kind(&self) -> sqlx::error::ErrorKind {
-        use sqlx::error::ErrorKind;
-        match self.code {
-            // SQLITE_CONSTRAINT_UNIQUE, SQLITE_CONSTRAINT_PRIMARYKEY
-            Some(2067 | 1555) => ErrorKind::UniqueViolation,
-            Some(787) => ErrorKind::ForeignKeyViolation,
-            Some(1299) => ErrorKind::NotNullViolation,
-            Some(275) => ErrorKind::CheckViolation,
-            _ => ErrorKind::Other,
-        }
-    }
-}
+/// The SQLite writer's statements, through `rusqlite` (`writer/direct.rs`).
+pub(crate) mod direct;
+pub use direct::DirectError;
 
 /// An open `in_tx!` transaction seen as a [`Tx`], so its steps use the same code as write
 /// units.
@@ -713,6 +352,16 @@ pub(crate) fn is_conflict(error: &Error) -> bool {
             matches!(db.code().as_deref(), Some("40P01" | "40001"))
         }
         _ => false,
+    }
+}
+
+/// What a caller is answered once its batch ended: its own result, unless the batch could not
+/// be committed (`failure`), which turns a success into `Unavailable`. A conflict on the last
+/// try stays a database error, which answers 503 `database_unavailable` like an outage.
+fn after_commit<T>(failure: Option<String>, result: Result<T>) -> Result<T> {
+    match failure {
+        Some(error) if result.is_ok() => Err(Error::Unavailable(error)),
+        _ => result,
     }
 }
 
@@ -1117,14 +766,7 @@ async fn file_batch(
         }
         let answer = file.answer;
         let deliver: Delivery = Box::new(move |failure: Option<String>| {
-            let result = match (failure, result) {
-                (Some(error), Ok(_)) => Err(Error::Unavailable(error)),
-                (_, Err(error)) if is_conflict(&error) => Err(Error::Unavailable(format!(
-                    "the filing kept meeting concurrent writes: {error}"
-                ))),
-                (_, result) => result,
-            };
-            let _ = answer.send(result);
+            let _ = answer.send(after_commit(failure, result));
         });
         deliveries.push(deliver);
     }
@@ -1160,13 +802,7 @@ impl Store {
                 }
                 let succeeded = result.is_ok();
                 let deliver: Delivery = Box::new(move |failure: Option<String>| {
-                    let result = match (failure, result) {
-                        (Some(error), Ok(_)) => Err(Error::Unavailable(error)),
-                        (_, Err(error)) if is_conflict(&error) => Err(Error::Unavailable(format!(
-                            "the write kept meeting concurrent writes: {error}"
-                        ))),
-                        (_, result) => result,
-                    };
+                    let result = after_commit(failure, result);
                     let taken = answer.lock().unwrap_or_else(|e| e.into_inner()).take();
                     if let Some(answer) = taken {
                         let _ = answer.send(result);

@@ -623,22 +623,20 @@ async fn crossing_units_on_two_instances_all_commit(backend: Backend) {
         .await
         .expect("org")
         .id;
-    let first = issue(
-        &db.store,
-        org,
-        Some(1000),
-        today(),
-        today() + Duration::days(30),
-    )
-    .await;
-    let second = issue(
-        &db.store,
-        org,
-        Some(1000),
-        today(),
-        today() + Duration::days(30),
-    )
-    .await;
+    let mut contracts = Vec::new();
+    for _ in 0..2 {
+        contracts.push(
+            issue(
+                &db.store,
+                org,
+                Some(1000),
+                today(),
+                today() + Duration::days(30),
+            )
+            .await,
+        );
+    }
+    let (first, second) = (&contracts[0], &contracts[1]);
     const UNITS: i64 = 300;
     let mut tasks = Vec::new();
     for n in 0..UNITS {
