@@ -13,7 +13,7 @@ use crate::domain::request::{
     RefundReason, RequestStatus, can_transition, first_response_due, format_number, parse_number,
     validate_description, validate_title,
 };
-use crate::domain::{Actor, FieldError, MAX_CODE_CHARS, Permission, at_most, required_text};
+use crate::domain::{Actor, FieldError, MAX_CODE_CHARS, Permission, Role, at_most, required_text};
 use crate::error::{Error, Result, Validator};
 use crate::i18n::t_args;
 use crate::store::customers::Customer;
@@ -133,22 +133,24 @@ pub async fn plans(
         Some(id) => Some(customer_for(store, actor, id).await?),
         None => None,
     };
+    let mut holders = std::collections::HashMap::new();
     let contracts: Vec<std::sync::Arc<Contract>> = store
         .linked_contracts(actor.account_id)
         .await?
         .into_iter()
-        .map(|l| l.contract)
+        .map(|linked| {
+            holders
+                .entry(linked.contract.organization_id)
+                .or_insert(linked.organization_name);
+            linked.contract
+        })
         .collect();
     // The organization's own contracts the account has not linked: those that would serve are
     // listed as `not_linked`, with who can link them.
     let unlinked = match (actor.organization_id, &customer) {
-        (Some(organization), None) if actor.partner_network => store
-            .contracts_of(organization)
-            .await?
-            .into_iter()
-            .filter(|c| !contracts.iter().any(|linked| linked.id == c.id))
-            .map(std::sync::Arc::new)
-            .collect(),
+        (Some(organization), None) if actor.partner_network => {
+            serving_unlinked(store, policy, actor, organization, &product, query).await?
+        }
         _ => Vec::new(),
     };
     let mut plans = resolved(
@@ -164,15 +166,95 @@ pub async fn plans(
     if !plans.resolution.unavailable.is_empty() || plans.resolution.eligible.is_empty() {
         plans.admins = admins(store, actor).await?;
     }
-    let mut holders: Vec<_> = plans.contracts.iter().map(|c| c.organization_id).collect();
-    holders.sort_unstable();
-    holders.dedup();
-    for id in holders {
-        if let Some(organization) = store.organization(id).await? {
+    // The holders of linked contracts were read with them; the actor's own organization
+    // (holding the unlinked ones) may still be to read.
+    for contract in &plans.contracts {
+        let id = contract.organization_id;
+        if plans.organizations.contains_key(&id) {
+            continue;
+        }
+        if let Some(name) = holders.get(&id) {
+            plans.organizations.insert(id, name.to_string());
+        } else if let Some(organization) = store.organization(id).await? {
             plans.organizations.insert(id, organization.name);
         }
     }
     Ok(plans)
+}
+
+/// How many of the organization's unlinked contracts that would serve a request the plans
+/// list as `not_linked`: enough to act on (linking one is the fix), and a bounded answer
+/// however many contracts the organization owns.
+pub const NOT_LINKED_SHOWN: usize = 10;
+
+/// The organization's contracts read in the first page while looking for those (twice as
+/// many as are shown); each further page is twice the last, up to [`UNLINKED_PAGE_MAX`].
+const UNLINKED_PAGE: i64 = 2 * NOT_LINKED_SHOWN as i64;
+const UNLINKED_PAGE_MAX: i64 = 400;
+
+/// The first [`NOT_LINKED_SHOWN`] (oldest first) of the organization's contracts the actor has
+/// not linked that would serve the request, read a page at a time along the organization's
+/// index until enough are found or none are left.
+async fn serving_unlinked(
+    store: &Store,
+    policy: &Policy,
+    actor: &Actor,
+    organization: crate::domain::OrganizationId,
+    product: &Product,
+    query: &PlanQuery<'_>,
+) -> Result<Vec<std::sync::Arc<Contract>>> {
+    let request = Request {
+        product,
+        version: query.version.map(str::trim).filter(|v| !v.is_empty()),
+        for_customer: false,
+        account_is_csp: actor.csp,
+    };
+    let mut found = Vec::new();
+    let mut after = 0;
+    let mut size = UNLINKED_PAGE;
+    loop {
+        let page = store
+            .unlinked_contracts(organization, actor.account_id, after, size)
+            .await?;
+        let Some(last) = page.last() else {
+            return Ok(found);
+        };
+        after = last.id;
+        let last_page = (page.len() as i64) < size;
+        size = (size * 2).min(UNLINKED_PAGE_MAX);
+        let candidates: Vec<Candidate<'_>> = page.iter().map(|c| candidate(policy, c)).collect();
+        let serving: Vec<_> = would_serve(
+            &request,
+            &candidates,
+            policy.supported_previous_versions,
+            query.as_of,
+        )
+        .into_iter()
+        .cloned()
+        .collect();
+        drop(candidates);
+        for contract in page {
+            if found.len() == NOT_LINKED_SHOWN {
+                return Ok(found);
+            }
+            if serving.contains(&contract.contract_id) {
+                found.push(std::sync::Arc::new(contract));
+            }
+        }
+        if last_page || found.len() == NOT_LINKED_SHOWN {
+            return Ok(found);
+        }
+    }
+}
+
+/// A contract as the eligibility rules see it, with its plan's terms from the policy.
+fn candidate<'a>(policy: &Policy, contract: &'a Contract) -> Candidate<'a> {
+    Candidate {
+        contract,
+        recent_versions_only: policy
+            .benefit(&contract.plan_code)
+            .is_some_and(|b| b.recent_versions_only),
+    }
 }
 
 /// The display names of the accounts that administer the actor's organization, other than
@@ -181,20 +263,13 @@ async fn admins(store: &Store, actor: &Actor) -> Result<Vec<String>> {
     let Some(organization) = actor.organization_id else {
         return Ok(Vec::new());
     };
-    Ok(store
-        .accounts(Some(organization), Page::first(100))
-        .await?
-        .items
+    let roles: Vec<Role> = Role::ORGANIZATION_ROLES
         .into_iter()
-        .filter(|account| {
-            account.id != actor.account_id
-                && account
-                    .roles
-                    .iter()
-                    .any(|role| role.allows(Permission::ManageContracts))
-        })
-        .map(|account| account.display_name)
-        .collect())
+        .filter(|role| role.allows(Permission::ManageContracts))
+        .collect();
+    store
+        .names_with_roles(organization, actor.account_id, &roles, 100)
+        .await
 }
 
 /// The plans for filing: like [`plans`], but reading only the contract the request names (if
@@ -305,14 +380,6 @@ fn resolved(
     unlinked: Vec<std::sync::Arc<Contract>>,
     as_of: Date,
 ) -> Plans {
-    fn candidate<'a>(policy: &Policy, contract: &'a Contract) -> Candidate<'a> {
-        Candidate {
-            contract,
-            recent_versions_only: policy
-                .benefit(&contract.plan_code)
-                .is_some_and(|b| b.recent_versions_only),
-        }
-    }
     let candidates: Vec<Candidate<'_>> = contracts.iter().map(|c| candidate(policy, c)).collect();
     let request = Request {
         product: &product,

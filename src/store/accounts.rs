@@ -163,6 +163,38 @@ impl Store {
         Listing::from_rows(rows, &page, |row| Cursor::id(row.id)).try_map(AccountRow::into_account)
     }
 
+    /// The display names of `organization`'s accounts that hold one of `roles`, other than
+    /// `except`, by email: the first `limit`, however many accounts the organization has.
+    pub async fn names_with_roles(
+        &self,
+        organization: OrganizationId,
+        except: AccountId,
+        roles: &[Role],
+        limit: i64,
+    ) -> Result<Vec<String>> {
+        if roles.is_empty() {
+            return Ok(Vec::new());
+        }
+        let placeholders = (0..roles.len())
+            .map(|i| format!("${}", i + 4))
+            .collect::<Vec<_>>()
+            .join(", ");
+        let sql = format!(
+            "SELECT a.display_name, a.email FROM accounts a WHERE a.organization_id = $1 AND a.id <> $2 \
+             AND EXISTS (SELECT 1 FROM account_roles r WHERE r.account_id = a.id AND r.role IN ({placeholders})) \
+             ORDER BY a.email LIMIT $3"
+        );
+        let mut args: Vec<super::writer::Arg<'_>> =
+            vec![organization.0.into(), except.0.into(), limit.into()];
+        args.extend(
+            roles
+                .iter()
+                .map(|role| super::writer::Arg::from(role.as_str())),
+        );
+        let rows: Vec<(String, String)> = self.fetch_all(&sql, &args).await?;
+        Ok(rows.into_iter().map(|(name, _)| name).collect())
+    }
+
     /// Replaces the account's roles with `roles`; refused with `last_global_admin` when it would
     /// take the Global admin role from the last account of its organization that holds it.
     /// The check and the change are one transaction, serialized with every other account

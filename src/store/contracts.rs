@@ -105,6 +105,13 @@ fn decode_scopes(text: &str) -> Vec<Scope> {
 
 pub(crate) const CONTRACT_COLUMNS: &str = "id, contract_code, access_id, organization_id, plan_code, scopes, allotted, used, starts_on, ends_on, created_at";
 
+/// See [`Store::unlinked_contracts`].
+const UNLINKED_SQL: &str = "SELECT c.id, c.contract_code, c.access_id, c.organization_id, c.plan_code, c.scopes, \
+     c.allotted, c.used, c.starts_on, c.ends_on, c.created_at FROM contracts c \
+     WHERE c.organization_id = $1 AND c.id > $2 AND (c.allotted IS NULL OR c.used < c.allotted) \
+     AND NOT EXISTS (SELECT 1 FROM contract_links l WHERE l.contract_id = c.id AND l.account_id = $3 \
+     AND l.revoked_at IS NULL) ORDER BY c.id LIMIT $4";
+
 /// A contract as its balance answer shows it.
 #[derive(Debug, Clone)]
 pub struct ContractView {
@@ -255,6 +262,30 @@ impl Store {
         let rows = fetch_list!(self, query, ContractRow)?;
         Listing::from_rows(rows, &page, |row| Cursor::id(row.id))
             .try_map(ContractRow::into_contract)
+    }
+
+    /// The organization's contracts that `account` holds no live link to and that have
+    /// incidents left (or are unlimited), oldest first, after the contract `after`: one
+    /// page of at most `limit` along the organization's index, however many it owns.
+    pub async fn unlinked_contracts(
+        &self,
+        organization: OrganizationId,
+        account: AccountId,
+        after: i64,
+        limit: i64,
+    ) -> Result<Vec<Contract>> {
+        let rows: Vec<ContractRow> = self
+            .fetch_all(
+                UNLINKED_SQL,
+                &[
+                    organization.0.into(),
+                    after.into(),
+                    account.0.into(),
+                    limit.into(),
+                ],
+            )
+            .await?;
+        rows.into_iter().map(ContractRow::into_contract).collect()
     }
 
     /// Every contract an organization owns, oldest first (the demo loader).

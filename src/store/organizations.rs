@@ -17,6 +17,19 @@ struct OrganizationRow {
     created_at: i64,
 }
 
+impl crate::store::direct::DirectRow for OrganizationRow {
+    /// The columns of [`COLUMNS`], in order.
+    fn from_direct(row: &rusqlite::Row<'_>) -> rusqlite::Result<Self> {
+        Ok(Self {
+            id: row.get(0)?,
+            name: row.get(1)?,
+            partner_id: row.get(2)?,
+            csp: row.get(3)?,
+            created_at: row.get(4)?,
+        })
+    }
+}
+
 impl From<OrganizationRow> for Organization {
     fn from(row: OrganizationRow) -> Self {
         Self {
@@ -37,6 +50,8 @@ pub struct NewOrganization {
 }
 
 const COLUMNS: &str = "id, name, partner_id, csp, created_at";
+const ORGANIZATION_BY_ID_SQL: &str =
+    "SELECT id, name, partner_id, csp, created_at FROM organizations WHERE id = $1";
 
 impl Store {
     pub async fn insert_organization(
@@ -65,9 +80,9 @@ impl Store {
     }
 
     pub async fn organization(&self, id: OrganizationId) -> Result<Option<Organization>> {
-        let sql = format!("SELECT {COLUMNS} FROM organizations WHERE id = $1");
-        let row: Option<OrganizationRow> =
-            on_pool!(self, pool => sqlx::query_as(&sql).bind(id.0).fetch_optional(pool).await)?;
+        let row: Option<OrganizationRow> = self
+            .fetch_optional(ORGANIZATION_BY_ID_SQL, &[id.0.into()])
+            .await?;
         Ok(row.map(Into::into))
     }
 

@@ -811,6 +811,80 @@ async fn unlinked_contracts_say_who_can_link_them(backend: Backend) {
     assert_eq!(links[0].actor_email.as_deref(), Some("admin@fabrikam.com"));
 }
 
+/// However many contracts the organization owns, the plans list at most
+/// `NOT_LINKED_SHOWN` of the unlinked ones that would serve, the oldest first, found past
+/// pages of contracts that would not (expired, exhausted, linked already); and however many
+/// accounts it has, the admins who can link them are named.
+async fn not_linked_plans_are_bounded(backend: Backend) {
+    let app = TestApp::on(backend).await;
+    let operator = app.operator().await;
+    products(&app, &operator).await;
+    let org = app.organization("Fabrikam", Some("5510079"), false).await;
+    let member = app
+        .caller("engineer@fabrikam.com", Some(org), &[Role::Member])
+        .await;
+    // More members than a page of accounts, all before the organization's admin by email.
+    for n in 0..120 {
+        app.account(&format!("a{n:03}@fabrikam.com"), Some(org), &[Role::Member])
+            .await;
+    }
+    app.account("zz-admin@fabrikam.com", Some(org), &[Role::PartnerAdmin])
+        .await;
+    let store = app.store();
+    // More than one page of contracts that would not serve: expired, or nothing left.
+    for n in 0..110 {
+        let (allotted, end) = if n % 2 == 0 {
+            (Some(5), today() - Duration::days(1))
+        } else {
+            (Some(0), today() + Duration::days(300))
+        };
+        issue(store, org, allotted, today() - Duration::days(400), end).await;
+    }
+    let linked = linked_contract(&app, &member, org, Some(20)).await;
+    let mut serving = Vec::new();
+    for _ in 0..(sportello::actions::requests::NOT_LINKED_SHOWN + 5) {
+        let contract = issue(
+            store,
+            org,
+            Some(20),
+            today() - Duration::days(5),
+            today() + Duration::days(300),
+        )
+        .await;
+        serving.push(contract.contract_id.to_string());
+    }
+
+    let plans = app
+        .get(
+            &member,
+            "/api/v1/me/support-plans?product=sql-server&version=2022",
+        )
+        .await;
+    assert_eq!(plans.status, StatusCode::OK, "{}", plans.text);
+    let plans = plans.json();
+    assert_eq!(
+        plans["eligible"][0]["contract_id"],
+        linked.contract_id.to_string()
+    );
+    let listed: Vec<String> = plans["unavailable"]
+        .as_array()
+        .expect("unavailable")
+        .iter()
+        .filter(|item| item["reason"] == "not_linked")
+        .map(|item| item["contract_id"].as_str().unwrap_or_default().to_owned())
+        .collect();
+    assert_eq!(
+        listed,
+        serving[..sportello::actions::requests::NOT_LINKED_SHOWN].to_vec(),
+        "{plans}"
+    );
+    assert_eq!(
+        plans["unavailable"][0]["fix"]["who"],
+        json!(["zz-admin"]),
+        "{plans}"
+    );
+}
+
 /// Two plans of the same name held by different organizations are told apart by their
 /// holder, in the API and in the plan picker.
 async fn plans_name_the_organization_that_holds_them(backend: Backend) {
@@ -861,6 +935,7 @@ async fn plans_name_the_organization_that_holds_them(backend: Backend) {
 }
 
 on_both_backends!(
+    not_linked_plans_are_bounded,
     plans_name_the_organization_that_holds_them,
     unlinked_contracts_say_who_can_link_them,
     direction_controls_are_refused_in_text,

@@ -345,6 +345,28 @@ impl TestApp {
             .id
     }
 
+    /// Creates an account with these roles (not signed in).
+    pub async fn account(
+        &self,
+        email: &str,
+        organization: Option<OrganizationId>,
+        roles: &[Role],
+    ) -> AccountId {
+        let new = NewAccount {
+            email: Email::parse("email", email).expect("email"),
+            display_name: email.split('@').next().unwrap_or("someone").to_owned(),
+            kind: AccountKind::Work,
+            password_hash: password_hash(),
+            language: None,
+            organization_id: organization,
+            roles: roles.to_vec(),
+        };
+        self.store()
+            .insert_account(&new, OffsetDateTime::now_utc())
+            .await
+            .expect("account")
+    }
+
     /// Creates an account with these roles and signs it in.
     pub async fn caller(
         &self,
