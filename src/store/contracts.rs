@@ -105,6 +105,11 @@ fn decode_scopes(text: &str) -> Vec<Scope> {
 
 pub(crate) const CONTRACT_COLUMNS: &str = "id, contract_code, access_id, organization_id, plan_code, scopes, allotted, used, starts_on, ends_on, created_at";
 
+/// See [`Store::usage_by_day`].
+const USAGE_BY_DAY_SQL: &str = "SELECT at / 86400000, CAST(SUM(CASE WHEN kind = 'consume' THEN amount ELSE -amount END) AS BIGINT) \
+     FROM ledger_entries WHERE contract_id = $1 AND kind IN ('consume', 'refund') \
+     GROUP BY at / 86400000 ORDER BY at / 86400000";
+
 /// See [`Store::unlinked_contracts`].
 const UNLINKED_SQL: &str = "SELECT c.id, c.contract_code, c.access_id, c.organization_id, c.plan_code, c.scopes, \
      c.allotted, c.used, c.starts_on, c.ends_on, c.created_at FROM contracts c \
@@ -347,14 +352,7 @@ impl Store {
     /// The net incidents used on each day of the contract's ledger (consumes less refunds),
     /// day by day: what the usage chart draws, one row per day however many entries.
     pub async fn usage_by_day(&self, contract: i64) -> Result<Vec<(Date, i64)>> {
-        let rows: Vec<(i64, i64)> = on_pool!(self, pool => sqlx::query_as(
-            "SELECT at / 86400000, CAST(SUM(CASE WHEN kind = 'consume' THEN amount ELSE -amount END) AS BIGINT) \
-             FROM ledger_entries WHERE contract_id = $1 AND kind IN ('consume', 'refund') \
-             GROUP BY at / 86400000 ORDER BY at / 86400000",
-        )
-        .bind(contract)
-        .fetch_all(pool)
-        .await)?;
+        let rows: Vec<(i64, i64)> = self.fetch_all(USAGE_BY_DAY_SQL, &[contract.into()]).await?;
         Ok(rows
             .into_iter()
             .map(|(day, delta)| (from_millis(day * 86_400_000).date(), delta))
