@@ -225,6 +225,7 @@ impl Tx<'_> {
     }
 }
 
+pub mod checkpoint;
 mod rows;
 pub use rows::{Column, ROW_CHUNKS, row_chunks, unnest_sql};
 
@@ -396,25 +397,33 @@ impl Writer {
     pub fn start(connection: Connection) -> std::io::Result<Self> {
         let (jobs, receiver) = mpsc::channel::<Work>(4 * MAX_BATCH);
         match connection {
-            Connection::Sqlite(_) => {
+            Connection::Sqlite(ref sqlite) => {
                 // The writer's thread runs the units' futures itself: their SQLite steps
                 // complete without waiting, so a batch never leaves the thread.
                 let runtime = tokio::runtime::Builder::new_current_thread()
                     .enable_all()
                     .build()?;
+                let checkpoints = match sqlite.path() {
+                    Some(path) if !path.is_empty() => Some(checkpoint::start(path.into())?),
+                    _ => None,
+                };
                 std::thread::Builder::new()
                     .name("sqlite-writer".into())
-                    .spawn(move || runtime.block_on(run(connection, receiver)))?;
+                    .spawn(move || runtime.block_on(run(connection, receiver, checkpoints)))?;
             }
             Connection::Postgres { .. } => {
-                tokio::spawn(run(connection, receiver));
+                tokio::spawn(run(connection, receiver, None));
             }
         }
         Ok(Self { jobs })
     }
 }
 
-async fn run(mut connection: Connection, mut jobs: mpsc::Receiver<Work>) {
+async fn run(
+    mut connection: Connection,
+    mut jobs: mpsc::Receiver<Work>,
+    checkpoints: Option<checkpoint::Signal>,
+) {
     let mut batch: Vec<Work> = Vec::with_capacity(MAX_BATCH);
     let mut turns = Vec::new();
     // Work a conflict aborted in the last batch: it goes first in the next one.
@@ -454,7 +463,11 @@ async fn run(mut connection: Connection, mut jobs: mpsc::Receiver<Work>) {
         let outcome = match &mut connection {
             Connection::Sqlite(connection) => {
                 let mut tx = Tx::Direct(connection);
-                commit_batch(&mut tx, batch.drain(..)).await
+                let outcome = commit_batch(&mut tx, batch.drain(..)).await;
+                if let Some(checkpoints) = &checkpoints {
+                    checkpoints.committed();
+                }
+                outcome
             }
             Connection::Postgres {
                 options,
@@ -875,10 +888,11 @@ pub fn connect(
     // A unit's savepoint keeps the pages it changes in a statement journal: in memory, not in
     // a temporary file opened, written and closed for every unit. The writer's page cache is
     // 32 MiB (SQLite's default is 2 MiB): the index pages every filing touches stay in it at a
-    // million stored requests instead of being read back from the file.
+    // million stored requests instead of being read back from the file. Its commits never
+    // checkpoint the WAL: a thread of its own does ([`checkpoint`]).
     connection.execute_batch(&format!(
         "PRAGMA journal_mode = WAL; PRAGMA synchronous = {synchronous}; PRAGMA foreign_keys = ON; \
-         PRAGMA temp_store = MEMORY; PRAGMA cache_size = -32768;"
+         PRAGMA temp_store = MEMORY; PRAGMA cache_size = -32768; PRAGMA wal_autocheckpoint = 0;"
     ))?;
     connection.busy_timeout(std::time::Duration::from_secs(10))?;
     connection.set_prepared_statement_cache_capacity(160);

@@ -117,3 +117,65 @@ async fn scale_load_keeps_every_invariant(backend: Backend) {
 }
 
 on_both_backends!(scale_load_keeps_every_invariant);
+
+/// On SQLite the writer's commits never checkpoint the WAL themselves; the checkpointer's
+/// thread does, soon after: the rows filed reach the database file while the store is open.
+#[tokio::test]
+async fn sqlite_wal_is_checkpointed_beside_the_writer() {
+    let db = TestDb::new(Backend::Sqlite).await;
+    let store = &db.store;
+    let now = OffsetDateTime::now_utc();
+    let loaded = sportello::demo::scale::load(store, 10, now, &|_| {})
+        .await
+        .expect("load");
+    let file = db.url.trim_start_matches("sqlite://").to_owned();
+    let size = || std::fs::metadata(&file).expect("database file").len();
+    // Whatever the load left in the WAL is in the file.
+    tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+    let before = size();
+    let account = store
+        .credentials(&sportello::domain::Email::parse("email", &loaded.email).expect("email"))
+        .await
+        .expect("credentials")
+        .expect("account")
+        .account_id;
+    for n in 0..400 {
+        let filed = store.file_request(sportello::store::filing::Filing::new(
+            NewRequest {
+                title: format!("Filed {n} with a long enough title to fill pages"),
+                description: "x".repeat(2_000),
+                product_code: "azure-vm".into(),
+                version: None,
+                severity: "C".into(),
+                plan: "csp".into(),
+                charge_contract: None,
+                contract_id: None,
+                created_by: account,
+                organization_id: None,
+                customer_id: None,
+                contact: loaded.email.clone(),
+                first_response_due: now,
+                idempotency: None,
+            },
+            sportello::store::outbox::NewMessage {
+                kind: "request_created".into(),
+                account_id: None,
+                recipient: "x@example.com".into(),
+                subject: "s".into(),
+                body: "b".into(),
+                dedupe_key: None,
+            },
+            now,
+        ));
+        assert!(matches!(filed.await.expect("file"), Filed::Created(_)));
+    }
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(5);
+    while size() < before + 400 * 2_000 {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the database file did not grow ({} bytes, {before} before): the WAL was not checkpointed",
+            size()
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+}
