@@ -168,14 +168,15 @@ pub async fn plans(
     }
     // The holders of linked contracts were read with them; the actor's own organization
     // (holding the unlinked ones) may still be to read.
+    plans.organizations = holders
+        .into_iter()
+        .map(|(id, name)| (id, name.to_string()))
+        .collect();
     for contract in &plans.contracts {
         let id = contract.organization_id;
-        if plans.organizations.contains_key(&id) {
-            continue;
-        }
-        if let Some(name) = holders.get(&id) {
-            plans.organizations.insert(id, name.to_string());
-        } else if let Some(organization) = store.organization(id).await? {
+        if !plans.organizations.contains_key(&id)
+            && let Some(organization) = store.organization(id).await?
+        {
             plans.organizations.insert(id, organization.name);
         }
     }
@@ -234,14 +235,14 @@ async fn serving_unlinked(
         .collect();
         drop(candidates);
         for contract in page {
-            if found.len() == NOT_LINKED_SHOWN {
-                return Ok(found);
-            }
             if serving.contains(&contract.contract_id) {
                 found.push(std::sync::Arc::new(contract));
+                if found.len() == NOT_LINKED_SHOWN {
+                    return Ok(found);
+                }
             }
         }
-        if last_page || found.len() == NOT_LINKED_SHOWN {
+        if last_page {
             return Ok(found);
         }
     }
@@ -367,8 +368,9 @@ async fn read_plan(
 
 /// Which of `contracts` (and the CSP plan) can serve a request for `product` and `version`,
 /// and why the others cannot. The CSP plan comes from the actor's organization as read when
-/// the actor was authenticated. Of `unlinked` (the organization's contracts the account has
-/// not linked), those that would serve are listed as unavailable, `not_linked`.
+/// the actor was authenticated. `unlinked` (the organization's contracts the account has not
+/// linked that would serve, as [`serving_unlinked`] found them) are listed as unavailable,
+/// `not_linked`.
 #[allow(clippy::too_many_arguments)]
 fn resolved(
     policy: &Policy,
@@ -393,26 +395,12 @@ fn resolved(
         policy.supported_previous_versions,
         as_of,
     );
-    let unlinked_candidates: Vec<Candidate<'_>> =
-        unlinked.iter().map(|c| candidate(policy, c)).collect();
-    let serving: Vec<_> = would_serve(
-        &request,
-        &unlinked_candidates,
-        policy.supported_previous_versions,
-        as_of,
-    )
-    .into_iter()
-    .cloned()
-    .collect();
     drop(candidates);
-    drop(unlinked_candidates);
     for contract in unlinked {
-        if serving.contains(&contract.contract_id) {
-            resolution
-                .unavailable
-                .push((contract.contract_id.clone(), Unavailable::NotLinked));
-            contracts.push(contract);
-        }
+        resolution
+            .unavailable
+            .push((contract.contract_id.clone(), Unavailable::NotLinked));
+        contracts.push(contract);
     }
     let fixes = resolution
         .unavailable

@@ -50,6 +50,7 @@ pub struct NewOrganization {
 }
 
 const COLUMNS: &str = "id, name, partner_id, csp, created_at";
+/// One organization by id: [`COLUMNS`] spelled out, so the text is built once.
 const ORGANIZATION_BY_ID_SQL: &str =
     "SELECT id, name, partner_id, csp, created_at FROM organizations WHERE id = $1";
 

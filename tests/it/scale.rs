@@ -7,6 +7,53 @@ use sportello::store::Page;
 use sportello::store::requests::{Filed, NewRequest, RequestFilter};
 use time::OffsetDateTime;
 
+/// The account the scale loader made with this email.
+async fn account_of(store: &sportello::store::Store, email: &str) -> sportello::domain::AccountId {
+    store
+        .credentials(&sportello::domain::Email::parse("email", email).expect("email"))
+        .await
+        .expect("credentials")
+        .expect("account")
+        .account_id
+}
+
+/// A request on the CSP plan (nothing consumed) by `account`, with its notice.
+fn csp_filing(
+    account: sportello::domain::AccountId,
+    email: &str,
+    title: String,
+    description: String,
+    now: OffsetDateTime,
+) -> sportello::store::filing::Filing {
+    sportello::store::filing::Filing::new(
+        NewRequest {
+            title,
+            description,
+            product_code: "azure-vm".into(),
+            version: None,
+            severity: "C".into(),
+            plan: "csp".into(),
+            charge_contract: None,
+            contract_id: None,
+            created_by: account,
+            organization_id: None,
+            customer_id: None,
+            contact: email.to_owned(),
+            first_response_due: now,
+            idempotency: None,
+        },
+        sportello::store::outbox::NewMessage {
+            kind: "request_created".into(),
+            account_id: None,
+            recipient: "x@example.com".into(),
+            subject: "s".into(),
+            body: "b".into(),
+            dedupe_key: None,
+        },
+        now,
+    )
+}
+
 async fn scale_load_keeps_every_invariant(backend: Backend) {
     let db = TestDb::new(backend).await;
     let store = &db.store;
@@ -45,38 +92,13 @@ async fn scale_load_keeps_every_invariant(backend: Backend) {
     assert_eq!(oldest.items.iter().map(|r| r.id).collect::<Vec<_>>(), [1]);
     assert_eq!(oldest.next, None);
     // Ordinary filing after a bulk load takes the next id (PostgreSQL's sequence moved on).
-    let account = store
-        .credentials(&sportello::domain::Email::parse("email", &second.email).expect("email"))
-        .await
-        .expect("credentials")
-        .expect("account")
-        .account_id;
+    let account = account_of(store, &second.email).await;
     let filed = store
-        .file_request(sportello::store::filing::Filing::new(
-            NewRequest {
-                title: "After the load".into(),
-                description: "Filed normally".into(),
-                product_code: "azure-vm".into(),
-                version: None,
-                severity: "C".into(),
-                plan: "csp".into(),
-                charge_contract: None,
-                contract_id: None,
-                created_by: account,
-                organization_id: None,
-                customer_id: None,
-                contact: second.email.clone(),
-                first_response_due: now,
-                idempotency: None,
-            },
-            sportello::store::outbox::NewMessage {
-                kind: "request_created".into(),
-                account_id: None,
-                recipient: "x@example.com".into(),
-                subject: "s".into(),
-                body: "b".into(),
-                dedupe_key: None,
-            },
+        .file_request(csp_filing(
+            account,
+            &second.email,
+            "After the load".into(),
+            "Filed normally".into(),
             now,
         ))
         .await
@@ -133,38 +155,13 @@ async fn sqlite_wal_is_checkpointed_beside_the_writer() {
     // Whatever the load left in the WAL is in the file.
     tokio::time::sleep(std::time::Duration::from_millis(500)).await;
     let before = size();
-    let account = store
-        .credentials(&sportello::domain::Email::parse("email", &loaded.email).expect("email"))
-        .await
-        .expect("credentials")
-        .expect("account")
-        .account_id;
+    let account = account_of(store, &loaded.email).await;
     for n in 0..400 {
-        let filed = store.file_request(sportello::store::filing::Filing::new(
-            NewRequest {
-                title: format!("Filed {n} with a long enough title to fill pages"),
-                description: "x".repeat(2_000),
-                product_code: "azure-vm".into(),
-                version: None,
-                severity: "C".into(),
-                plan: "csp".into(),
-                charge_contract: None,
-                contract_id: None,
-                created_by: account,
-                organization_id: None,
-                customer_id: None,
-                contact: loaded.email.clone(),
-                first_response_due: now,
-                idempotency: None,
-            },
-            sportello::store::outbox::NewMessage {
-                kind: "request_created".into(),
-                account_id: None,
-                recipient: "x@example.com".into(),
-                subject: "s".into(),
-                body: "b".into(),
-                dedupe_key: None,
-            },
+        let filed = store.file_request(csp_filing(
+            account,
+            &loaded.email,
+            format!("Filed {n} with a long enough title to fill pages"),
+            "x".repeat(2_000),
             now,
         ));
         assert!(matches!(filed.await.expect("file"), Filed::Created(_)));

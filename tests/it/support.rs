@@ -374,20 +374,7 @@ impl TestApp {
         organization: Option<OrganizationId>,
         roles: &[Role],
     ) -> Caller {
-        let new = NewAccount {
-            email: Email::parse("email", email).expect("email"),
-            display_name: email.split('@').next().unwrap_or("someone").to_owned(),
-            kind: AccountKind::Work,
-            password_hash: password_hash(),
-            language: None,
-            organization_id: organization,
-            roles: roles.to_vec(),
-        };
-        let id = self
-            .store()
-            .insert_account(&new, OffsetDateTime::now_utc())
-            .await
-            .expect("account");
+        let id = self.account(email, organization, roles).await;
         let signed_in = sportello::actions::sessions::sign_in(
             self.store(),
             &self.state.settings,
