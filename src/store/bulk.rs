@@ -127,16 +127,6 @@ impl Store {
                     query = query.bind(request.contract).bind(id).bind(to_millis(request.created_at));
                 }
                 query.execute(&mut *tx).await?;
-                // History: shared $1 actor.
-                let sql = format!(
-                    "INSERT INTO request_events (request_id, at, actor_id, kind, to_status) VALUES {}",
-                    placeholders(chunk.len(), 2, 1, &["$1", "'created'", "'open'"])
-                );
-                let mut query = sqlx::query(&sql).bind(filer.created_by.0);
-                for (id, request) in ids.clone().zip(chunk) {
-                    query = query.bind(id).bind(to_millis(request.created_at));
-                }
-                query.execute(&mut *tx).await?;
                 // Audit: shared $1 actor; the hashes chain in insertion (id) order.
                 let sql = format!(
                     "INSERT INTO audit_log (at, subject, details, prev_hash, hash, actor_id, action) VALUES {}",

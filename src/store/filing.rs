@@ -379,12 +379,8 @@ pub async fn file_group(tx: &mut Tx<'_>, filings: &[&Filing]) -> Result<Outcomes
             ]
         })
         .collect();
-    let (requests, events, entries, keys) = request_cells(filings, &filed, &ids);
-    write_all(
-        tx,
-        [requests, events, entries, keys, audit_args, message_args],
-    )
-    .await?;
+    let (requests, entries, keys) = request_cells(filings, &filed, &ids);
+    write_all(tx, [requests, entries, keys, audit_args, message_args]).await?;
 
     // 6. Retries of a key the group used: the first filing's answer, or their own turn.
     for i in 0..filings.len() {
@@ -447,13 +443,13 @@ async fn allocate(tx: &mut Tx<'_>, count: usize) -> Result<(Vec<i64>, Vec<i64>, 
     Ok((requests, audit, head))
 }
 
-/// The cells of the requests, their `created` history entries, their consumes' ledger entries
+/// The cells of the requests, their consumes' ledger entries
 /// and their idempotency keys, in the columns of [`WRITES`].
 fn request_cells<'a>(
     filings: &[&'a Filing],
     filed: &[usize],
     ids: &[i64],
-) -> (Vec<Arg<'a>>, Vec<Arg<'a>>, Vec<Arg<'a>>, Vec<Arg<'a>>) {
+) -> (Vec<Arg<'a>>, Vec<Arg<'a>>, Vec<Arg<'a>>) {
     let rows: Vec<(i64, &'a NewRequest, i64)> = filed
         .iter()
         .zip(ids)
@@ -480,18 +476,6 @@ fn request_cells<'a>(
                 super::to_millis(new.first_response_due).into(),
                 (*now).into(),
                 (*now).into(),
-            ]
-        })
-        .collect();
-    let events: Vec<Arg<'a>> = rows
-        .iter()
-        .flat_map(|(id, new, now)| {
-            [
-                Arg::from(*id),
-                (*now).into(),
-                new.created_by.0.into(),
-                "created".into(),
-                "open".into(),
             ]
         })
         .collect();
@@ -526,12 +510,14 @@ fn request_cells<'a>(
         })
         .flatten()
         .collect();
-    (requests, events, entries, keys)
+    (requests, entries, keys)
 }
 
 /// What a group writes, table by table: the SQLite statement of each (`{rows}`) and its
-/// columns. On PostgreSQL all six go in one statement ([`WRITES_POSTGRES`]).
-const WRITES: [(&str, &[Column]); 6] = {
+/// columns. On PostgreSQL all five go in one statement ([`WRITES_POSTGRES`]). A request's
+/// `created` history entry is its own row's `created_at` and `created_by`
+/// ([`Store::request_events`](super::Store::request_events)), not a row of its own.
+const WRITES: [(&str, &[Column]); 5] = {
     use Column::{Bool, Int, Text};
     [
         (
@@ -542,10 +528,6 @@ const WRITES: [(&str, &[Column]); 6] = {
                 Int, Text, Text, Text, Text, Text, Text, Int, Bool, Int, Int, Int, Text, Text, Int,
                 Int, Int,
             ],
-        ),
-        (
-            "INSERT INTO request_events (request_id, at, actor_id, kind, to_status) SELECT * FROM {rows}",
-            &[Int, Int, Int, Text, Text],
         ),
         (
             "INSERT INTO ledger_entries (contract_id, kind, amount, request_id, actor_id, at) SELECT * FROM {rows}",
@@ -569,22 +551,21 @@ const WRITES: [(&str, &[Column]); 6] = {
     ]
 };
 
-/// The six writes of [`WRITES`] as one PostgreSQL statement: sibling inserts in one `WITH`,
+/// The five writes of [`WRITES`] as one PostgreSQL statement: sibling inserts in one `WITH`,
 /// whose foreign keys are checked at the statement's end, when every row is in.
 const WRITES_POSTGRES: &str = "WITH r AS (INSERT INTO support_requests (id, title, description, product_code, version, severity, \
      plan, contract_id, charged, created_by, organization_id, customer_id, contact, status, first_response_due, created_at, \
      updated_at) SELECT * FROM {rows1}), \
-     e AS (INSERT INTO request_events (request_id, at, actor_id, kind, to_status) SELECT * FROM {rows2}), \
-     l AS (INSERT INTO ledger_entries (contract_id, kind, amount, request_id, actor_id, at) SELECT * FROM {rows3}), \
-     k AS (INSERT INTO idempotency_keys (account_id, idempotency_key, body_digest, request_id, created_at) SELECT * FROM {rows4}), \
-     a AS (INSERT INTO audit_log (id, at, actor_id, action, subject, details, prev_hash, hash) SELECT * FROM {rows5}), \
-     o AS (INSERT INTO outbox (kind, account_id, recipient, subject, body, dedupe_key, created_at) SELECT * FROM {rows6} \
+     l AS (INSERT INTO ledger_entries (contract_id, kind, amount, request_id, actor_id, at) SELECT * FROM {rows2}), \
+     k AS (INSERT INTO idempotency_keys (account_id, idempotency_key, body_digest, request_id, created_at) SELECT * FROM {rows3}), \
+     a AS (INSERT INTO audit_log (id, at, actor_id, action, subject, details, prev_hash, hash) SELECT * FROM {rows4}), \
+     o AS (INSERT INTO outbox (kind, account_id, recipient, subject, body, dedupe_key, created_at) SELECT * FROM {rows5} \
      ON CONFLICT (dedupe_key) DO NOTHING) \
      SELECT CAST(1 AS BIGINT)";
 
-/// Writes the cells of each of [`WRITES`]: one statement on PostgreSQL, six (in runs of rows)
+/// Writes the cells of each of [`WRITES`]: one statement on PostgreSQL, five (in runs of rows)
 /// on SQLite.
-async fn write_all(tx: &mut Tx<'_>, cells: [Vec<Arg<'_>>; 6]) -> Result<()> {
+async fn write_all(tx: &mut Tx<'_>, cells: [Vec<Arg<'_>>; 5]) -> Result<()> {
     if tx.is_postgres() {
         let columns: Vec<&[Column]> = WRITES.iter().map(|(_, columns)| *columns).collect();
         let sql = super::writer::unnest_sql(WRITES_POSTGRES, &columns);

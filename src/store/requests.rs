@@ -239,11 +239,6 @@ impl super::writer::Tx<'_> {
             .await?
             .flatten()
             .ok_or_else(|| Error::Other(anyhow::anyhow!("an inserted request has no id")))?;
-        self.run(
-            "INSERT INTO request_events (request_id, at, actor_id, kind, to_status) VALUES ($1, $2, $3, 'created', 'open')",
-            &[id.into(), now.into(), new.created_by.0.into()],
-        )
-        .await?;
         Ok(id)
     }
 
@@ -351,6 +346,8 @@ impl Store {
         Ok(Listing::from_rows(rows, &page, |row| Cursor::id(row.id)).map(Into::into))
     }
 
+    /// A request's history, oldest first. Its first entry, `created`, is read from the request's
+    /// own row (who filed it and when, in status `open`): filing writes no history row of its own.
     pub async fn request_events(&self, request: i64) -> Result<Vec<RequestEvent>> {
         type EventRow = (
             i64,
@@ -361,8 +358,13 @@ impl Store {
             Option<String>,
         );
         let rows: Vec<EventRow> = on_pool!(self, pool => sqlx::query_as(
-                "SELECT e.at, a.email, e.kind, e.from_status, e.to_status, e.body FROM request_events e \
-                 LEFT JOIN accounts a ON a.id = e.actor_id WHERE e.request_id = $1 ORDER BY e.id",
+                "SELECT e.at, a.email, e.kind, e.from_status, e.to_status, e.body FROM \
+                 (SELECT 0 AS n, r.created_at AS at, r.created_by AS actor_id, 'created' AS kind, \
+                 CAST(NULL AS TEXT) AS from_status, 'open' AS to_status, CAST(NULL AS TEXT) AS body \
+                 FROM support_requests r WHERE r.id = $1 \
+                 UNION ALL SELECT id, at, actor_id, kind, from_status, to_status, body \
+                 FROM request_events WHERE request_id = $1) e \
+                 LEFT JOIN accounts a ON a.id = e.actor_id ORDER BY e.n",
             )
             .bind(request)
             .fetch_all(pool)

@@ -105,6 +105,16 @@ async fn the_lifecycle_and_refunds_follow_the_rules(backend: Backend) {
         .filter_map(|e| e["kind"].as_str())
         .collect();
     assert_eq!(kinds.first(), Some(&"created"));
+    // The `created` entry comes from the request's own row: who filed it, when, into `open`.
+    let created = &history["events"][0];
+    assert_eq!(created["actor_email"], "engineer@contoso.com");
+    assert_eq!(created["to_status"], "open");
+    assert_eq!(created["at"], filed["created_at"]);
+    assert_eq!(
+        kinds.iter().filter(|kind| **kind == "created").count(),
+        1,
+        "{kinds:?}"
+    );
     assert!(
         history["events"]
             .as_array()
