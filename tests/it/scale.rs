@@ -140,55 +140,6 @@ async fn scale_load_keeps_every_invariant(backend: Backend) {
 
 on_both_backends!(scale_load_keeps_every_invariant);
 
-/// A checkpoint a reader kept from copying every page (it still read an older snapshot) is
-/// tried again with nothing more committed: the WAL is not left for every later read to look
-/// its pages up in.
-#[tokio::test]
-async fn sqlite_wal_checkpoint_catches_up_after_a_long_read() {
-    let db = TestDb::new(Backend::Sqlite).await;
-    let store = &db.store;
-    let now = OffsetDateTime::now_utc();
-    let loaded = sportello::demo::scale::load(store, 10, now, &|_| {})
-        .await
-        .expect("load");
-    let file = db.url.trim_start_matches("sqlite://").to_owned();
-    let size = || std::fs::metadata(&file).expect("database file").len();
-    tokio::time::sleep(std::time::Duration::from_millis(500)).await;
-    let before = size();
-    let account = account_of(store, &loaded.email).await;
-    let reader = rusqlite::Connection::open(&file).expect("open a reader");
-    reader
-        .execute_batch("BEGIN; SELECT COUNT(*) FROM support_requests;")
-        .expect("a read that holds its snapshot");
-    for n in 0..400 {
-        let filed = store.file_request(csp_filing(
-            account,
-            &loaded.email,
-            format!("Filed {n} behind a long read"),
-            "x".repeat(2_000),
-            now,
-        ));
-        assert!(matches!(filed.await.expect("file"), Filed::Created(_)));
-    }
-    // The checkpoints run while the read holds its snapshot cannot copy these pages.
-    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
-    assert!(
-        size() < before + 400 * 2_000,
-        "copied past a reader's snapshot"
-    );
-    reader.execute_batch("COMMIT").expect("end the read");
-    drop(reader);
-    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(5);
-    while size() < before + 400 * 2_000 {
-        assert!(
-            std::time::Instant::now() < deadline,
-            "nothing more was committed and the WAL was never checkpointed ({} bytes, {before} before)",
-            size()
-        );
-        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
-    }
-}
-
 /// On SQLite the writer's commits never checkpoint the WAL themselves; the checkpointer's
 /// thread does, soon after: the rows filed reach the database file while the store is open.
 #[tokio::test]

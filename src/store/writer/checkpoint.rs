@@ -6,13 +6,10 @@
 //! `PASSIVE` checkpoint on its own connection, at most one per [`INTERVAL`]. A passive
 //! checkpoint waits for no reader or writer: the writer goes on committing into the WAL while
 //! it runs, and the pages a batch commits are durable in the WAL when the batch is answered
-//! (the checkpoint only moves them). A checkpoint that could not copy every page (a reader
-//! still used an older snapshot) is tried again [`INTERVAL`] later even if nothing more is
-//! committed: otherwise, after a burst of writes, every read would go on looking its pages up
-//! in the WAL and reading them from it until the next write.
+//! (the checkpoint only moves them).
 
 use std::path::PathBuf;
-use std::sync::mpsc::{Receiver, SyncSender, TryRecvError, TrySendError, sync_channel};
+use std::sync::mpsc::{Receiver, SyncSender, TrySendError, sync_channel};
 use std::time::{Duration, Instant};
 
 /// The shortest time between two checkpoints: a page committed many times in that time is
@@ -43,18 +40,7 @@ pub fn start(path: PathBuf) -> std::io::Result<Signal> {
 
 fn run(path: PathBuf, signals: Receiver<()>) {
     let mut connection = None;
-    // Whether the last checkpoint left pages in the WAL: then the next one runs without waiting
-    // for a commit.
-    let mut behind = false;
-    loop {
-        // (When behind, the sleep after the last checkpoint was the wait.)
-        let stopped = match behind {
-            false => signals.recv().is_err(),
-            true => matches!(signals.try_recv(), Err(TryRecvError::Disconnected)),
-        };
-        if stopped {
-            break;
-        }
+    while signals.recv().is_ok() {
         let started = Instant::now();
         if connection.is_none() {
             match open(&path) {
@@ -62,16 +48,12 @@ fn run(path: PathBuf, signals: Receiver<()>) {
                 Err(error) => tracing::warn!(%error, "the checkpointer cannot open the database"),
             }
         }
-        behind = false;
-        if let Some(open) = &connection {
-            match checkpoint(open) {
-                Ok(complete) => behind = !complete,
-                Err(error) => {
-                    // A full disk, say: the WAL keeps the pages and the next signal tries again.
-                    tracing::warn!(%error, "WAL checkpoint failed");
-                    connection = None;
-                }
-            }
+        if let Some(open) = &connection
+            && let Err(error) = checkpoint(open)
+        {
+            // A full disk, say: the WAL keeps the pages and the next signal tries again.
+            tracing::warn!(%error, "WAL checkpoint failed");
+            connection = None;
         }
         std::thread::sleep(INTERVAL.saturating_sub(started.elapsed()));
     }
@@ -84,12 +66,11 @@ fn open(path: &PathBuf) -> rusqlite::Result<rusqlite::Connection> {
 }
 
 /// One passive checkpoint: copies what no reader still needs from the WAL into the file.
-/// Whether every page in the WAL is in the file now.
-fn checkpoint(connection: &rusqlite::Connection) -> rusqlite::Result<bool> {
+fn checkpoint(connection: &rusqlite::Connection) -> rusqlite::Result<()> {
     let (busy, wal_pages, copied): (i64, i64, i64) =
         connection.query_row("PRAGMA wal_checkpoint(PASSIVE)", [], |row| {
             Ok((row.get(0)?, row.get(1)?, row.get(2)?))
         })?;
     tracing::trace!(busy, wal_pages, copied, "WAL checkpoint");
-    Ok(busy == 0 && copied >= wal_pages)
+    Ok(())
 }
