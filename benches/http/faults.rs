@@ -480,9 +480,12 @@ async fn sqlite(
         };
     }
     let dir = tempfile::tempdir()?;
+    // Room for the database and its WAL, which the writer keeps to about 64 MiB under load
+    // (`store/writer/checkpoint.rs`): a smaller filesystem would be full again as soon as the
+    // space is freed.
     let mut mount = Command::new("mount");
     mount
-        .args(["-t", "tmpfs", "-o", "size=64m", "tmpfs"])
+        .args(["-t", "tmpfs", "-o", "size=256m", "tmpfs"])
         .arg(dir.path());
     run_checked(mount, "mount -t tmpfs")?;
     let dir = dir.path().to_owned();

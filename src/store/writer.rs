@@ -422,7 +422,7 @@ impl Writer {
 async fn run(
     mut connection: Connection,
     mut jobs: mpsc::Receiver<Work>,
-    checkpoints: Option<checkpoint::Signal>,
+    mut checkpoints: Option<checkpoint::Signal>,
 ) {
     let mut batch: Vec<Work> = Vec::with_capacity(MAX_BATCH);
     let mut turns = Vec::new();
@@ -464,7 +464,7 @@ async fn run(
             Connection::Sqlite(connection) => {
                 let mut tx = Tx::Direct(connection);
                 let outcome = commit_batch(&mut tx, batch.drain(..)).await;
-                if let Some(checkpoints) = &checkpoints {
+                if let Some(checkpoints) = &mut checkpoints {
                     checkpoints.committed();
                 }
                 outcome
@@ -509,6 +509,11 @@ async fn run(
             deliver(failure.clone());
         }
         again = outcome.again;
+        // After the batch is answered: its callers never wait for a restart of the WAL.
+        if let (Connection::Sqlite(connection), Some(checkpoints)) = (&connection, &mut checkpoints)
+        {
+            checkpoints.restart_if_due(connection);
+        }
         grant_turns(&mut turns, true).await;
     }
 }
@@ -889,10 +894,13 @@ pub fn connect(
     // a temporary file opened, written and closed for every unit. The writer's page cache is
     // 32 MiB (SQLite's default is 2 MiB): the index pages every filing touches stay in it at a
     // million stored requests instead of being read back from the file. Its commits never
-    // checkpoint the WAL: a thread of its own does ([`checkpoint`]).
+    // checkpoint the WAL: a thread of its own does ([`checkpoint`]), and the writer starts the
+    // WAL over when it has grown long, after which the file is cut back to a bounded size.
     connection.execute_batch(&format!(
         "PRAGMA journal_mode = WAL; PRAGMA synchronous = {synchronous}; PRAGMA foreign_keys = ON; \
-         PRAGMA temp_store = MEMORY; PRAGMA cache_size = -32768; PRAGMA wal_autocheckpoint = 0;"
+         PRAGMA temp_store = MEMORY; PRAGMA cache_size = -32768; PRAGMA wal_autocheckpoint = 0; \
+         PRAGMA journal_size_limit = {};",
+        checkpoint::WAL_LIMIT_BYTES
     ))?;
     connection.busy_timeout(std::time::Duration::from_secs(10))?;
     connection.set_prepared_statement_cache_capacity(160);
