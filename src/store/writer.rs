@@ -464,7 +464,7 @@ async fn run(
             Connection::Sqlite(connection) => {
                 let mut tx = Tx::Direct(connection);
                 let outcome = commit_batch(&mut tx, batch.drain(..)).await;
-                if let Some(checkpoints) = &mut checkpoints {
+                if let Some(checkpoints) = &checkpoints {
                     checkpoints.committed();
                 }
                 outcome

@@ -13,11 +13,11 @@
 //! appended while it copies, and SQLite starts the WAL over from its beginning only when a
 //! write begins after a checkpoint that copied every frame. Left alone the WAL grows for as long
 //! as the load lasts (2 GB in eight seconds of `file-spread`), fills the disk and makes every
-//! sync an append. So once the WAL holds [`RESTART_FRAMES`] frames this thread asks the writer,
-//! which then runs a `RESTART` checkpoint itself between two batches ([`restart`]): it copies
-//! what the last passive checkpoint left (about one interval of commits), waits a moment for
-//! the readers of older snapshots, and the next batch writes the WAL from its start again.
-//! `journal_size_limit` then cuts the file back to [`WAL_LIMIT_BYTES`].
+//! sync an append. So once the WAL holds [`RESTART_FRAMES`] frames this thread catches up and
+//! asks the writer, which then checkpoints itself between two batches ([`restart`]): it copies
+//! the few frames committed since, and the next batch writes the WAL from its start again. If a
+//! read that began before kept it from that, the writer is asked again and this time waits a
+//! moment for such readers. `journal_size_limit` then cuts the file back to [`WAL_LIMIT_BYTES`].
 
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -31,11 +31,11 @@ pub const INTERVAL: Duration = Duration::from_millis(100);
 
 /// The WAL's length (in frames, one page each) at which the writer starts it over: 64 MiB of
 /// 4 KiB pages.
-pub const RESTART_FRAMES: i64 = 16_384;
+const RESTART_FRAMES: i64 = 16_384;
 
 /// The checkpointer asks the writer to start the WAL over once a pass copied at most this
 /// many frames (a few batches' worth).
-pub const CATCH_UP_FRAMES: i64 = 256;
+const CATCH_UP_FRAMES: i64 = 256;
 
 /// Passes back to back at most, when the writer commits faster than a pass copies.
 const MAX_PASSES: usize = 8;
@@ -116,15 +116,12 @@ fn run(path: PathBuf, signals: Receiver<()>, restart: &AtomicU8) {
                 Err(error) => tracing::warn!(%error, "the checkpointer cannot open the database"),
             }
         }
-        if let Some(open) = &connection {
-            match catch_up(open, restart, &mut wal) {
-                Ok(()) => {}
-                Err(error) => {
-                    // A full disk, say: the WAL keeps the pages and the next signal tries again.
-                    tracing::warn!(%error, "WAL checkpoint failed");
-                    connection = None;
-                }
-            }
+        if let Some(open) = &connection
+            && let Err(error) = catch_up(open, restart, &mut wal)
+        {
+            // A full disk, say: the WAL keeps the pages and the next signal tries again.
+            tracing::warn!(%error, "WAL checkpoint failed");
+            connection = None;
         }
         std::thread::sleep(INTERVAL.saturating_sub(started.elapsed()));
     }
@@ -188,18 +185,7 @@ fn open(path: &PathBuf) -> rusqlite::Result<rusqlite::Connection> {
 /// One passive checkpoint: copies what no reader still needs from the WAL into the file.
 /// Answers the WAL's length in frames and how many of them are in the database file.
 fn checkpoint(connection: &rusqlite::Connection) -> rusqlite::Result<(i64, i64)> {
-    let started = Instant::now();
-    let (busy, wal_frames, copied): (i64, i64, i64) =
-        connection.query_row("PRAGMA wal_checkpoint(PASSIVE)", [], |row| {
-            Ok((row.get(0)?, row.get(1)?, row.get(2)?))
-        })?;
-    tracing::debug!(
-        busy,
-        wal_frames,
-        copied,
-        micros = started.elapsed().as_micros() as u64,
-        "WAL checkpoint"
-    );
+    let (_, wal_frames, copied) = run_checkpoint(connection, "PASSIVE")?;
     Ok((wal_frames, copied))
 }
 
@@ -210,33 +196,35 @@ fn checkpoint(connection: &rusqlite::Connection) -> rusqlite::Result<(i64, i64)>
 /// again after its next pass, then with `wait`: `RESTART`, which waits up to [`READERS_WAIT`]
 /// for the readers of older snapshots (readers that begin after the copy do not hold it up).
 fn restart(connection: &rusqlite::Connection, wait: bool) -> rusqlite::Result<()> {
-    let started = Instant::now();
-    let sql = if wait {
-        connection.busy_timeout(READERS_WAIT)?;
-        "PRAGMA wal_checkpoint(RESTART)"
-    } else {
-        "PRAGMA wal_checkpoint(PASSIVE)"
-    };
-    let done = connection.query_row(sql, [], |row| {
-        Ok((
-            row.get::<_, i64>(0)?,
-            row.get::<_, i64>(1)?,
-            row.get::<_, i64>(2)?,
-        ))
-    });
-    if wait {
-        connection.busy_timeout(Duration::from_secs(10))?;
+    if !wait {
+        return run_checkpoint(connection, "PASSIVE").map(drop);
     }
-    let (busy, wal_frames, copied) = done?;
-    tracing::debug!(
-        wait,
+    connection.busy_timeout(READERS_WAIT)?;
+    let done = run_checkpoint(connection, "RESTART");
+    connection.busy_timeout(Duration::from_secs(10))?;
+    done.map(drop)
+}
+
+/// `PRAGMA wal_checkpoint(mode)`: whether it was kept from finishing, the WAL's length in
+/// frames, and how many of them are in the database file.
+fn run_checkpoint(
+    connection: &rusqlite::Connection,
+    mode: &'static str,
+) -> rusqlite::Result<(i64, i64, i64)> {
+    let started = Instant::now();
+    let (busy, wal_frames, copied): (i64, i64, i64) =
+        connection.query_row(&format!("PRAGMA wal_checkpoint({mode})"), [], |row| {
+            Ok((row.get(0)?, row.get(1)?, row.get(2)?))
+        })?;
+    tracing::trace!(
+        mode,
         busy,
         wal_frames,
         copied,
         micros = started.elapsed().as_micros() as u64,
-        "WAL restart"
+        "WAL checkpoint"
     );
-    Ok(())
+    Ok((busy, wal_frames, copied))
 }
 
 #[cfg(test)]
