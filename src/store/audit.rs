@@ -1,5 +1,12 @@
 //! The audit log: one entry per state change, appended in the same transaction as the change,
-//! each entry's hash covering its content and the previous entry's hash.
+//! each entry's hash covering its content and the previous entry's hash in its chain.
+//!
+//! The log is one or more chains (`audit_log.chain`). Chain 0 is appended under the chain
+//! lock ([`CHAIN_LOCK`]) by every transaction outside a writer, and on SQLite by everything.
+//! On PostgreSQL each instance's writer holds a chain of its own for as long as its connection
+//! lives (a session advisory lock, [`claim_chain`]) and appends to it without any lock shared
+//! with other instances: their commits never wait for one another. Each chain starts at its own
+//! genesis value ([`genesis`]); verifying walks every chain in id order.
 
 use super::page::{Key, ListQuery, Order, Select, fetch_list};
 use super::{Cursor, Listing, Page, Store, from_millis};
@@ -8,8 +15,18 @@ use crate::on_pool;
 use sha2::{Digest, Sha256};
 use time::OffsetDateTime;
 
-/// The `prev_hash` of the first entry.
+/// The `prev_hash` of the first entry of chain 0.
 pub const GENESIS: &str = "genesis";
+
+/// The `prev_hash` of a chain's first entry: [`GENESIS`] for chain 0, `genesis:N` for chain N,
+/// so that no two chains start alike and an entry moved to another chain's start breaks it.
+pub fn genesis(chain: i64) -> String {
+    if chain == 0 {
+        GENESIS.to_owned()
+    } else {
+        format!("{GENESIS}:{chain}")
+    }
+}
 
 /// What happened, to what, by whom.
 #[derive(Debug, Clone)]
@@ -43,6 +60,9 @@ impl AuditEntry {
 #[derive(Debug, Clone, serde::Serialize, utoipa::ToSchema)]
 pub struct AuditRecord {
     pub id: i64,
+    /// The chain the entry belongs to: 0 for changes made outside a write batch (and every
+    /// change on SQLite), another number for the batches of one instance's writer.
+    pub chain: i64,
     #[serde(with = "time::serde::rfc3339")]
     #[schema(value_type = String, format = DateTime)]
     pub at: OffsetDateTime,
@@ -86,15 +106,15 @@ macro_rules! append_audit {
 }
 pub(crate) use append_audit;
 
-/// How far the chain has been checked on this instance, and what was found.
+/// How far the chains have been checked on this instance, and what was found.
 #[derive(Debug, Clone, Default)]
 pub struct ChainState {
-    /// Entries found intact, from the first.
+    /// Entries found intact, from the first of each chain.
     pub count: usize,
-    /// The id of the last entry checked (0 before any).
+    /// The highest id checked (0 before any).
     pub through: i64,
-    /// Its hash.
-    last_hash: Option<String>,
+    /// Each chain's last entry checked: its id and hash.
+    heads: std::collections::BTreeMap<i64, (i64, String)>,
     /// The first break, if one was found; checking stops there.
     pub broken: Option<ChainBreak>,
     /// When the whole chain was last walked from the start on this instance.
@@ -105,8 +125,8 @@ pub struct ChainState {
 pub type ChainWatch = tokio::sync::Mutex<ChainState>;
 
 /// Whether shown entries hold: each one's hash covers its content and the hash it names as
-/// its predecessor, and an entry right after another names that one's hash. The first that
-/// does not, newest first as pages show them.
+/// its predecessor, and an entry right after another of its chain names that one's hash. The
+/// first that does not, newest first as pages show them.
 pub fn check_shown(entries: &[AuditRecord]) -> Option<ChainBreak> {
     for (index, entry) in entries.iter().enumerate() {
         let hash = entry_hash(
@@ -125,6 +145,7 @@ pub fn check_shown(entries: &[AuditRecord]) -> Option<ChainBreak> {
         }
         if let Some(older) = entries.get(index + 1)
             && older.id + 1 == entry.id
+            && older.chain == entry.chain
             && older.hash != entry.prev_hash
         {
             return Some(ChainBreak {
@@ -161,16 +182,19 @@ impl Store {
         Ok(())
     }
 
-    /// Walks the chain from the start; `None` when every entry holds. Reads the log in
-    /// batches by id, so memory stays flat however long the chain is.
+    /// Walks every chain from the start; `None` when every entry holds. Reads the log in
+    /// batches by id, so memory stays flat however long the chains are.
     pub async fn verify_audit(&self) -> Result<(usize, Option<ChainBreak>)> {
         let mut walk = ChainState::default();
         self.walk_audit(&mut walk, usize::MAX).await?;
         Ok((walk.count, walk.broken))
     }
 
-    /// Continues a walk of the chain after the last entry it checked, for at most `budget`
-    /// entries (rounded up to a batch); stops at the first break.
+    /// Continues a walk of each chain after the last entry it checked there, for at most
+    /// `budget` entries in all (rounded up to a batch); stops at the first break. Chains are
+    /// walked one at a time: a chain's entries commit in the order of their ids, so a walk
+    /// that has passed an id in a chain has seen every entry before it there (across chains,
+    /// a lower id can commit after a higher one).
     async fn walk_audit(&self, walk: &mut ChainState, budget: usize) -> Result<()> {
         type Row = (
             i64,
@@ -183,41 +207,65 @@ impl Store {
             String,
         );
         const BATCH: i64 = 5_000;
+        // The chains in use, each found through the index on (chain, id).
+        let chains: Vec<i64> = on_pool!(self, pool => sqlx::query_scalar(
+            "WITH RECURSIVE c (chain) AS (SELECT MIN(chain) FROM audit_log \
+             UNION ALL SELECT (SELECT MIN(chain) FROM audit_log WHERE chain > c.chain) FROM c WHERE c.chain IS NOT NULL) \
+             SELECT chain FROM c WHERE chain IS NOT NULL",
+        )
+        .fetch_all(pool)
+        .await)?;
         let mut walked = 0usize;
-        while walk.broken.is_none() && walked < budget {
-            let rows: Vec<Row> = on_pool!(self, pool => sqlx::query_as(
-                "SELECT id, at, actor_id, action, subject, details, prev_hash, hash FROM audit_log \
-                 WHERE id > $1 ORDER BY id LIMIT $2",
-            )
-            .bind(walk.through)
-            .bind(BATCH)
-            .fetch_all(pool)
-            .await)?;
-            let fetched = rows.len();
-            walked += fetched;
-            for (id, at, actor_id, action, subject, details, prev_hash, hash) in rows {
-                let previous = walk.last_hash.as_deref().unwrap_or(GENESIS);
-                if prev_hash != previous {
-                    walk.broken = Some(ChainBreak {
-                        id,
-                        reason: "an entry before this one was removed, inserted or changed",
-                    });
-                } else if entry_hash(&prev_hash, at, actor_id, &action, &subject, &details) != hash
-                {
-                    walk.broken = Some(ChainBreak {
-                        id,
-                        reason: "this entry was changed",
-                    });
+        for chain in chains {
+            loop {
+                if walk.broken.is_some() || walked >= budget {
+                    return Ok(());
                 }
-                if walk.broken.is_some() {
+                let (after, mut last) = walk
+                    .heads
+                    .get(&chain)
+                    .cloned()
+                    .unwrap_or_else(|| (0, genesis(chain)));
+                let rows: Vec<Row> = on_pool!(self, pool => sqlx::query_as(
+                    "SELECT id, at, actor_id, action, subject, details, prev_hash, hash FROM audit_log \
+                     WHERE chain = $1 AND id > $2 ORDER BY id LIMIT $3",
+                )
+                .bind(chain)
+                .bind(after)
+                .bind(BATCH)
+                .fetch_all(pool)
+                .await)?;
+                let fetched = rows.len();
+                walked += fetched;
+                let mut through = after;
+                for (id, at, actor_id, action, subject, details, prev_hash, hash) in rows {
+                    if prev_hash != last {
+                        walk.broken = Some(ChainBreak {
+                            id,
+                            reason: "an entry before this one was removed, inserted or changed",
+                        });
+                    } else if entry_hash(&prev_hash, at, actor_id, &action, &subject, &details)
+                        != hash
+                    {
+                        walk.broken = Some(ChainBreak {
+                            id,
+                            reason: "this entry was changed",
+                        });
+                    }
+                    if walk.broken.is_some() {
+                        break;
+                    }
+                    walk.count += 1;
+                    walk.through = walk.through.max(id);
+                    through = id;
+                    last = hash;
+                }
+                if through > after {
+                    walk.heads.insert(chain, (through, last));
+                }
+                if fetched < BATCH as usize {
                     break;
                 }
-                walk.count += 1;
-                walk.through = id;
-                walk.last_hash = Some(hash);
-            }
-            if fetched < BATCH as usize {
-                break;
             }
         }
         Ok(())
@@ -254,6 +302,7 @@ impl Store {
         type Row = (
             i64,
             i64,
+            i64,
             Option<i64>,
             Option<String>,
             String,
@@ -265,10 +314,22 @@ impl Store {
         let query = list_query(filter, &page)?;
         let rows = fetch_list!(self, query, Row)?;
         Ok(
-            Listing::from_rows(rows, &page, |row| Cursor::pair(Key::Int(row.1), row.0)).map(
-                |(id, at, actor_id, actor_email, action, subject, details, prev_hash, hash)| {
+            Listing::from_rows(rows, &page, |row| Cursor::pair(Key::Int(row.2), row.0)).map(
+                |(
+                    id,
+                    chain,
+                    at,
+                    actor_id,
+                    actor_email,
+                    action,
+                    subject,
+                    details,
+                    prev_hash,
+                    hash,
+                )| {
                     AuditRecord {
                         id,
+                        chain,
                         at: from_millis(at),
                         actor_id,
                         actor_email,
@@ -289,7 +350,7 @@ impl Store {
 /// under a filter. The cursor carries the last entry's time and id.
 pub fn list_query<'f>(filter: &'f AuditFilter, page: &Page) -> Result<ListQuery<'f>> {
     let mut select = Select::new(
-        "SELECT l.id, l.at, l.actor_id, a.email, l.action, l.subject, l.details, l.prev_hash, l.hash \
+        "SELECT l.id, l.chain, l.at, l.actor_id, a.email, l.action, l.subject, l.details, l.prev_hash, l.hash \
          FROM audit_log l LEFT JOIN accounts a ON a.id = l.actor_id",
     );
     if let Some(actor) = filter.actor_id {
@@ -340,7 +401,10 @@ impl super::writer::Tx<'_> {
             return Ok(());
         }
         let prev = self
-            .first_text("SELECT hash FROM audit_log ORDER BY id DESC LIMIT 1", &[])
+            .first_text(
+                "SELECT hash FROM audit_log WHERE chain = 0 ORDER BY id DESC LIMIT 1",
+                &[],
+            )
             .await?
             .flatten()
             .unwrap_or_else(|| GENESIS.to_owned());
@@ -381,23 +445,57 @@ pub struct PendingAudit {
     pub details: String,
 }
 
-/// The lock every PostgreSQL appender takes, so the chain never forks.
+/// A PostgreSQL transaction's audit entries not yet chained, and the chain they go to: `own`,
+/// a chain its connection holds ([`claim_chain`]: a writer's), or chain 0 (`None`).
+#[derive(Debug, Default)]
+pub struct AuditBuffer {
+    pub own: Option<i64>,
+    pub pending: Vec<PendingAudit>,
+}
+
+/// The lock every PostgreSQL appender to chain 0 takes, so the chain never forks.
 pub const CHAIN_LOCK: i64 = 7242001;
 
-/// Writes a PostgreSQL transaction's pending audit entries at the end of the chain: takes the
-/// chain's lock (held to `COMMIT`, which the caller sends next), then, in a statement of its
-/// own so it sees every transaction that held the lock before, draws the entries' ids and reads
-/// the chain's head, hashes the entries in order and inserts them in one statement. The holder
-/// of the lock touches no row another transaction could hold, so it never waits for one:
-/// everything a transaction locks, it locks before this.
+/// The first key of the session advisory locks by which a writer's connection holds a chain
+/// (`pg_try_advisory_lock(CHAINS_LOCK, N)` for chain N; two 32-bit keys are a space apart from
+/// the single 64-bit keys above).
+pub const CHAINS_LOCK: i32 = 7242003;
+
+/// Claims a chain of its own for a PostgreSQL writer's connection: the lowest N ≥ 1 whose lock
+/// no other session holds. The lock is the session's until it ends (the connection closed or
+/// broken), so no two writers ever append to one chain; a writer that reconnects claims a chain
+/// again, most often the one it had.
+pub async fn claim_chain(connection: &mut sqlx::PgConnection) -> sqlx::Result<i64> {
+    for chain in 1..=i32::MAX {
+        let claimed: bool = sqlx::query_scalar("SELECT pg_try_advisory_lock($1, $2)")
+            .bind(CHAINS_LOCK)
+            .bind(chain)
+            .fetch_one(&mut *connection)
+            .await?;
+        if claimed {
+            return Ok(i64::from(chain));
+        }
+    }
+    Err(sqlx::Error::Protocol("no audit chain is free".into()))
+}
+
+/// Writes a PostgreSQL transaction's pending audit entries at the end of a chain.
 ///
-/// `before` is sent ahead of the lock in the same round trip (a `RELEASE SAVEPOINT …`, or
-/// nothing).
+/// On chain 0 (the buffer's `own` is `None`) it takes the chain's lock (held to `COMMIT`, which the caller
+/// sends next), then, in a statement of its own so it sees every transaction that held the
+/// lock before, draws the entries' ids and reads the chain's head. The holder of the lock
+/// touches no row another transaction could hold, so it never waits for one: everything a
+/// transaction locks, it locks before this. On a writer's own chain (claimed by
+/// [`claim_chain`]) no lock is taken: no other session appends to it.
+///
+/// Then it hashes the entries in order and inserts them in one statement. `before` is sent
+/// ahead in the same round trip (a `RELEASE SAVEPOINT …`, or nothing).
 pub async fn flush_audit(
     connection: &mut sqlx::PgConnection,
-    pending: &mut Vec<PendingAudit>,
+    buffer: &mut AuditBuffer,
     before: &str,
 ) -> sqlx::Result<()> {
+    let (own, pending) = (buffer.own, &mut buffer.pending);
     use sqlx::{Executor as _, Row as _};
     if pending.is_empty() {
         if !before.is_empty() {
@@ -407,10 +505,15 @@ pub async fn flush_audit(
     }
     // One simple query of several statements: in READ COMMITTED each takes its own snapshot,
     // so the head is read after the lock is held.
+    let chain = own.unwrap_or(0);
+    let lock = if own.is_some() {
+        String::new()
+    } else {
+        format!("SELECT pg_advisory_xact_lock({CHAIN_LOCK}); ")
+    };
     let sql = format!(
-        "{before}SELECT pg_advisory_xact_lock({CHAIN_LOCK}); \
-         SELECT nextval(pg_get_serial_sequence('audit_log', 'id')), \
-         (SELECT hash FROM audit_log ORDER BY id DESC LIMIT 1) FROM generate_series(1, {})",
+        "{before}{lock}SELECT nextval(pg_get_serial_sequence('audit_log', 'id')), \
+         (SELECT hash FROM audit_log WHERE chain = {chain} ORDER BY id DESC LIMIT 1) FROM generate_series(1, {})",
         pending.len()
     );
     // A text without arguments goes as one simple query.
@@ -431,7 +534,7 @@ pub async fn flush_audit(
         )));
     }
     ids.sort_unstable();
-    let mut head = head.unwrap_or_else(|| GENESIS.to_owned());
+    let mut head = head.unwrap_or_else(|| genesis(chain));
     let (mut prevs, mut hashes) = (Vec::new(), Vec::new());
     for entry in pending.iter() {
         let hash = entry_hash(
@@ -446,8 +549,8 @@ pub async fn flush_audit(
         hashes.push(hash);
     }
     sqlx::query(
-        "INSERT INTO audit_log (id, at, actor_id, action, subject, details, prev_hash, hash) \
-         SELECT * FROM UNNEST($1::bigint[], $2::bigint[], $3::bigint[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[])",
+        "INSERT INTO audit_log (id, at, actor_id, action, subject, details, prev_hash, hash, chain) \
+         SELECT *, $9 FROM UNNEST($1::bigint[], $2::bigint[], $3::bigint[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[])",
     )
     .bind(ids)
     .bind(pending.iter().map(|e| e.at).collect::<Vec<_>>())
@@ -457,6 +560,7 @@ pub async fn flush_audit(
     .bind(pending.iter().map(|e| e.details.as_str()).collect::<Vec<_>>())
     .bind(prevs)
     .bind(hashes)
+    .bind(chain)
     .execute(&mut *connection)
     .await?;
     pending.clear();

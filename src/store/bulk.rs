@@ -84,7 +84,7 @@ impl Store {
             let last_id: i64 = sqlx::query_scalar("SELECT CAST(COALESCE(MAX(id), 0) AS BIGINT) FROM support_requests")
                 .fetch_one(&mut *tx)
                 .await?;
-            let mut prev: String = sqlx::query_scalar::<_, String>("SELECT hash FROM audit_log ORDER BY id DESC LIMIT 1")
+            let mut prev: String = sqlx::query_scalar::<_, String>("SELECT hash FROM audit_log WHERE chain = 0 ORDER BY id DESC LIMIT 1")
                 .fetch_optional(&mut *tx)
                 .await?
                 .unwrap_or_else(|| GENESIS.to_owned());

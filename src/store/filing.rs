@@ -12,7 +12,7 @@
 //! If the group fails as a whole (a constraint nobody checked, a full disk), the writer rolls it
 //! back and runs each filing alone ([`file_one`]), so one bad filing fails alone.
 
-use super::audit::{AuditEntry, GENESIS, entry_hash};
+use super::audit::{AuditEntry, entry_hash, genesis};
 use super::ledger::EntryKind;
 use super::outbox::NewMessage;
 use super::requests::{Filed, NewRequest};
@@ -313,18 +313,26 @@ pub async fn file_group(tx: &mut Tx<'_>, filings: &[&Filing]) -> Result<Outcomes
     let filed: Vec<usize> = (0..filings.len())
         .filter(|&i| going(i, &outcomes))
         .collect();
-    let (ids, audit_ids, head) = allocate(tx, filed.len()).await?;
+    // The chain the audit entries are written to here: SQLite's (its one writer holds the write
+    // lock) or the one a PostgreSQL writer holds; `None`: they wait for the commit, where they
+    // are chained under the chain's lock.
+    let chain = if tx.is_postgres() {
+        tx.own_chain()
+    } else {
+        Some(0)
+    };
+    let (ids, audit_ids, head) = allocate(tx, filed.len(), chain).await?;
 
-    // 5. Everything they write, many rows to a statement. On PostgreSQL the audit entries
-    // wait for the batch's commit, where they are chained under the chain's lock; on SQLite,
-    // whose one writer holds the write lock, they are chained here.
-    let mut head = head.unwrap_or_else(|| GENESIS.to_owned());
+    // 5. Everything they write, many rows to a statement.
+    let mut head = head.unwrap_or_else(|| genesis(chain.unwrap_or(0)));
     let mut audit_rows = Vec::with_capacity(filed.len());
     let mut messages = Vec::with_capacity(filed.len());
     for (n, &i) in filed.iter().enumerate() {
         let filing = filings[i];
         let entry = filing.audit_entry(ids[n]);
-        if let Some(pending) = tx.pending_audit() {
+        if chain.is_none()
+            && let Some(pending) = tx.pending_audit()
+        {
             pending.push(super::audit::PendingAudit {
                 at: filing.now,
                 actor_id: entry.actor_id,
@@ -362,6 +370,7 @@ pub async fn file_group(tx: &mut Tx<'_>, filings: &[&Filing]) -> Result<Outcomes
                 filings[*i].audit_details.as_str().into(),
                 prev.as_str().into(),
                 hash.as_str().into(),
+                chain.into(),
             ]
         })
         .collect();
@@ -399,30 +408,45 @@ pub async fn file_group(tx: &mut Tx<'_>, filings: &[&Filing]) -> Result<Outcomes
     Ok(outcomes)
 }
 
-/// `count` new ids for requests in increasing order; on SQLite as many for audit entries and
-/// the audit chain's head (when `count` is not 0). PostgreSQL draws the request ids from the
-/// column's sequence (its audit entries are chained at the batch's commit); on SQLite, where
-/// the one writer holds the write lock, they follow the highest id ever given
-/// (`AUTOINCREMENT` never reuses one).
-async fn allocate(tx: &mut Tx<'_>, count: usize) -> Result<(Vec<i64>, Vec<i64>, Option<String>)> {
+/// `count` new ids for requests in increasing order; when the audit entries are chained here
+/// (`chain`), as many for them and the chain's head (when `count` is not 0). PostgreSQL draws
+/// the ids from the columns' sequences, in one statement; on SQLite, where the one writer
+/// holds the write lock, they follow the highest id ever given (`AUTOINCREMENT` never reuses
+/// one).
+async fn allocate(
+    tx: &mut Tx<'_>,
+    count: usize,
+    chain: Option<i64>,
+) -> Result<(Vec<i64>, Vec<i64>, Option<String>)> {
     if count == 0 {
         return Ok((Vec::new(), Vec::new(), None));
     }
     if let Some(connection) = tx.postgres() {
-        let mut requests: Vec<i64> = sqlx::query_scalar(
-            "SELECT nextval(pg_get_serial_sequence('support_requests', 'id')) FROM generate_series(1, $1)",
+        // The head's subquery does not depend on the row: it is read once.
+        let rows: Vec<(i64, Option<i64>, Option<String>)> = sqlx::query_as(
+            "SELECT nextval(pg_get_serial_sequence('support_requests', 'id')), \
+             CASE WHEN $2 THEN nextval(pg_get_serial_sequence('audit_log', 'id')) END, \
+             CASE WHEN $2 THEN (SELECT hash FROM audit_log WHERE chain = $3 ORDER BY id DESC LIMIT 1) END \
+             FROM generate_series(1, $1)",
         )
         .bind(count as i64)
+        .bind(chain.is_some())
+        .bind(chain.unwrap_or(0))
         .fetch_all(&mut *connection)
         .await?;
-        if requests.len() != count {
+        let mut requests: Vec<i64> = rows.iter().map(|row| row.0).collect();
+        let mut audit: Vec<i64> = rows.iter().filter_map(|row| row.1).collect();
+        if requests.len() != count || (chain.is_some() && audit.len() != count) {
             return Err(Error::Other(anyhow::anyhow!(
-                "the sequence gave {} ids of {count}",
-                requests.len()
+                "the sequences gave {} and {} ids of {count}",
+                requests.len(),
+                audit.len()
             )));
         }
         requests.sort_unstable();
-        return Ok((requests, Vec::new(), None));
+        audit.sort_unstable();
+        let head = rows.into_iter().find_map(|row| row.2);
+        return Ok((requests, audit, head));
     }
     let mut next = Vec::with_capacity(2);
     for sql in [
@@ -435,7 +459,10 @@ async fn allocate(tx: &mut Tx<'_>, count: usize) -> Result<(Vec<i64>, Vec<i64>, 
         next.push((1..=count as i64).map(|n| last + n).collect::<Vec<_>>());
     }
     let head = tx
-        .first_text("SELECT hash FROM audit_log ORDER BY id DESC LIMIT 1", &[])
+        .first_text(
+            "SELECT hash FROM audit_log WHERE chain = 0 ORDER BY id DESC LIMIT 1",
+            &[],
+        )
         .await?
         .flatten();
     let audit = next.pop().unwrap_or_default();
@@ -539,8 +566,8 @@ const WRITES: [(&str, &[Column]); 5] = {
             &[Int, Text, Text, Int, Int],
         ),
         (
-            "INSERT INTO audit_log (id, at, actor_id, action, subject, details, prev_hash, hash) SELECT * FROM {rows}",
-            &[Int, Int, Int, Text, Text, Text, Text, Text],
+            "INSERT INTO audit_log (id, at, actor_id, action, subject, details, prev_hash, hash, chain) SELECT * FROM {rows}",
+            &[Int, Int, Int, Text, Text, Text, Text, Text, Int],
         ),
         (
             // `WHERE TRUE` keeps SQLite from reading `ON CONFLICT` as part of the SELECT.
@@ -558,7 +585,7 @@ const WRITES_POSTGRES: &str = "WITH r AS (INSERT INTO support_requests (id, titl
      updated_at) SELECT * FROM {rows1}), \
      l AS (INSERT INTO ledger_entries (contract_id, kind, amount, request_id, actor_id, at) SELECT * FROM {rows2}), \
      k AS (INSERT INTO idempotency_keys (account_id, idempotency_key, body_digest, request_id, created_at) SELECT * FROM {rows3}), \
-     a AS (INSERT INTO audit_log (id, at, actor_id, action, subject, details, prev_hash, hash) SELECT * FROM {rows4}), \
+     a AS (INSERT INTO audit_log (id, at, actor_id, action, subject, details, prev_hash, hash, chain) SELECT * FROM {rows4}), \
      o AS (INSERT INTO outbox (kind, account_id, recipient, subject, body, dedupe_key, created_at) SELECT * FROM {rows5} \
      ON CONFLICT (dedupe_key) DO NOTHING) \
      SELECT CAST(1 AS BIGINT)";

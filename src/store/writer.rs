@@ -21,7 +21,7 @@
 //! transaction holds.
 
 use super::Store;
-use super::audit::PendingAudit;
+use super::audit::{AuditBuffer, PendingAudit};
 use crate::error::{Error, Result};
 use sqlx::postgres::PgConnectOptions;
 use sqlx::{Connection as _, PgConnection, SqliteConnection};
@@ -39,8 +39,8 @@ pub enum Tx<'c> {
     /// A pooled SQLite connection (an `in_tx!` transaction).
     Sqlite(&'c mut SqliteConnection),
     /// A PostgreSQL transaction (a writer batch, or an `in_tx!` one): its audit entries wait
-    /// in the second field and are chained just before `COMMIT`.
-    Postgres(&'c mut PgConnection, &'c mut Vec<PendingAudit>),
+    /// in the second field and are chained just before `COMMIT`, on the chain it names.
+    Postgres(&'c mut PgConnection, &'c mut AuditBuffer),
 }
 
 /// One argument of a step's statement, bound to `$n` (the n-th of the slice).
@@ -193,7 +193,16 @@ impl Tx<'_> {
     /// entry goes into the chain at once (SQLite, whose write lock serializes appenders).
     pub(crate) fn pending_audit(&mut self) -> Option<&mut Vec<PendingAudit>> {
         match self {
-            Tx::Postgres(_, pending) => Some(pending),
+            Tx::Postgres(_, buffer) => Some(&mut buffer.pending),
+            _ => None,
+        }
+    }
+
+    /// The audit chain a PostgreSQL writer's connection holds (`None` elsewhere: chain 0,
+    /// whose appenders take its lock on PostgreSQL). Its sole appender may extend it at once.
+    pub(crate) fn own_chain(&self) -> Option<i64> {
+        match self {
+            Tx::Postgres(_, buffer) => buffer.own,
             _ => None,
         }
     }
@@ -250,7 +259,7 @@ impl AsTx for sqlx::Transaction<'_, sqlx::Sqlite> {
 /// runs its statements on `&mut *tx` as on any transaction.
 pub struct PgTx<'c> {
     tx: sqlx::Transaction<'c, sqlx::Postgres>,
-    audit: Vec<PendingAudit>,
+    audit: AuditBuffer,
 }
 
 /// The lock every PostgreSQL `in_tx!` transaction takes at its start: they run one at a time,
@@ -267,7 +276,7 @@ impl PgTx<'static> {
             .await?;
         Ok(Self {
             tx,
-            audit: Vec::new(),
+            audit: AuditBuffer::default(),
         })
     }
 }
@@ -388,7 +397,8 @@ pub enum Connection {
     Sqlite(rusqlite::Connection),
     Postgres {
         options: Box<PgConnectOptions>,
-        connection: Option<PgConnection>,
+        /// The open connection and the audit chain it holds.
+        connection: Option<(PgConnection, i64)>,
     },
 }
 
@@ -428,7 +438,6 @@ async fn run(
     let mut turns = Vec::new();
     // Work a conflict aborted in the last batch: it goes first in the next one.
     let mut again: Vec<Work> = Vec::new();
-    let mut audit: Vec<PendingAudit> = Vec::new();
     loop {
         if again.is_empty() {
             if jobs.recv_many(&mut batch, MAX_BATCH).await == 0 {
@@ -474,14 +483,17 @@ async fn run(
                 connection,
             } => {
                 if connection.is_none() {
-                    match PgConnection::connect_with(options).await {
+                    match open_postgres(options).await {
                         Ok(opened) => *connection = Some(opened),
                         Err(error) => tracing::warn!(%error, "the writer cannot reach PostgreSQL"),
                     }
                 }
                 match connection {
-                    Some(open) => {
-                        audit.clear();
+                    Some((open, chain)) => {
+                        let mut audit = AuditBuffer {
+                            own: Some(*chain),
+                            pending: Vec::new(),
+                        };
                         let mut tx = Tx::Postgres(open, &mut audit);
                         let outcome = commit_batch(&mut tx, batch.drain(..)).await;
                         if outcome.committed.is_err() {
@@ -516,6 +528,14 @@ async fn run(
         }
         grant_turns(&mut turns, true).await;
     }
+}
+
+/// Opens the PostgreSQL writer's connection and claims an audit chain of its own for it.
+async fn open_postgres(options: &PgConnectOptions) -> sqlx::Result<(PgConnection, i64)> {
+    let mut connection = PgConnection::connect_with(options).await?;
+    let chain = super::audit::claim_chain(&mut connection).await?;
+    tracing::debug!(chain, "the writer holds its audit chain");
+    Ok((connection, chain))
 }
 
 /// Grants each waiting turn in order and waits until its holder hands it back. With `now`
@@ -557,20 +577,24 @@ struct Committed {
     again: Vec<Work>,
 }
 
-/// Ends a batch's transaction: on PostgreSQL its audit entries go into the chain first, under
-/// the chain's lock, which is held from there to the commit only.
+/// Ends a batch's transaction: on PostgreSQL its waiting audit entries go into the writer's
+/// own chain first ([`super::audit::claim_chain`]), in the round trip before `COMMIT`; with
+/// none waiting, the savepoint's release and the commit go in one.
 fn finish<'c>(
     tx: &'c mut Tx<'_>,
     release_savepoint: bool,
 ) -> Pin<Box<dyn Future<Output = sqlx::Result<()>> + Send + 'c>> {
     Box::pin(async move {
-        if let Tx::Postgres(connection, pending) = tx {
+        if let Tx::Postgres(connection, buffer) = tx {
+            if buffer.pending.is_empty() && release_savepoint {
+                return execute(tx, "RELEASE SAVEPOINT unit; COMMIT").await;
+            }
             let before = if release_savepoint {
                 "RELEASE SAVEPOINT unit; "
             } else {
                 ""
             };
-            super::audit::flush_audit(connection, pending, before).await?;
+            super::audit::flush_audit(connection, buffer, before).await?;
             return execute(tx, "COMMIT").await;
         }
         if release_savepoint {

@@ -407,7 +407,109 @@ async fn the_link_decides_as_the_filing_is_written(backend: Backend) {
     );
 }
 
+/// Two instances filing at once: on PostgreSQL each writer extends an audit chain of its own
+/// (no lock shared between their commits), on SQLite they share chain 0 under the write lock.
+/// Every chain verifies, and an entry taken out of a writer's chain is found.
+async fn two_instances_file_on_chains_of_their_own(backend: Backend) {
+    let app = TestApp::with(backend, Settings::default()).await;
+    let store = app.store();
+    let other = Store::connect(&app.db.url).await.expect("second instance");
+    let org = app.organization("Chains", Some("6610005"), false).await;
+    let member = app
+        .caller("member@chains.example", Some(org), &[Role::Member])
+        .await;
+    let account = member.account_id.expect("account");
+    let today = OffsetDateTime::now_utc().date();
+    let contract = issue(
+        store,
+        org,
+        Some(1_000),
+        today - Duration::days(1),
+        today + Duration::days(300),
+    )
+    .await;
+    link(store, contract.id, account).await;
+    let (here, there) = tokio::join!(
+        all_at_once(
+            store,
+            (0..150)
+                .map(|_| filing(account, contract.id, None))
+                .collect()
+        ),
+        all_at_once(
+            &other,
+            (0..150)
+                .map(|_| filing(account, contract.id, None))
+                .collect()
+        ),
+    );
+    for answer in here.iter().chain(&there) {
+        assert!(matches!(answer, Ok(Filed::Created(_))), "{answer:?}");
+    }
+    let chains = count(
+        store,
+        "SELECT COUNT(DISTINCT chain) FROM audit_log WHERE action = 'request.filed'",
+    )
+    .await;
+    let expected = if backend == Backend::Postgres { 2 } else { 1 };
+    assert_eq!(chains, expected, "the filings' audit chains");
+    let entries = count(store, "SELECT COUNT(*) FROM audit_log").await;
+    assert_eq!(
+        store.verify_audit().await.expect("audit"),
+        (entries as usize, None),
+        "every chain holds"
+    );
+    // The console's bounded look sees every entry too.
+    assert_eq!(
+        other.audit_chain(usize::MAX).await.expect("look").count,
+        entries as usize
+    );
+    assert_eq!(
+        store
+            .contract(contract.id)
+            .await
+            .expect("read")
+            .expect("exists")
+            .used,
+        300
+    );
+    assert!(store.ledger_mismatches().await.expect("ledger").is_empty());
+
+    // Take out an entry in the middle of the newest chain: the next entry of that chain breaks.
+    let chain = count(store, "SELECT MAX(chain) FROM audit_log").await;
+    let ids: Vec<i64> = {
+        let sql = "SELECT id FROM audit_log WHERE chain = $1 ORDER BY id";
+        match &store.pool {
+            sportello::store::Pool::Sqlite(pool) => {
+                sqlx::query_scalar(sql).bind(chain).fetch_all(pool).await
+            }
+            sportello::store::Pool::Postgres(pool) => {
+                sqlx::query_scalar(sql).bind(chain).fetch_all(pool).await
+            }
+        }
+        .expect("ids")
+    };
+    let (gone, next) = (ids[ids.len() / 2], ids[ids.len() / 2 + 1]);
+    let sql = "DELETE FROM audit_log WHERE id = $1";
+    match &store.pool {
+        sportello::store::Pool::Sqlite(pool) => {
+            sqlx::query(sql).bind(gone).execute(pool).await.map(|_| ())
+        }
+        sportello::store::Pool::Postgres(pool) => {
+            sqlx::query(sql).bind(gone).execute(pool).await.map(|_| ())
+        }
+    }
+    .expect("remove");
+    let (_, broken) = store.verify_audit().await.expect("audit");
+    assert_eq!(
+        broken.map(|b| b.id),
+        Some(next),
+        "the entry after the removed one"
+    );
+}
+
 crate::on_both_backends!(
+    two_instances_file_on_chains_of_their_own,
     the_link_decides_as_the_filing_is_written,
     groups_consume_exactly_and_write_everything,
     keys_in_a_group_charge_once,

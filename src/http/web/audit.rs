@@ -619,6 +619,7 @@ mod tests {
                 };
                 let entry = AuditRecord {
                     id: 1,
+                    chain: 0,
                     at: time::OffsetDateTime::UNIX_EPOCH,
                     actor_id: Some(7),
                     actor_email: Some("carla@contoso.com".into()),
