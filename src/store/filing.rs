@@ -313,45 +313,36 @@ pub async fn file_group(tx: &mut Tx<'_>, filings: &[&Filing]) -> Result<Outcomes
     let filed: Vec<usize> = (0..filings.len())
         .filter(|&i| going(i, &outcomes))
         .collect();
-    // The chain the audit entries are written to here: SQLite's (its one writer holds the write
-    // lock) or the one a PostgreSQL writer holds; `None`: they wait for the commit, where they
-    // are chained under the chain's lock.
-    let chain = if tx.is_postgres() {
-        tx.own_chain()
-    } else {
-        Some(0)
+    // The chain the audit entries go to, extended here: SQLite's (its one writer holds the
+    // write lock) or the one this PostgreSQL writer's connection holds.
+    let chain = match (tx.is_postgres(), tx.own_chain()) {
+        (false, _) => 0,
+        (true, Some(chain)) => chain,
+        (true, None) => {
+            return Err(Error::Other(anyhow::anyhow!(
+                "filings are written in groups only by a writer holding an audit chain"
+            )));
+        }
     };
     let (ids, audit_ids, head) = allocate(tx, filed.len(), chain).await?;
 
     // 5. Everything they write, many rows to a statement.
-    let mut head = head.unwrap_or_else(|| genesis(chain.unwrap_or(0)));
+    let mut head = head.unwrap_or_else(|| genesis(chain));
     let mut audit_rows = Vec::with_capacity(filed.len());
     let mut messages = Vec::with_capacity(filed.len());
     for (n, &i) in filed.iter().enumerate() {
         let filing = filings[i];
         let entry = filing.audit_entry(ids[n]);
-        if chain.is_none()
-            && let Some(pending) = tx.pending_audit()
-        {
-            pending.push(super::audit::PendingAudit {
-                at: filing.now,
-                actor_id: entry.actor_id,
-                action: entry.action,
-                subject: entry.subject,
-                details: filing.audit_details.clone(),
-            });
-        } else {
-            let hash = entry_hash(
-                &head,
-                filing.now,
-                entry.actor_id,
-                entry.action,
-                &entry.subject,
-                &filing.audit_details,
-            );
-            let prev = std::mem::replace(&mut head, hash.clone());
-            audit_rows.push((audit_ids[n], entry, prev, hash, i));
-        }
+        let hash = entry_hash(
+            &head,
+            filing.now,
+            entry.actor_id,
+            entry.action,
+            &entry.subject,
+            &filing.audit_details,
+        );
+        let prev = std::mem::replace(&mut head, hash.clone());
+        audit_rows.push((audit_ids[n], entry, prev, hash, i));
         messages.push((filing.created_notice(ids[n]), filing.now));
         if let Some(message) = remaining[i].and_then(|left| (filing.low_balance)(left)) {
             messages.push((message, filing.now));
@@ -408,41 +399,38 @@ pub async fn file_group(tx: &mut Tx<'_>, filings: &[&Filing]) -> Result<Outcomes
     Ok(outcomes)
 }
 
-/// `count` new ids for requests in increasing order; when the audit entries are chained here
-/// (`chain`), as many for them and the chain's head (when `count` is not 0). PostgreSQL draws
-/// the ids from the columns' sequences, in one statement; on SQLite, where the one writer
-/// holds the write lock, they follow the highest id ever given (`AUTOINCREMENT` never reuses
-/// one).
+/// `count` new ids for requests and as many for their audit entries, each in increasing
+/// order, and the head of audit chain `chain` (when `count` is not 0). PostgreSQL draws the
+/// ids from the columns' sequences, in one statement; on SQLite, where the one writer holds
+/// the write lock, they follow the highest id ever given (`AUTOINCREMENT` never reuses one).
 async fn allocate(
     tx: &mut Tx<'_>,
     count: usize,
-    chain: Option<i64>,
+    chain: i64,
 ) -> Result<(Vec<i64>, Vec<i64>, Option<String>)> {
     if count == 0 {
         return Ok((Vec::new(), Vec::new(), None));
     }
     if let Some(connection) = tx.postgres() {
         // The head's subquery does not depend on the row: it is read once.
-        let rows: Vec<(i64, Option<i64>, Option<String>)> = sqlx::query_as(
+        let rows: Vec<(i64, i64, Option<String>)> = sqlx::query_as(
             "SELECT nextval(pg_get_serial_sequence('support_requests', 'id')), \
-             CASE WHEN $2 THEN nextval(pg_get_serial_sequence('audit_log', 'id')) END, \
-             CASE WHEN $2 THEN (SELECT hash FROM audit_log WHERE chain = $3 ORDER BY id DESC LIMIT 1) END \
+             nextval(pg_get_serial_sequence('audit_log', 'id')), \
+             (SELECT hash FROM audit_log WHERE chain = $2 ORDER BY id DESC LIMIT 1) \
              FROM generate_series(1, $1)",
         )
         .bind(count as i64)
-        .bind(chain.is_some())
-        .bind(chain.unwrap_or(0))
+        .bind(chain)
         .fetch_all(&mut *connection)
         .await?;
-        let mut requests: Vec<i64> = rows.iter().map(|row| row.0).collect();
-        let mut audit: Vec<i64> = rows.iter().filter_map(|row| row.1).collect();
-        if requests.len() != count || (chain.is_some() && audit.len() != count) {
+        if rows.len() != count {
             return Err(Error::Other(anyhow::anyhow!(
-                "the sequences gave {} and {} ids of {count}",
-                requests.len(),
-                audit.len()
+                "the sequences gave {} ids of {count}",
+                rows.len()
             )));
         }
+        let mut requests: Vec<i64> = rows.iter().map(|row| row.0).collect();
+        let mut audit: Vec<i64> = rows.iter().map(|row| row.1).collect();
         requests.sort_unstable();
         audit.sort_unstable();
         let head = rows.into_iter().find_map(|row| row.2);
@@ -460,8 +448,8 @@ async fn allocate(
     }
     let head = tx
         .first_text(
-            "SELECT hash FROM audit_log WHERE chain = 0 ORDER BY id DESC LIMIT 1",
-            &[],
+            "SELECT hash FROM audit_log WHERE chain = $1 ORDER BY id DESC LIMIT 1",
+            &[chain.into()],
         )
         .await?
         .flatten();

@@ -7,6 +7,7 @@
 use crate::contracts::issue;
 use crate::support::{Backend, TestApp};
 use sportello::config::Settings;
+use sportello::domain::contract::Contract;
 use sportello::domain::{AccountId, Role};
 use sportello::store::Store;
 use sportello::store::filing::Filing;
@@ -91,6 +92,31 @@ async fn count(store: &Store, sql: &'static str) -> i64 {
         sportello::store::Pool::Postgres(pool) => sqlx::query_scalar(sql).fetch_one(pool).await,
     }
     .expect("count")
+}
+
+/// A member of a new organization `name` with one linked contract of `allotted` incidents,
+/// running from yesterday for 300 days.
+async fn member_with_contract(
+    app: &TestApp,
+    name: &str,
+    partner_id: &str,
+    allotted: i64,
+) -> (AccountId, Contract) {
+    let org = app.organization(name, Some(partner_id), false).await;
+    let email = format!("member@{}.example", name.to_lowercase());
+    let member = app.caller(&email, Some(org), &[Role::Member]).await;
+    let account = member.account_id.expect("account");
+    let today = OffsetDateTime::now_utc().date();
+    let contract = issue(
+        app.store(),
+        org,
+        Some(allotted),
+        today - Duration::days(1),
+        today + Duration::days(300),
+    )
+    .await;
+    link(app.store(), contract.id, account).await;
+    (account, contract)
 }
 
 async fn groups_consume_exactly_and_write_everything(backend: Backend) {
@@ -210,21 +236,7 @@ async fn groups_consume_exactly_and_write_everything(backend: Backend) {
 async fn keys_in_a_group_charge_once(backend: Backend) {
     let app = TestApp::with(backend, Settings::default()).await;
     let store = app.store();
-    let org = app.organization("Keys", Some("6610002"), false).await;
-    let member = app
-        .caller("member@keys.example", Some(org), &[Role::Member])
-        .await;
-    let account = member.account_id.expect("account");
-    let today = OffsetDateTime::now_utc().date();
-    let contract = issue(
-        store,
-        org,
-        Some(500),
-        today - Duration::days(1),
-        today + Duration::days(300),
-    )
-    .await;
-    link(store, contract.id, account).await;
+    let (account, contract) = member_with_contract(&app, "Keys", "6610002", 500).await;
     // 40 keys, each sent four times at once; the fourth copy of every key has another body.
     let keys: Vec<String> = (0..40).map(|k| format!("key-{k}")).collect();
     let mut filings = Vec::new();
@@ -281,21 +293,7 @@ async fn keys_in_a_group_charge_once(backend: Backend) {
 async fn one_bad_filing_fails_alone(backend: Backend) {
     let app = TestApp::with(backend, Settings::default()).await;
     let store = app.store();
-    let org = app.organization("Alone", Some("6610003"), false).await;
-    let member = app
-        .caller("member@alone.example", Some(org), &[Role::Member])
-        .await;
-    let account = member.account_id.expect("account");
-    let today = OffsetDateTime::now_utc().date();
-    let contract = issue(
-        store,
-        org,
-        Some(100),
-        today - Duration::days(1),
-        today + Duration::days(300),
-    )
-    .await;
-    link(store, contract.id, account).await;
+    let (account, contract) = member_with_contract(&app, "Alone", "6610003", 100).await;
     // One filing names a customer that does not exist: its group fails, each files alone.
     let mut filings: Vec<Filing> = (0..49)
         .map(|_| filing(account, contract.id, None))
@@ -414,21 +412,7 @@ async fn two_instances_file_on_chains_of_their_own(backend: Backend) {
     let app = TestApp::with(backend, Settings::default()).await;
     let store = app.store();
     let other = Store::connect(&app.db.url).await.expect("second instance");
-    let org = app.organization("Chains", Some("6610005"), false).await;
-    let member = app
-        .caller("member@chains.example", Some(org), &[Role::Member])
-        .await;
-    let account = member.account_id.expect("account");
-    let today = OffsetDateTime::now_utc().date();
-    let contract = issue(
-        store,
-        org,
-        Some(1_000),
-        today - Duration::days(1),
-        today + Duration::days(300),
-    )
-    .await;
-    link(store, contract.id, account).await;
+    let (account, contract) = member_with_contract(&app, "Chains", "6610005", 1000).await;
     let (here, there) = tokio::join!(
         all_at_once(
             store,
@@ -476,30 +460,22 @@ async fn two_instances_file_on_chains_of_their_own(backend: Backend) {
     assert!(store.ledger_mismatches().await.expect("ledger").is_empty());
 
     // Take out an entry in the middle of the newest chain: the next entry of that chain breaks.
-    let chain = count(store, "SELECT MAX(chain) FROM audit_log").await;
-    let ids: Vec<i64> = {
-        let sql = "SELECT id FROM audit_log WHERE chain = $1 ORDER BY id";
-        match &store.pool {
-            sportello::store::Pool::Sqlite(pool) => {
-                sqlx::query_scalar(sql).bind(chain).fetch_all(pool).await
-            }
-            sportello::store::Pool::Postgres(pool) => {
-                sqlx::query_scalar(sql).bind(chain).fetch_all(pool).await
-            }
-        }
-        .expect("ids")
-    };
-    let (gone, next) = (ids[ids.len() / 2], ids[ids.len() / 2 + 1]);
-    let sql = "DELETE FROM audit_log WHERE id = $1";
-    match &store.pool {
-        sportello::store::Pool::Sqlite(pool) => {
-            sqlx::query(sql).bind(gone).execute(pool).await.map(|_| ())
-        }
-        sportello::store::Pool::Postgres(pool) => {
-            sqlx::query(sql).bind(gone).execute(pool).await.map(|_| ())
-        }
+    const MIDDLE: &str = "SELECT id FROM audit_log WHERE chain = (SELECT MAX(chain) FROM audit_log) \
+         ORDER BY id LIMIT 2 OFFSET (SELECT COUNT(*) / 2 FROM audit_log WHERE chain = (SELECT MAX(chain) FROM audit_log))";
+    let ids: Vec<i64> = match &store.pool {
+        sportello::store::Pool::Sqlite(pool) => sqlx::query_scalar(MIDDLE).fetch_all(pool).await,
+        sportello::store::Pool::Postgres(pool) => sqlx::query_scalar(MIDDLE).fetch_all(pool).await,
     }
-    .expect("remove");
+    .expect("ids");
+    let [gone, next] = ids[..] else {
+        panic!("two entries in the middle of the chain: {ids:?}")
+    };
+    crate::server::execute(
+        store,
+        &format!("DELETE FROM audit_log WHERE id = {gone}"),
+        &[],
+    )
+    .await;
     let (_, broken) = store.verify_audit().await.expect("audit");
     assert_eq!(
         broken.map(|b| b.id),

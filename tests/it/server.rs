@@ -364,7 +364,7 @@ fn set_cookie(response: &str, name: &str) -> String {
 }
 
 /// Runs one statement with text parameters on whichever pool `store` has.
-async fn execute(store: &sportello::store::Store, sql: &str, binds: &[&str]) {
+pub(crate) async fn execute(store: &sportello::store::Store, sql: &str, binds: &[&str]) {
     match &store.pool {
         Pool::Sqlite(pool) => {
             let mut query = sqlx::query(sql);
